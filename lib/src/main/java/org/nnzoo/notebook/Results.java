@@ -19,7 +19,8 @@ import com.google.gson.JsonObject;
  * environment variable {@value #METRICS_FILE_ENV} to a file path before it starts the kernel for one
  * notebook; every {@link #record} appends one JSON object per line, {@code {"name": ..., "value": ...}},
  * to that file; the runner collects them into {@code results.json}. Run interactively (variable unset),
- * the values are kept in memory and printed only.
+ * the values are kept in memory and printed only. The system property {@code nnzoo.metrics.file}, when
+ * set, takes precedence over the variable.
  */
 public final class Results {
 
@@ -48,7 +49,7 @@ public final class Results {
             throw new IllegalArgumentException("metric '" + name + "' is " + value + ": only finite numbers can be recorded");
         }
         RECORDED.put(name, value);
-        String file = System.getenv(METRICS_FILE_ENV);
+        String file = System.getProperty("nnzoo.metrics.file", System.getenv(METRICS_FILE_ENV));
         if (file != null && !file.isBlank()) {
             JsonObject line = new JsonObject();
             line.addProperty("name", name);

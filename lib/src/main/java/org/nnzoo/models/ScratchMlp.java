@@ -1,0 +1,245 @@
+package org.nnzoo.models;
+
+import java.util.SplittableRandom;
+
+/**
+ * A two-layer network with backpropagation written by hand in plain Java, for teaching:
+ * {@code h = tanh(x W1 + b1)}, {@code z = h W2 + b2}, {@code p = softmax(z)}, loss
+ * {@code L = -(1/n) sum_i log p_i[y_i]}.
+ *
+ * <p>Backward pass (chain rule, matrix form):
+ * {@code dz = (p - onehot(y)) / n}, {@code dW2 = h^T dz}, {@code db2 = sum_rows dz},
+ * {@code dh = dz W2^T}, {@code da = dh * (1 - h^2)}, {@code dW1 = x^T da}, {@code db1 = sum_rows da}.
+ * The unit test checks these gradients against DJL's autograd. Rumelhart, Hinton, Williams, Nature 1986.
+ */
+public final class ScratchMlp {
+
+    /** Parameters, row-major: {@code w1[in][hidden]}, {@code w2[hidden][out]}. */
+    public final double[][] w1;
+    public final double[] b1;
+    public final double[][] w2;
+    public final double[] b2;
+
+    /** Gradients of the loss w.r.t. each parameter, as of the last {@link #lossAndGradients} call. */
+    public final double[][] dw1;
+    public final double[] db1;
+    public final double[][] dw2;
+    public final double[] db2;
+
+    /**
+     * Creates the network with weights drawn from N(0, 1/fan_in) (LeCun initialisation) and zero biases.
+     */
+    public ScratchMlp(int inputs, int hidden, int outputs, long seed) {
+        if (inputs < 1 || hidden < 1 || outputs < 2) {
+            throw new IllegalArgumentException("need inputs >= 1, hidden >= 1, outputs >= 2; got " + inputs + ", " + hidden + ", " + outputs);
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        w1 = gaussian(inputs, hidden, 1 / Math.sqrt(inputs), rnd);
+        w2 = gaussian(hidden, outputs, 1 / Math.sqrt(hidden), rnd);
+        b1 = new double[hidden];
+        b2 = new double[outputs];
+        dw1 = new double[inputs][hidden];
+        dw2 = new double[hidden][outputs];
+        db1 = new double[hidden];
+        db2 = new double[outputs];
+    }
+
+    /** @return class probabilities {@code p[i][k]} for each sample */
+    public double[][] predictProba(double[][] x) {
+        double[][] h = hidden(x);
+        return softmax(logits(h));
+    }
+
+    /** @return the most probable class of each sample */
+    public int[] predict(double[][] x) {
+        double[][] p = predictProba(x);
+        int[] out = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            for (int k = 1; k < p[i].length; k++) {
+                if (p[i][k] > p[i][out[i]]) {
+                    out[i] = k;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Forward and backward pass over a batch: fills the gradient fields.
+     *
+     * @return the mean cross-entropy loss
+     */
+    public double lossAndGradients(double[][] x, int[] y) {
+        int n = x.length;
+        if (n == 0 || y.length != n) {
+            throw new IllegalArgumentException("need the same non-zero number of samples and labels, got " + n + " and " + y.length);
+        }
+        double[][] h = hidden(x);
+        double[][] p = softmax(logits(h));
+        double loss = 0;
+        int out = b2.length;
+        int hid = b1.length;
+        double[][] dz = new double[n][out];
+        for (int i = 0; i < n; i++) {
+            if (y[i] < 0 || y[i] >= out) {
+                throw new IllegalArgumentException("label " + i + " is " + y[i] + ", outside [0," + out + ")");
+            }
+            loss -= Math.log(p[i][y[i]]);
+            for (int k = 0; k < out; k++) {
+                dz[i][k] = (p[i][k] - (k == y[i] ? 1 : 0)) / n;
+            }
+        }
+        zero(dw1);
+        zero(dw2);
+        java.util.Arrays.fill(db1, 0);
+        java.util.Arrays.fill(db2, 0);
+        for (int i = 0; i < n; i++) {
+            double[] da = new double[hid];
+            for (int j = 0; j < hid; j++) {
+                double dh = 0;
+                for (int k = 0; k < out; k++) {
+                    dw2[j][k] += h[i][j] * dz[i][k];
+                    dh += dz[i][k] * w2[j][k];
+                }
+                da[j] = dh * (1 - h[i][j] * h[i][j]);
+                db1[j] += da[j];
+            }
+            for (int k = 0; k < out; k++) {
+                db2[k] += dz[i][k];
+            }
+            for (int d = 0; d < x[i].length; d++) {
+                for (int j = 0; j < hid; j++) {
+                    dw1[d][j] += x[i][d] * da[j];
+                }
+            }
+        }
+        return loss / n;
+    }
+
+    /** One step of plain gradient descent with the gradients of the last {@link #lossAndGradients}. */
+    public void step(double learningRate) {
+        for (int d = 0; d < w1.length; d++) {
+            for (int j = 0; j < b1.length; j++) {
+                w1[d][j] -= learningRate * dw1[d][j];
+            }
+        }
+        for (int j = 0; j < b1.length; j++) {
+            b1[j] -= learningRate * db1[j];
+            for (int k = 0; k < b2.length; k++) {
+                w2[j][k] -= learningRate * dw2[j][k];
+            }
+        }
+        for (int k = 0; k < b2.length; k++) {
+            b2[k] -= learningRate * db2[k];
+        }
+    }
+
+    /**
+     * Full-batch gradient descent.
+     *
+     * @return the loss at each step
+     */
+    public double[] train(double[][] x, int[] y, int steps, double learningRate) {
+        double[] losses = new double[steps];
+        for (int s = 0; s < steps; s++) {
+            losses[s] = lossAndGradients(x, y);
+            step(learningRate);
+        }
+        return losses;
+    }
+
+    private double[][] hidden(double[][] x) {
+        double[][] h = new double[x.length][b1.length];
+        for (int i = 0; i < x.length; i++) {
+            if (x[i].length != w1.length) {
+                throw new IllegalArgumentException("sample " + i + " has " + x[i].length + " features, the network " + w1.length);
+            }
+            for (int j = 0; j < b1.length; j++) {
+                double a = b1[j];
+                for (int d = 0; d < w1.length; d++) {
+                    a += x[i][d] * w1[d][j];
+                }
+                h[i][j] = Math.tanh(a);
+            }
+        }
+        return h;
+    }
+
+    private double[][] logits(double[][] h) {
+        double[][] z = new double[h.length][b2.length];
+        for (int i = 0; i < h.length; i++) {
+            for (int k = 0; k < b2.length; k++) {
+                double a = b2[k];
+                for (int j = 0; j < b1.length; j++) {
+                    a += h[i][j] * w2[j][k];
+                }
+                z[i][k] = a;
+            }
+        }
+        return z;
+    }
+
+    private static double[][] softmax(double[][] z) {
+        double[][] p = new double[z.length][];
+        for (int i = 0; i < z.length; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : z[i]) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            p[i] = new double[z[i].length];
+            for (int k = 0; k < z[i].length; k++) {
+                p[i][k] = Math.exp(z[i][k] - max);
+                sum += p[i][k];
+            }
+            for (int k = 0; k < z[i].length; k++) {
+                p[i][k] /= sum;
+            }
+        }
+        return p;
+    }
+
+    private static double[][] gaussian(int rows, int cols, double std, SplittableRandom rnd) {
+        double[][] m = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                // Box-Muller from two uniforms
+                double u1 = 1 - rnd.nextDouble();
+                double u2 = rnd.nextDouble();
+                m[r][c] = std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+            }
+        }
+        return m;
+    }
+
+    private static void zero(double[][] m) {
+        for (double[] row : m) {
+            java.util.Arrays.fill(row, 0);
+        }
+    }
+
+    /**
+     * The classic "spiral" toy problem: {@code classes} interleaved spiral arms in 2-D with noise,
+     * which no linear model can separate.
+     *
+     * @return {@code x} (n*classes points) with class labels
+     */
+    public static Spiral spiral(int perClass, int classes, double noise, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[][] x = new double[perClass * classes][];
+        int[] y = new int[perClass * classes];
+        for (int c = 0; c < classes; c++) {
+            for (int i = 0; i < perClass; i++) {
+                double r = i / (double) perClass;
+                double t = c * 4.0 + 4.0 * r + noise * (rnd.nextDouble() * 2 - 1) * 2;
+                x[c * perClass + i] = new double[] {r * Math.sin(t), r * Math.cos(t)};
+                y[c * perClass + i] = c;
+            }
+        }
+        return new Spiral(x, y);
+    }
+
+    /** Points with class labels. */
+    public record Spiral(double[][] x, int[] y) {
+    }
+}

@@ -1,0 +1,256 @@
+package org.nnzoo.viz;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import tech.tablesaw.api.Table;
+
+/**
+ * Ready-made plots for the notebooks: training curves, scatter plots by class, confusion matrices and
+ * grids of digit images. Charts are xchart objects (tweak them freely, then {@link Show#show});
+ * image grids are drawn directly with Java2D.
+ */
+public final class Charts {
+
+    /** Qualitative palette (Tableau 10), one colour per class. */
+    public static final Color[] PALETTE = {
+        new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
+        new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC)};
+
+    private Charts() {
+    }
+
+    /** @return the chart rendered to an image */
+    public static BufferedImage toImage(Chart<?, ?> chart) {
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * A line chart of one or more series over a shared x axis.
+     *
+     * @param series name -> y values (same length as x); NaN values are skipped
+     */
+    public static XYChart lines(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series) {
+        XYChart chart = new XYChartBuilder().width(520).height(340).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        style(chart);
+        int k = 0;
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            double[] y = e.getValue();
+            if (y.length != x.length) {
+                throw new IllegalArgumentException("series '" + e.getKey() + "' has " + y.length + " values for " + x.length + " x values");
+            }
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                if (!Double.isNaN(y[i])) {
+                    xs.add(x[i]);
+                    ys.add(y[i]);
+                }
+            }
+            if (xs.isEmpty()) {
+                continue;
+            }
+            XYSeries s = chart.addSeries(e.getKey(), xs, ys);
+            s.setLineColor(PALETTE[k % PALETTE.length]);
+            s.setMarkerColor(PALETTE[k % PALETTE.length]);
+            s.setMarker(xs.size() > 40 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            k++;
+        }
+        return chart;
+    }
+
+    /**
+     * Training curves from a history table: one chart per metric family (loss, accuracy), train and
+     * validation side by side when both are present.
+     *
+     * @param history a table with an {@code epoch} column and columns such as {@code train_loss},
+     *                {@code val_loss}, {@code train_acc}, {@code val_acc}
+     * @return the charts combined into one image
+     */
+    public static BufferedImage curves(Table history) {
+        double[] x = history.numberColumn("epoch").asDoubleArray();
+        List<Chart<?, ?>> charts = new ArrayList<>();
+        for (String metric : new String[] {"loss", "acc"}) {
+            Map<String, double[]> series = new java.util.LinkedHashMap<>();
+            for (String split : new String[] {"train", "val"}) {
+                String col = split + "_" + metric;
+                if (history.containsColumn(col)) {
+                    series.put(split.equals("val") ? "validation" : "train", history.numberColumn(col).asDoubleArray());
+                }
+            }
+            if (!series.isEmpty()) {
+                charts.add(lines(metric.equals("acc") ? "Accuracy" : "Loss", "epoch", metric.equals("acc") ? "accuracy" : "loss", x, series));
+            }
+        }
+        return sideBySide(charts.stream().map(Charts::toImage).toArray(BufferedImage[]::new));
+    }
+
+    /**
+     * A scatter plot of 2-D points coloured by class.
+     *
+     * @param xy         points as {@code xy[i] = {x, y}}
+     * @param classes    class of each point
+     * @param classNames legend name of each class index
+     */
+    public static XYChart scatter(String title, double[][] xy, int[] classes, String[] classNames) {
+        if (xy.length != classes.length) {
+            throw new IllegalArgumentException(xy.length + " points but " + classes.length + " class labels");
+        }
+        XYChart chart = new XYChartBuilder().width(520).height(420).title(title).xAxisTitle("x1").yAxisTitle("x2").build();
+        style(chart);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(5);
+        for (int c = 0; c < classNames.length; c++) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < xy.length; i++) {
+                if (classes[i] == c) {
+                    xs.add(xy[i][0]);
+                    ys.add(xy[i][1]);
+                }
+            }
+            if (!xs.isEmpty()) {
+                XYSeries s = chart.addSeries(classNames[c], xs, ys);
+                s.setMarker(SeriesMarkers.CIRCLE);
+                s.setMarkerColor(PALETTE[c % PALETTE.length]);
+            }
+        }
+        return chart;
+    }
+
+    /** Adds a straight line through the visible x range to a chart, e.g. a decision boundary. */
+    public static XYChart addLine(XYChart chart, String name, double x0, double y0, double x1, double y1) {
+        XYSeries s = chart.addSeries(name, new double[] {x0, x1}, new double[] {y0, y1});
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(Color.BLACK);
+        s.setLineStyle(new BasicStroke(2f));
+        return chart;
+    }
+
+    /**
+     * A confusion matrix as a heat map with counts in the cells.
+     *
+     * @param matrix     {@code matrix[true][predicted]}
+     * @param classNames axis labels
+     */
+    public static HeatMapChart confusion(String title, int[][] matrix, String[] classNames) {
+        int k = matrix.length;
+        HeatMapChart chart = new HeatMapChartBuilder().width(560).height(500).title(title)
+                .xAxisTitle("predicted").yAxisTitle("true").build();
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)});
+        chart.getStyler().setValueFontColor(Color.DARK_GRAY);
+        List<String> names = List.of(classNames);
+        // xchart puts heat[x][y]; y (true class) grows upwards, so list true classes top-down
+        List<String> yNames = new ArrayList<>(names);
+        java.util.Collections.reverse(yNames);
+        List<Number[]> heat = new ArrayList<>();
+        for (int p = 0; p < k; p++) {
+            for (int t = 0; t < k; t++) {
+                heat.add(new Number[] {p, k - 1 - t, matrix[t][p]});
+            }
+        }
+        chart.addSeries("confusion", names, yNames, heat);
+        return chart;
+    }
+
+    /**
+     * A grid of grey-scale images with a caption under each (e.g. "7 (pred 1)").
+     *
+     * @param pixels   images stored one after another, values in [0, 1]
+     * @param rows     image height
+     * @param cols     image width
+     * @param indices  which images to draw
+     * @param captions one caption per drawn image, or null
+     * @param perRow   images per grid row
+     * @param scale    pixel magnification
+     */
+    public static BufferedImage imageGrid(float[] pixels, int rows, int cols, int[] indices, String[] captions,
+                                          int perRow, int scale) {
+        if (captions != null && captions.length != indices.length) {
+            throw new IllegalArgumentException(indices.length + " images but " + captions.length + " captions");
+        }
+        int n = indices.length;
+        int gridRows = Math.max(1, (n + perRow - 1) / perRow);
+        int capH = captions == null ? 0 : 16;
+        int cellW = cols * scale + 8;
+        int cellH = rows * scale + 8 + capH;
+        BufferedImage img = new BufferedImage(perRow * cellW, gridRows * cellH, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        int size = rows * cols;
+        for (int k = 0; k < n; k++) {
+            int ox = (k % perRow) * cellW + 4;
+            int oy = (k / perRow) * cellH + 4;
+            int base = indices[k] * size;
+            if (base < 0 || base + size > pixels.length) {
+                throw new IllegalArgumentException("image index " + indices[k] + " is outside the " + pixels.length / size + " images given");
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    float v = Math.max(0f, Math.min(1f, pixels[base + r * cols + c]));
+                    int gray = 255 - Math.round(v * 255);
+                    g.setColor(new Color(gray, gray, gray));
+                    g.fillRect(ox + c * scale, oy + r * scale, scale, scale);
+                }
+            }
+            if (captions != null) {
+                g.setColor(Color.BLACK);
+                g.drawString(captions[k], ox, oy + rows * scale + 13);
+            }
+        }
+        g.dispose();
+        return img;
+    }
+
+    /** @return the images placed left to right on a white background */
+    public static BufferedImage sideBySide(BufferedImage... images) {
+        int w = 0;
+        int h = 0;
+        for (BufferedImage i : images) {
+            w += i.getWidth();
+            h = Math.max(h, i.getHeight());
+        }
+        BufferedImage out = new BufferedImage(Math.max(w, 1), Math.max(h, 1), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        int x = 0;
+        for (BufferedImage i : images) {
+            g.drawImage(i, x, 0, null);
+            x += i.getWidth();
+        }
+        g.dispose();
+        return out;
+    }
+
+    private static void style(XYChart chart) {
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setPlotGridLinesColor(new Color(0xDDDDDD));
+        chart.getStyler().setPlotBorderVisible(false);
+    }
+}

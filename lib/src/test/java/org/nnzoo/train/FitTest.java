@@ -1,0 +1,85 @@
+package org.nnzoo.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nnzoo.models.Mlp;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+
+class FitTest {
+
+    private static History train(int seed, int epochs, TestData data, TestData val) {
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(Mlp.build(new int[] {32}, 4));
+            InMemoryDataset tr = InMemoryDataset.classification(data.x, new Shape(data.dim), data.y, 32, true, seed);
+            InMemoryDataset va = InMemoryDataset.classification(val.x, new Shape(val.dim), val.y, 64, false, 0);
+            return Fit.of(model, tr).validation(va)
+                    .optimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build())
+                    .epochs(epochs).seed(seed).accuracy(true).run();
+        }
+    }
+
+    @Test
+    void learnsSeparableBlobs() {
+        TestData data = new TestData(800, 8, 4, 0.5, 1);
+        TestData val = new TestData(400, 8, 4, 0.5, 1); // same centres (same seed), fresh noise order
+        History h = train(7, 5, data, val);
+        assertEquals(5, h.epochs());
+        assertTrue(h.last("val_acc") > 0.95, "val_acc " + h.last("val_acc"));
+        assertTrue(h.last("train_loss") < h.values("train_loss")[0], "loss should fall");
+        assertTrue(h.table().columnNames().containsAll(java.util.List.of("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "seconds")));
+    }
+
+    @Test
+    void sameSeedSameNumbers() {
+        TestData data = new TestData(600, 6, 3, 1.0, 3);
+        History a = train(11, 3, data, data);
+        History b = train(11, 3, data, data);
+        History c = train(12, 3, data, data);
+        assertArrayEquals(a.values("train_loss"), b.values("train_loss"), 0.0);
+        assertArrayEquals(a.values("val_acc"), b.values("val_acc"), 0.0);
+        assertFalse(java.util.Arrays.equals(a.values("train_loss"), c.values("train_loss")), "another seed should differ");
+    }
+
+    @Test
+    void earlyStopEndsTraining() {
+        TestData data = new TestData(200, 4, 2, 0.3, 5);
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(Mlp.build(new int[] {8}, 2));
+            InMemoryDataset tr = InMemoryDataset.classification(data.x, new Shape(4), data.y, 50, true, 1);
+            History h = Fit.of(model, tr).epochs(50).accuracy(true).stopWhen(hist -> hist.epochs() >= 2).run();
+            assertEquals(2, h.epochs());
+        }
+    }
+
+    @Test
+    void patienceRule() {
+        History h = new History();
+        for (double v : new double[] {0.5, 0.7, 0.69, 0.68}) {
+            h.add(java.util.Map.of("val_acc", v));
+        }
+        assertTrue(StopRule.patience("val_acc", 2, true).shouldStop(h));
+        assertFalse(StopRule.patience("val_acc", 3, true).shouldStop(h));
+        assertThrows(IllegalArgumentException.class, () -> StopRule.patience("val_acc", 0, true));
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        try (Model model = Model.newInstance("empty")) {
+            TestData d = new TestData(10, 2, 2, 1, 1);
+            InMemoryDataset tr = InMemoryDataset.classification(d.x, new Shape(2), d.y, 5, false, 0);
+            assertThrows(IllegalArgumentException.class, () -> Fit.of(model, tr));
+            model.setBlock(Mlp.build(new int[] {4}, 2));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Fit.of(model, tr).epochs(0));
+            assertTrue(e.getMessage().contains("epochs"));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.nnzoo.viz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.nnzoo.train.History;
+
+class ChartsTest {
+
+    private static boolean hasInk(BufferedImage img) {
+        int rgb0 = img.getRGB(0, 0);
+        for (int y = 0; y < img.getHeight(); y += 3) {
+            for (int x = 0; x < img.getWidth(); x += 3) {
+                if (img.getRGB(x, y) != rgb0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void rendersEveryChartKindToPng() {
+        History h = new History();
+        h.add(Map.of("train_loss", 1.0, "val_loss", 1.2, "train_acc", 0.5, "val_acc", 0.45));
+        h.add(Map.of("train_loss", 0.5, "val_loss", 0.7, "train_acc", 0.8, "val_acc", 0.75));
+        BufferedImage curves = Charts.curves(h.table());
+        assertTrue(curves.getWidth() >= 1000, "two charts side by side");
+        assertTrue(hasInk(curves));
+        BufferedImage cm = Charts.toImage(Charts.confusion("cm", new int[][] {{5, 1}, {2, 7}}, new String[] {"a", "b"}));
+        assertTrue(hasInk(cm));
+        BufferedImage sc = Charts.toImage(Charts.addLine(Charts.scatter("s", new double[][] {{0, 0}, {1, 1}}, new int[] {0, 1},
+                new String[] {"neg", "pos"}), "boundary", 0, 1, 1, 0));
+        assertTrue(hasInk(sc));
+        byte[] png = Show.png(sc);
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+        float[] pixels = new float[2 * 4];
+        pixels[5] = 1f;
+        BufferedImage grid = Charts.imageGrid(pixels, 2, 2, new int[] {0, 1}, new String[] {"0", "1"}, 2, 10);
+        assertTrue(hasInk(grid));
+        assertThrows(IllegalArgumentException.class, () -> Charts.imageGrid(pixels, 2, 2, new int[] {2}, null, 1, 1));
+    }
+
+    @Test
+    void outsideKernelShowIsQuiet() {
+        assertNull(Show.show("<b>x</b>"));
+        assertThrows(IllegalArgumentException.class, () -> Show.show(42));
+        History h = new History();
+        h.add(Map.of("a", 1.0));
+        assertTrue(Tables.toHtml(h.table()).contains("<td"));
+    }
+}
