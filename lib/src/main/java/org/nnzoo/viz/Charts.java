@@ -247,6 +247,95 @@ public final class Charts {
         return out;
     }
 
+    /**
+     * Decision regions of a 2-D classifier: the plane coloured by predicted class (light), with the data
+     * points on top (dark).
+     *
+     * @param classify maps a point {x, y} to a class index
+     * @param x        points, {@code x[i] = {x, y}}
+     * @param y        class of each point
+     */
+    public static BufferedImage decisionRegions(String title, java.util.function.Function<double[], Integer> classify,
+                                                double[][] x, int[] y) {
+        if (x.length != y.length || x.length == 0) {
+            throw new IllegalArgumentException("need the same non-zero number of points and labels, got " + x.length + " and " + y.length);
+        }
+        double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY, minY = minX, maxY = maxX;
+        for (double[] p : x) {
+            minX = Math.min(minX, p[0]);
+            maxX = Math.max(maxX, p[0]);
+            minY = Math.min(minY, p[1]);
+            maxY = Math.max(maxY, p[1]);
+        }
+        double padX = (maxX - minX) * 0.08 + 1e-9;
+        double padY = (maxY - minY) * 0.08 + 1e-9;
+        minX -= padX;
+        maxX += padX;
+        minY -= padY;
+        maxY += padY;
+        int size = 400;
+        int top = 24;
+        BufferedImage img = new BufferedImage(size, size + top, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, size, top);
+        int cell = 4;
+        for (int py = 0; py < size; py += cell) {
+            for (int px = 0; px < size; px += cell) {
+                double[] p = {minX + (px + cell / 2.0) / size * (maxX - minX), maxY - (py + cell / 2.0) / size * (maxY - minY)};
+                Color c = PALETTE[Math.floorMod(classify.apply(p), PALETTE.length)];
+                g.setColor(blend(c, Color.WHITE, 0.7));
+                g.fillRect(px, top + py, cell, cell);
+            }
+        }
+        for (int i = 0; i < x.length; i++) {
+            int px = (int) Math.round((x[i][0] - minX) / (maxX - minX) * size);
+            int py = (int) Math.round((maxY - x[i][1]) / (maxY - minY) * size);
+            g.setColor(PALETTE[Math.floorMod(y[i], PALETTE.length)]);
+            g.fillOval(px - 3, top + py - 3, 7, 7);
+            g.setColor(Color.DARK_GRAY);
+            g.drawOval(px - 3, top + py - 3, 7, 7);
+        }
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(title, 6, 17);
+        g.dispose();
+        return img;
+    }
+
+    /**
+     * A signed map (e.g. the 784 weights of a linear unit) as an image: blue positive, red negative,
+     * white zero, scaled by the largest magnitude.
+     */
+    public static BufferedImage signedMap(double[] values, int rows, int cols, int scale) {
+        if (values.length != rows * cols) {
+            throw new IllegalArgumentException(values.length + " values cannot fill " + rows + "x" + cols);
+        }
+        double max = 1e-12;
+        for (double v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        BufferedImage img = new BufferedImage(cols * scale, rows * scale, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                double v = values[r * cols + c] / max;
+                g.setColor(v >= 0 ? blend(new Color(0x2166AC), Color.WHITE, 1 - v) : blend(new Color(0xB2182B), Color.WHITE, 1 + v));
+                g.fillRect(c * scale, r * scale, scale, scale);
+            }
+        }
+        g.dispose();
+        return img;
+    }
+
+    private static Color blend(Color c, Color other, double otherWeight) {
+        double w = Math.max(0, Math.min(1, otherWeight));
+        return new Color((int) Math.round(c.getRed() * (1 - w) + other.getRed() * w),
+                (int) Math.round(c.getGreen() * (1 - w) + other.getGreen() * w),
+                (int) Math.round(c.getBlue() * (1 - w) + other.getBlue() * w));
+    }
+
     private static void style(XYChart chart) {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);

@@ -70,6 +70,13 @@ class ScratchMlpTest {
     }
 
     @Test
+    void libraryAutogradCheckAgrees() {
+        ScratchMlp.Spiral s = ScratchMlp.spiral(10, 3, 0.2, 2);
+        ScratchMlp net = new ScratchMlp(2, 7, 3, 5);
+        assertTrue(net.maxGradientErrorVsAutograd(s.x(), s.y()) < 1e-10);
+    }
+
+    @Test
     void learnsTheSpiral() {
         ScratchMlp.Spiral s = ScratchMlp.spiral(100, 3, 0.2, 3);
         ScratchMlp net = new ScratchMlp(2, 50, 3, 1);

@@ -46,6 +46,12 @@ class ChartsTest {
         BufferedImage grid = Charts.imageGrid(pixels, 2, 2, new int[] {0, 1}, new String[] {"0", "1"}, 2, 10);
         assertTrue(hasInk(grid));
         assertThrows(IllegalArgumentException.class, () -> Charts.imageGrid(pixels, 2, 2, new int[] {2}, null, 1, 1));
+        BufferedImage regions = Charts.decisionRegions("r", p -> p[0] > 0 ? 1 : 0, new double[][] {{-1, 0}, {1, 1}}, new int[] {0, 1});
+        // left half coloured as class 0, right half as class 1
+        assertTrue(regions.getRGB(20, 200) != regions.getRGB(380, 200));
+        BufferedImage w = Charts.signedMap(new double[] {1, -1, 0, 0.5}, 2, 2, 1);
+        assertTrue((w.getRGB(0, 0) & 0xff) > ((w.getRGB(0, 0) >> 16) & 0xff), "positive is blue");
+        assertTrue((w.getRGB(1, 0) & 0xff) < ((w.getRGB(1, 0) >> 16) & 0xff), "negative is red");
     }
 
     @Test
