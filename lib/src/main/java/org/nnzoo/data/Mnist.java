@@ -2,6 +2,7 @@ package org.nnzoo.data;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * MNIST (handwritten digits) and Fashion-MNIST (Zalando clothing images): 60,000 training and
@@ -175,9 +176,13 @@ public final class Mnist {
         List<Path> paths = locator.locate(name, needed, extraDirs);
         Idx images = Idx.read(paths.get(0));
         Idx labels = Idx.read(paths.get(1));
-        String what = name + "/" + split.name().toLowerCase(java.util.Locale.ROOT)
-                + " (" + paths.get(0) + ", " + paths.get(1) + ")";
-        return ImageSet.of(what, images, labels, classNames);
+        if (images.count() != labels.count()) {
+            throw new DataException("The " + name + " " + split + " files disagree: " + paths.get(0) + " has "
+                    + images.count() + " images but " + paths.get(1) + " has " + labels.count()
+                    + " labels. One of them is from another data set or version; delete both and"
+                    + " download them again.");
+        }
+        return ImageSet.of(name + "/" + split.name().toLowerCase(Locale.ROOT), images, labels, classNames);
     }
 
     private RemoteFile fileNamed(String fileName) {
