@@ -64,8 +64,9 @@ public final class DataLocator {
         Path downloadDir = DataHome.dir().resolve(dataset);
         List<Path> found = new ArrayList<>();
         List<RemoteFile> missing = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (RemoteFile f : files) {
-            Path p = find(dataset, f, dirs);
+            Path p = find(dataset, f, dirs, DataHome.dir(), skipped);
             found.add(p);
             if (p == null) {
                 missing.add(f);
@@ -75,7 +76,7 @@ public final class DataLocator {
             return found;
         }
         if (downloader.offline()) {
-            throw new DataException(missingMessage(dataset, missing, dirs, downloadDir,
+            throw new DataException(missingMessage(dataset, missing, dirs, downloadDir, skipped,
                     "Offline mode is on (-Dai.djl.offline=true or NNZOO_OFFLINE=1), so nothing was downloaded."));
         }
         for (int i = 0; i < files.size(); i++) {
@@ -83,7 +84,7 @@ public final class DataLocator {
                 try {
                     found.set(i, downloader.download(files.get(i), downloadDir));
                 } catch (DataException e) {
-                    throw new DataException(missingMessage(dataset, missing, dirs, downloadDir,
+                    throw new DataException(missingMessage(dataset, missing, dirs, downloadDir, skipped,
                             "The download failed: " + e.getMessage()), e);
                 }
             }
@@ -91,19 +92,31 @@ public final class DataLocator {
         return found;
     }
 
-    /** Looks for one file in the folders; returns null if absent, throws if present but wrong. */
-    private static Path find(String dataset, RemoteFile f, List<Path> dirs) {
+    /**
+     * Looks for one file in the folders; returns null if absent, throws if present but wrong.
+     *
+     * <p>Exception: the data home root is shared by data sets whose files have the same names
+     * (MNIST and Fashion-MNIST), so a file there that does not match is skipped (and noted in
+     * {@code skipped}) instead of being an error.
+     */
+    private static Path find(String dataset, RemoteFile f, List<Path> dirs, Path sharedRoot, List<String> skipped) {
         for (Path dir : dirs) {
-            Path packed = dir.resolve(f.fileName());
-            if (Files.isRegularFile(packed)) {
-                verify(dataset, f, packed, false);
-                return packed;
-            }
-            if (f.rawName() != null) {
-                Path raw = dir.resolve(f.rawName());
-                if (Files.isRegularFile(raw)) {
-                    verify(dataset, f, raw, true);
-                    return raw;
+            String[] names = f.rawName() == null ? new String[] {f.fileName()}
+                    : new String[] {f.fileName(), f.rawName()};
+            for (String name : names) {
+                Path candidate = dir.resolve(name);
+                if (!Files.isRegularFile(candidate)) {
+                    continue;
+                }
+                try {
+                    verify(dataset, f, candidate, !name.equals(f.fileName()));
+                    return candidate;
+                } catch (DataException e) {
+                    if (!dir.equals(sharedRoot)) {
+                        throw e;
+                    }
+                    skipped.add(candidate.toString());
+                    break;
                 }
             }
         }
@@ -157,7 +170,7 @@ public final class DataLocator {
     }
 
     private static String missingMessage(String dataset, List<RemoteFile> missing, List<Path> dirs,
-                                         Path downloadDir, String why) {
+                                         Path downloadDir, List<String> skipped, String why) {
         StringBuilder names = new StringBuilder();
         for (RemoteFile f : missing) {
             names.append(names.length() == 0 ? "" : ", ").append(f.fileName());
@@ -168,6 +181,10 @@ public final class DataLocator {
         StringBuilder searched = new StringBuilder();
         for (Path d : dirs) {
             searched.append("\n  ").append(d);
+        }
+        if (!skipped.isEmpty()) {
+            searched.append("\nSkipped, because their checksums are not those of ").append(dataset)
+                    .append(" (another data set's files?): ").append(String.join(", ", skipped));
         }
         RemoteFile first = missing.get(0);
         return "The " + dataset + " data set is missing " + names + ".\nSearched:" + searched

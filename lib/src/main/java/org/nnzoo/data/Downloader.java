@@ -164,7 +164,7 @@ public final class Downloader {
                 .build();
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            FileWriter writer = new FileWriter(out, file, progress);
+            BodyWriter writer = new BodyWriter(out, file, progress);
             CompletableFuture<HttpResponse<Void>> future = client().sendAsync(request, info ->
                     info.statusCode() == 200
                             ? HttpResponse.BodySubscribers.fromSubscriber(writer)
@@ -196,7 +196,7 @@ public final class Downloader {
     }
 
     /** Waits for the response, cancelling it when no data arrives for {@code readTimeout}. */
-    private HttpResponse<Void> await(CompletableFuture<HttpResponse<Void>> future, FileWriter writer)
+    private HttpResponse<Void> await(CompletableFuture<HttpResponse<Void>> future, BodyWriter writer)
             throws IOException, InterruptedException {
         while (true) {
             if (writer.error != null) {
@@ -244,7 +244,7 @@ public final class Downloader {
     }
 
     /** Writes the response body to the temporary file, hashing and reporting as it goes. */
-    private static final class FileWriter implements Flow.Subscriber<List<ByteBuffer>> {
+    private static final class BodyWriter implements Flow.Subscriber<List<ByteBuffer>> {
         final MessageDigest digest = Checksums.sha256();
         final FileChannel out;
         final RemoteFile file;
@@ -254,7 +254,7 @@ public final class Downloader {
         volatile IOException error;
         private volatile Flow.Subscription subscription;
 
-        FileWriter(FileChannel out, RemoteFile file, Progress progress) {
+        BodyWriter(FileChannel out, RemoteFile file, Progress progress) {
             this.out = out;
             this.file = file;
             this.progress = progress;

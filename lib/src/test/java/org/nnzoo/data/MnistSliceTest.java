@@ -149,6 +149,23 @@ class MnistSliceTest {
     }
 
     @Test
+    void foreignFileInSharedDataHomeRootIsSkippedNotUsed() throws IOException {
+        // the data home root holds MNIST-named files of another data set (here: the train slice
+        // renamed as t10k); a data set kept in its own folder must still be found
+        Files.copy(Slice.file("train-labels-idx1-ubyte.gz"), tmp.resolve("t10k-labels-idx1-ubyte.gz"));
+        DataHome.setOverride(tmp);
+        DataException e = assertThrows(DataException.class,
+                () -> Slice.dataset().load(Mnist.Split.TEST, Slice.offlineLocator()));
+        assertTrue(e.getMessage().contains("Skipped"), e.getMessage());
+        assertTrue(e.getMessage().contains(tmp.resolve("t10k-labels-idx1-ubyte.gz").toString()), e.getMessage());
+
+        Path own = Files.createDirectories(tmp.resolve("mnist-slice"));
+        Files.copy(Slice.file("t10k-images-idx3-ubyte.gz"), own.resolve("t10k-images-idx3-ubyte.gz"));
+        Files.copy(Slice.file("t10k-labels-idx1-ubyte.gz"), own.resolve("t10k-labels-idx1-ubyte.gz"));
+        assertEquals(7, Slice.dataset().load(Mnist.Split.TEST, Slice.offlineLocator()).label(0));
+    }
+
+    @Test
     void limitFilterSubset() {
         DataHome.setOverride(Slice.dir());
         ImageSet test = Slice.dataset().load(Mnist.Split.TEST, Slice.offlineLocator());

@@ -19,9 +19,13 @@ class RealMnistTest {
         String env = System.getenv(DataHome.ENV);
         assumeTrue(env != null, "NNZOO_DATA is not set");
         Path home = Path.of(env);
-        String f = "t10k-labels-idx1-ubyte.gz";
-        assumeTrue(Files.isRegularFile(home.resolve(f)) || Files.isRegularFile(home.resolve("mnist").resolve(f)),
-                "NNZOO_DATA has no MNIST files");
+        boolean present = false;
+        for (Path dir : new Path[] {home, home.resolve("mnist")}) {
+            for (String f : new String[] {"t10k-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte"}) {
+                present |= Files.isRegularFile(dir.resolve(f));
+            }
+        }
+        assumeTrue(present, "NNZOO_DATA has no MNIST files");
         DataHome.clearOverride();
         DataLocator offline = Slice.offlineLocator();
 
