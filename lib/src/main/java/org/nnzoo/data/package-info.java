@@ -1,0 +1,18 @@
+/**
+ * Data sets for the notebooks: finding, downloading, verifying and reading them.
+ *
+ * <ul>
+ *   <li>{@link org.nnzoo.data.DataHome}: the data folder ({@code nnzoo.data}, {@code NNZOO_DATA},
+ *       {@code ~/.cache/nnzoo}).</li>
+ *   <li>{@link org.nnzoo.data.DataLocator}: finds a data set's files (data home, then system
+ *       folders), checks their SHA-256, downloads missing ones with a
+ *       {@link org.nnzoo.data.Downloader}.</li>
+ *   <li>{@link org.nnzoo.data.Idx}: reads IDX files (gzip or not).</li>
+ *   <li>{@link org.nnzoo.data.Mnist}: MNIST and Fashion-MNIST as {@link org.nnzoo.data.ImageSet}s.</li>
+ * </ul>
+ * Every failure is a {@link org.nnzoo.data.DataException} whose message says how to fix it.
+ * Offline use: put the files in the data home (e.g. {@code NNZOO_DATA=/path/to/datasets}, which
+ * holds {@code mnist/train-images-idx3-ubyte.gz} and the others) and run with
+ * {@code -Dai.djl.offline=true} or {@code NNZOO_OFFLINE=1}.
+ */
+package org.nnzoo.data;

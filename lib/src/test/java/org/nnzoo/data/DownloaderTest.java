@@ -1,0 +1,271 @@
+package org.nnzoo.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Downloads from a local HTTP server on 127.0.0.1; never touches the real network. */
+class DownloaderTest {
+
+    private static final String NAME = "t10k-labels-idx1-ubyte.gz";
+
+    @TempDir
+    Path tmp;
+
+    private HttpServer server;
+    private ExecutorService pool;
+    private final AtomicInteger requests = new AtomicInteger();
+    private byte[] good;
+    private String base;
+
+    @BeforeEach
+    void start() throws IOException {
+        good = Files.readAllBytes(Slice.file(NAME));
+        byte[] tampered = good.clone();
+        tampered[100] ^= 0x01;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        pool = Executors.newCachedThreadPool();
+        server.setExecutor(pool);
+        server.createContext("/good/", ex -> send(ex, 200, good));
+        server.createContext("/trunc/", ex -> send(ex, 200, Arrays.copyOf(good, 100)));
+        server.createContext("/tampered/", ex -> send(ex, 200, tampered));
+        server.createContext("/missing/", ex -> send(ex, 404, "not found".getBytes(StandardCharsets.UTF_8)));
+        server.createContext("/redirect/", ex -> {
+            requests.incrementAndGet();
+            ex.getResponseHeaders().add("Location", "/good/" + NAME);
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        server.createContext("/cut/", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(200, good.length);
+            OutputStream out = ex.getResponseBody();
+            out.write(good, 0, 100);
+            out.flush();
+            ex.close();
+        });
+        server.createContext("/stall/", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(200, good.length);
+            OutputStream out = ex.getResponseBody();
+            out.write(good, 0, 10);
+            out.flush();
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+        pool.shutdownNow();
+        DataHome.clearOverride();
+    }
+
+    private void send(HttpExchange ex, int status, byte[] body) throws IOException {
+        requests.incrementAndGet();
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private RemoteFile remote(String... dirs) {
+        List<String> urls = Stream.of(dirs).map(d -> base + "/" + d + "/" + NAME).toList();
+        return new RemoteFile(NAME, urls, Slice.TEST_LABELS.sha256(), good.length);
+    }
+
+    private static Downloader online() {
+        return new Downloader(false, Duration.ofSeconds(2), Duration.ofMillis(700), Downloader.Progress.none());
+    }
+
+    private List<String> listing(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void goodFileIsVerifiedAndMovedIntoPlace() throws IOException {
+        AtomicLong last = new AtomicLong(-1);
+        AtomicInteger doneCalls = new AtomicInteger();
+        Downloader d = new Downloader(false, Duration.ofSeconds(2), Duration.ofSeconds(2), (f, bytes, total, done) -> {
+            last.set(bytes);
+            if (done) {
+                doneCalls.incrementAndGet();
+            }
+        });
+        Path cache = tmp.resolve("cache");
+        Path p = d.download(remote("good"), cache);
+        assertEquals(cache.resolve(NAME), p);
+        assertArrayEquals(good, Files.readAllBytes(p));
+        assertEquals(List.of(NAME), listing(cache));
+        assertEquals(good.length, last.get());
+        assertEquals(1, doneCalls.get());
+    }
+
+    @Test
+    void truncatedDownloadFailsAndLeavesNothing() throws IOException {
+        DataException e = assertThrows(DataException.class, () -> online().download(remote("trunc"), tmp));
+        assertTrue(e.getMessage().contains(NAME), e.getMessage());
+        assertTrue(e.getMessage().contains("got 100 bytes, expected 178"), e.getMessage());
+        assertEquals(List.of(), listing(tmp));
+    }
+
+    @Test
+    void tamperedDownloadFailsAndLeavesNothing() throws IOException {
+        DataException e = assertThrows(DataException.class, () -> online().download(remote("tampered"), tmp));
+        assertTrue(e.getMessage().contains(NAME), e.getMessage());
+        assertTrue(e.getMessage().contains("SHA-256 mismatch"), e.getMessage());
+        assertTrue(e.getMessage().contains(Slice.TEST_LABELS.sha256()), e.getMessage());
+        assertEquals(List.of(), listing(tmp));
+    }
+
+    @Test
+    void tamperedWithUnknownSizeIsStillCaughtByHash() throws IOException {
+        RemoteFile r = new RemoteFile(NAME, List.of(base + "/tampered/" + NAME), Slice.TEST_LABELS.sha256(), -1);
+        assertThrows(DataException.class, () -> online().download(r, tmp));
+        assertEquals(List.of(), listing(tmp));
+    }
+
+    @Test
+    void connectionDroppedMidBodyFailsAndLeavesNothing() throws IOException {
+        DataException e = assertThrows(DataException.class, () -> online().download(remote("cut"), tmp));
+        assertTrue(e.getMessage().contains(NAME), e.getMessage());
+        assertEquals(List.of(), listing(tmp));
+    }
+
+    @Test
+    void stalledServerTimesOut() throws IOException {
+        long t0 = System.nanoTime();
+        DataException e = assertThrows(DataException.class, () -> online().download(remote("stall"), tmp));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(e.getMessage().contains("no data"), e.getMessage());
+        assertTrue(ms < 2500, "took " + ms + " ms");
+        assertEquals(List.of(), listing(tmp));
+    }
+
+    @Test
+    void nextUrlIsTriedWhenFirstFails() throws IOException {
+        Path p = online().download(remote("missing", "tampered", "good"), tmp);
+        assertArrayEquals(good, Files.readAllBytes(p));
+        assertEquals(3, requests.get());
+        assertEquals(List.of(NAME), listing(tmp));
+    }
+
+    @Test
+    void allUrlsFailingListsEachFailure() {
+        DataException e = assertThrows(DataException.class, () -> online().download(remote("missing", "trunc"), tmp));
+        assertTrue(e.getMessage().contains("/missing/" + NAME + ": HTTP status 404"), e.getMessage());
+        assertTrue(e.getMessage().contains("/trunc/" + NAME + ": got 100 bytes"), e.getMessage());
+    }
+
+    @Test
+    void redirectsAreFollowed() throws IOException {
+        Path p = online().download(remote("redirect"), tmp);
+        assertArrayEquals(good, Files.readAllBytes(p));
+    }
+
+    @Test
+    void offlineModeNeverTouchesTheNetwork() throws IOException {
+        Downloader offline = new Downloader(true, Duration.ofSeconds(1), Duration.ofSeconds(1), Downloader.Progress.none());
+        DataException e = assertThrows(DataException.class, () -> offline.download(remote("good"), tmp.resolve("c")));
+        assertTrue(e.getMessage().contains("offline"), e.getMessage());
+        assertEquals(0, requests.get());
+        assertEquals(List.of(), listing(tmp));
+
+        DataHome.setOverride(tmp);
+        DataException e2 = assertThrows(DataException.class,
+                () -> new DataLocator(offline).locate("demo", List.of(remote("good")), List.of()));
+        assertTrue(e2.getMessage().contains("Offline"), e2.getMessage());
+        assertTrue(e2.getMessage().contains(NAME), e2.getMessage());
+        assertEquals(0, requests.get());
+    }
+
+    @Test
+    void defaultOfflineSettingFollowsDjlProperty() {
+        String old = System.getProperty("ai.djl.offline");
+        try {
+            System.setProperty("ai.djl.offline", "true");
+            assertTrue(Downloader.offlineByDefault());
+            assertTrue(new Downloader().offline());
+        } finally {
+            if (old == null) {
+                System.clearProperty("ai.djl.offline");
+            } else {
+                System.setProperty("ai.djl.offline", old);
+            }
+        }
+    }
+
+    @Test
+    void locatorDownloadsIntoDataHomeOnceThenFindsIt() throws IOException {
+        DataHome.setOverride(tmp);
+        DataLocator locator = new DataLocator(online());
+        List<Path> first = locator.locate("demo", List.of(remote("missing", "good")), List.of());
+        assertEquals(tmp.resolve("demo").resolve(NAME), first.get(0));
+        assertEquals(2, requests.get());
+        List<Path> second = locator.locate("demo", List.of(remote("missing", "good")), List.of());
+        assertEquals(first, second);
+        assertEquals(2, requests.get(), "a cached, verified file is not downloaded again");
+    }
+
+    @Test
+    void locatorReportsFailedDownloadWithFixAndLeavesNothing() throws IOException {
+        DataHome.setOverride(tmp);
+        DataException e = assertThrows(DataException.class,
+                () -> new DataLocator(online()).locate("demo", List.of(remote("tampered")), List.of()));
+        assertTrue(e.getMessage().contains("NNZOO_DATA"), e.getMessage());
+        assertTrue(e.getMessage().contains("SHA-256 mismatch"), e.getMessage());
+        assertEquals(List.of(), listing(tmp.resolve("demo")));
+    }
+
+    @Test
+    void progressLineUsesCarriageReturnsAndOneNewline() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Downloader.Progress line = Downloader.Progress.line(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        for (long b = 0; b <= 5_000_000; b += 1000) {
+            line.update("big.gz", b, 5_000_000, false);
+        }
+        line.update("big.gz", 5_000_000, 5_000_000, true);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.startsWith("\rDownloading big.gz"), out);
+        assertTrue(out.endsWith("100% 5.0/5.0 MB" + System.lineSeparator()), out);
+        assertEquals(1, out.split("\n", -1).length - 1, "exactly one newline");
+        assertTrue(out.split("\r", -1).length < 20, "throttled, not thousands of updates");
+    }
+}
