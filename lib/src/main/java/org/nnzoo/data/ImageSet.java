@@ -166,6 +166,19 @@ public final class ImageSet {
                 Arrays.copyOf(labels, m), classNames, false);
     }
 
+    /**
+     * @return images {@code from} (inclusive) to {@code to} (exclusive), e.g. to hold out the last 5,000
+     *         training images for validation
+     */
+    public ImageSet range(int from, int to) {
+        if (from < 0 || to > count || from > to) {
+            throw new IllegalArgumentException("range [" + from + ", " + to + ") is not within 0.." + count);
+        }
+        int size = rows * cols;
+        return new ImageSet(name, rows, cols, Arrays.copyOfRange(pixels, from * size, to * size),
+                Arrays.copyOfRange(labels, from, to), classNames, false);
+    }
+
     /** @return the images whose label is one of {@code keepLabels}, in their original order */
     public ImageSet filter(int... keepLabels) {
         boolean[] keep = new boolean[classNames.length];

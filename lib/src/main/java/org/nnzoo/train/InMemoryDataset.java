@@ -79,6 +79,16 @@ public final class InMemoryDataset implements Dataset {
         return new InMemoryDataset(features, sampleShape, y, new Shape(), batchSize, shuffle, seed);
     }
 
+    /**
+     * Images with their class labels, each sample shaped {@code (1, rows, cols)} (one channel).
+     *
+     * @param images an MNIST-style image set, pixels in [0, 1]
+     */
+    public static InMemoryDataset of(org.nnzoo.data.ImageSet images, int batchSize, boolean shuffle, long seed) {
+        return classification(images.pixels(), new Shape(1, images.rows(), images.cols()), images.labels(),
+                batchSize, shuffle, seed);
+    }
+
     /** A set whose labels are arrays too (regression, reconstruction): {@code labelShape} per sample. */
     public static InMemoryDataset of(float[] features, Shape sampleShape, float[] labels, Shape labelShape,
                                      int batchSize, boolean shuffle, long seed) {

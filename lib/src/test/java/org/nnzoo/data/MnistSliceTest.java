@@ -187,6 +187,12 @@ class MnistSliceTest {
         assertArrayEquals(test.image(3), picked.image(2));
         assertEquals(3 * 784, picked.pixels().length);
         assertThrows(IndexOutOfBoundsException.class, () -> test.subset(new int[] {300}));
+
+        ImageSet tail = test.range(295, 300);
+        assertEquals(5, tail.count());
+        assertArrayEquals(test.image(297), tail.image(2));
+        assertEquals(test.label(299), tail.label(4));
+        assertThrows(IllegalArgumentException.class, () -> test.range(10, 301));
         assertThrows(IllegalArgumentException.class, () -> test.filter(10));
 
         // immutability: changing a returned array does not change the set
