@@ -177,5 +177,23 @@ public final class Perceptron {
 
     /** Labelled samples: {@code x[i]} with label {@code y[i]} (+1/-1). */
     public record Points(double[][] x, int[] y) {
+
+        /**
+         * Images as flat pixel vectors, labelled +1 for {@code positiveLabel} and -1 for every other class.
+         */
+        public static Points fromImages(org.nnzoo.data.ImageSet images, int positiveLabel) {
+            float[] px = images.pixels();
+            int d = images.rows() * images.cols();
+            double[][] x = new double[images.count()][d];
+            int[] y = new int[images.count()];
+            int[] labels = images.labels();
+            for (int i = 0; i < x.length; i++) {
+                for (int k = 0; k < d; k++) {
+                    x[i][k] = px[i * d + k];
+                }
+                y[i] = labels[i] == positiveLabel ? 1 : -1;
+            }
+            return new Points(x, y);
+        }
     }
 }

@@ -39,6 +39,17 @@ public final class Evaluation {
         return out;
     }
 
+    /** @return the number of trainable values in an initialised block */
+    public static long parameterCount(ai.djl.nn.Block block) {
+        long n = 0;
+        for (var p : block.getParameters().values()) {
+            if (p.isInitialized()) {
+                n += p.getArray().size();
+            }
+        }
+        return n;
+    }
+
     /** @return fraction of positions where {@code predicted} equals {@code truth} */
     public static double accuracy(int[] truth, int[] predicted) {
         checkLengths(truth, predicted);

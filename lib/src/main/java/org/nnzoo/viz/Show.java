@@ -31,12 +31,21 @@ public final class Show {
     }
 
     /**
-     * Displays a chart, image, table, or HTML string.
+     * Displays a chart, image, table, or HTML string. Returns nothing, so that {@code show(x);} as the
+     * last line of a cell adds no stray output; use {@link #display} for an updatable display.
      *
      * @param o an xchart chart, a {@link BufferedImage}, a tablesaw {@link Table}, or a String of HTML
-     * @return the display id (usable with {@link #update}), or null outside a kernel
      */
-    public static String show(Object o) {
+    public static void show(Object o) {
+        display(o);
+    }
+
+    /**
+     * Like {@link #show} but returns the display id, for {@link #update}.
+     *
+     * @return the display id, or null outside a kernel
+     */
+    public static String display(Object o) {
         if (o instanceof Chart) {
             return image(Charts.toImage((Chart<?, ?>) o));
         }

@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
-/** The committed 300-image MNIST slices (see resources/mnist-slice/ATTRIBUTION.md). */
-final class Slice {
+/** The committed 300-image MNIST slices (see resources/mnist-slice/ATTRIBUTION.md); shared by all test packages. */
+public final class Slice {
 
     static final String[] DIGITS = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 
@@ -34,7 +34,7 @@ final class Slice {
     }
 
     /** @return the folder holding the slice (read-only use only) */
-    static Path dir() {
+    public static Path dir() {
         try {
             return Path.of(Slice.class.getResource("/mnist-slice").toURI());
         } catch (URISyntaxException e) {
@@ -47,11 +47,11 @@ final class Slice {
     }
 
     /** @return the slice as a data set named {@code mnist-slice} */
-    static Mnist dataset() {
+    public static Mnist dataset() {
         return Mnist.custom("mnist-slice", DIGITS, FILES, List.of());
     }
 
-    static DataLocator offlineLocator() {
+    public static DataLocator offlineLocator() {
         return new DataLocator(new Downloader(true, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Downloader.Progress.none()));
     }

@@ -56,7 +56,7 @@ class ChartsTest {
 
     @Test
     void outsideKernelShowIsQuiet() {
-        assertNull(Show.show("<b>x</b>"));
+        assertNull(Show.display("<b>x</b>"));
         assertThrows(IllegalArgumentException.class, () -> Show.show(42));
         History h = new History();
         h.add(Map.of("a", 1.0));
