@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# THE MAIN JOB: installs what is missing, builds the library, installs the "Java 17 (NN Zoo)" Jupyter
+# kernel for this checkout (for you, no root), executes the notebooks headless and prints the report.
+#   bash environment/run.sh [--profile smoke|default|full] [--timeout S] [notebook...]
+# Results: target/notebooks/{results.json,report.md,report.html,<notebook>.ipynb}.
+# Datasets: NNZOO_DATA (e.g. export NNZOO_DATA=../shared/datasets). Afterwards: jupyter notebook notebooks/
+set -euo pipefail
+
+# shellcheck source=environment/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+profile="${NNZOO_PROFILE:-default}"
+runner_args=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --profile) [[ $# -ge 2 ]] || nnzoo_die "--profile needs smoke, default or full"; profile="$2"; shift ;;
+        --profile=*) profile="${1#--profile=}" ;;
+        --timeout) [[ $# -ge 2 ]] || nnzoo_die "--timeout needs seconds"; runner_args+=(--timeout "$2"); shift ;;
+        -h|--help) sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) nnzoo_die "unknown option: $1 (see --help)" ;;
+        *) runner_args+=("$1") ;;
+    esac
+    shift
+done
+case "$profile" in smoke|default|full) ;; *) nnzoo_die "--profile '$profile': use smoke, default or full" ;; esac
+
+cd "$NNZOO_ROOT"
+export DEBIAN_FRONTEND=noninteractive
+
+nnzoo_info "1/4 system dependencies"
+bash environment/install-deps.sh
+
+nnzoo_info "2/4 build (mvn package, tests skipped; environment/test.sh runs them)"
+mvn -B -ntp -q -DskipTests -DskipNotebooks package </dev/null
+
+nnzoo_info "3/4 Jupyter kernel nnzoo-java for this checkout (--user)"
+kernel_args=(--user)
+if [[ -n "${NNZOO_DATA:-}" ]]; then
+    kernel_args+=(--data-dir "$NNZOO_DATA")  # so that notebooks opened in Jupyter find the datasets too
+fi
+bash environment/install-kernel.sh "${kernel_args[@]}"
+
+nnzoo_info "4/4 notebooks, profile $profile"
+rc=0
+bash environment/execute-notebooks.sh --profile "$profile" --out target/notebooks \
+    "${runner_args[@]+"${runner_args[@]}"}" || rc=$?
+if [[ -f target/notebooks/report.md ]]; then
+    echo
+    cat target/notebooks/report.md
+    echo
+fi
+nnzoo_info "executed notebooks and report.html: $NNZOO_ROOT/target/notebooks/"
+nnzoo_info "open the notebooks interactively: jupyter notebook notebooks/   (kernel: Java 17 (NN Zoo))"
+exit "$rc"
