@@ -37,10 +37,9 @@ public final class Results {
      *
      * @param name  metric name, e.g. {@code test_accuracy}; letters, digits, '_', '.', '-' only
      * @param value a finite number
-     * @return the value, so a cell can record and show it at once
      * @throws IllegalArgumentException on a bad name or a non-finite value
      */
-    public static double record(String name, double value) {
+    public static void record(String name, double value) {
         if (name == null || !name.matches("[A-Za-z0-9_.\\-]+")) {
             throw new IllegalArgumentException("metric name '" + name
                     + "' is invalid: use letters, digits, '_', '.' or '-' (e.g. test_accuracy)");
@@ -63,7 +62,6 @@ public final class Results {
             }
         }
         System.out.printf("[result] %s = %s%n", name, value);
-        return value;
     }
 
     /** @return the metrics recorded in this JVM so far, in recording order (a copy) */
