@@ -109,16 +109,21 @@ def error_output_text(cell):
             first = body.splitlines()[0] if body else ""
             if out.get("ename") == "EvalException" and re.match(r"^[\w.$]+(Exception|Error)\b", first):
                 return body
+            if not out.get("evalue") and body:
+                # e.g. CompilerException: the reason is the traceback's last line ("cannot find symbol")
+                head = f"{head}: {body.splitlines()[-1].strip()}"
             return head + ("\n" + body if body else "")
     return ""
 
 
-def tail(path, lines=15):
+def log_tail(path, lines=15):
+    """'; kernel log PATH ends with: ...' or '' when the log is empty."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
+            text = "".join(f.readlines()[-lines:])
     except OSError:
-        return ""
+        text = ""
+    return f"; kernel log {path} ends with:\n{text}" if text.strip() else ""
 
 
 def execute_one(path, args, out_dir):
@@ -167,11 +172,11 @@ def execute_one(path, args, out_dir):
     except DeadKernelError as e:
         entry["status"] = "failed"
         entry["error"] = {"cell": state["cell"],
-                          "message": f"the kernel died ({e}); kernel log {kernel_log} ends with:\n{tail(kernel_log)}"}
+                          "message": f"the kernel died ({e}){log_tail(kernel_log)}"}
     except Exception as e:  # start-up failures and anything else nbclient raises
         entry["status"] = "failed"
         entry["error"] = {"cell": state["cell"],
-                          "message": f"{type(e).__name__}: {e}; kernel log {kernel_log} ends with:\n{tail(kernel_log)}"}
+                          "message": f"{type(e).__name__}: {e}{log_tail(kernel_log)}"}
     entry["seconds"] = round(time.monotonic() - started, 2)
     if "error" in entry and entry["error"]["cell"] is not None:
         cell = nb.cells[entry["error"]["cell"]]

@@ -71,7 +71,7 @@ case "$root" in
 esac
 
 # ---- the jars (built by `mvn package`) ---------------------------------------------------------
-build_hint="build first: (cd '$root' && mvn -B -DskipTests -DskipNotebooks package)"
+build_hint="(cd '$root' && mvn -B -DskipTests -DskipNotebooks package)"
 first_match() { # first existing file matching the glob(s), skipping -sources/-javadoc/-tests jars
     local f
     for f in "$@"; do
@@ -83,13 +83,13 @@ first_match() { # first existing file matching the glob(s), skipping -sources/-j
     return 1
 }
 kernel_jar="$(first_match "$root"/kernel-patch/target/kernel/rapaio-jupyter-kernel-*.jar)" \
-    || nnzoo_die "no kernel jar in kernel-patch/target/kernel/ - run mvn package first; $build_hint"
+    || nnzoo_die "no kernel jar in kernel-patch/target/kernel/: not built yet, run mvn package first: $build_hint"
 patch_jar="$(first_match "$root"/kernel-patch/target/nnzoo-kernel-patch-*.jar)" \
-    || nnzoo_die "no kernel patch jar in kernel-patch/target/ - run mvn package first; $build_hint"
+    || nnzoo_die "no kernel patch jar in kernel-patch/target/: not built yet, run mvn package first: $build_hint"
 first_match "$root"/lib/target/nnzoo-lib-*.jar >/dev/null \
-    || nnzoo_die "no library jar in lib/target/ - run mvn package first; $build_hint"
+    || nnzoo_die "no library jar in lib/target/: not built yet, run mvn package first: $build_hint"
 compgen -G "$root/lib/target/dependency/*.jar" >/dev/null \
-    || nnzoo_die "no runtime jars in lib/target/dependency/ - run mvn package first; $build_hint"
+    || nnzoo_die "no runtime jars in lib/target/dependency/: not built yet, run mvn package first: $build_hint"
 
 init_source="$root/environment/kernel-init.jshell"
 [[ -f "$init_source" ]] || nnzoo_die "missing $init_source"

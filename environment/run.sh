@@ -31,7 +31,7 @@ nnzoo_info "1/4 system dependencies"
 bash environment/install-deps.sh
 
 nnzoo_info "2/4 build (mvn package, tests skipped; environment/test.sh runs them)"
-mvn -B -ntp -q -DskipTests -DskipNotebooks package </dev/null
+mvn -B -ntp -q -Dstyle.color=never -DskipTests -DskipNotebooks package </dev/null
 
 nnzoo_info "3/4 Jupyter kernel nnzoo-java for this checkout (--user)"
 kernel_args=(--user)

@@ -23,7 +23,7 @@ bash environment/install-deps.sh
 
 nnzoo_info "2/4 mvn verify (unit tests + every notebook, smoke profile)"
 # shellcheck disable=SC2086  # NNZOO_MVN_ARGS is a list of words
-mvn -B -ntp ${NNZOO_MVN_ARGS:-} verify </dev/null
+mvn -B -ntp -Dstyle.color=never ${NNZOO_MVN_ARGS:-} verify </dev/null
 
 nnzoo_info "3/4 notebook runner self-test"
 bash environment/tests/test-runner.sh

@@ -45,6 +45,9 @@ public final class LoopThread extends Thread {
             try {
                 loopBody.run();
             } catch (RuntimeException e) {
+                if (!running) {
+                    return; // shutting down: the socket was closed under the loop, nothing to report
+                }
                 // one bad iteration must not kill the channel: report it (the first few times) and keep serving
                 if (++failures <= MAX_REPORTED_FAILURES) {
                     System.err.println("[nnzoo kernel-patch] " + getName() + ": loop iteration failed, continuing: " + e);
