@@ -93,6 +93,25 @@ def read_metrics(path):
     return metrics
 
 
+def coalesce_streams(nb):
+    """Merges consecutive stdout (or stderr) outputs of a cell into one, as Jupyter shows them.
+
+    The Java kernel flushes every print separately, so one printf becomes many stream outputs in the
+    saved notebook; a reader of the executed file should see one block of text per cell and stream.
+    """
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        merged = []
+        for out in cell.get("outputs", []):
+            if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                    and merged[-1].get("name") == out.get("name")):
+                merged[-1]["text"] = merged[-1]["text"] + out["text"]
+            else:
+                merged.append(out)
+        cell["outputs"] = merged
+
+
 def count_images(nb):
     return sum(1 for cell in nb.cells if cell.get("cell_type") == "code"
                for out in cell.get("outputs", []) if "image/png" in out.get("data", {}))
@@ -183,6 +202,7 @@ def execute_one(path, args, out_dir):
         entry["error"]["execution_count"] = cell.get("execution_count")
     entry["metrics"] = read_metrics(metrics_file)
     entry["images"] = count_images(nb)
+    coalesce_streams(nb)
     nbformat.write(nb, os.path.join(out_dir, name + ".ipynb"))
     return entry
 

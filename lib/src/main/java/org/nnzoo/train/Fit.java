@@ -165,6 +165,10 @@ public final class Fit {
                 int b = 0;
                 for (Batch batch : train.getData(root)) {
                     try (batch) {
+                        if (Thread.currentThread().isInterrupted()) { // the notebook's "interrupt" button
+                            throw new java.util.concurrent.CancellationException("training interrupted in epoch "
+                                    + (epoch + 1) + " at batch " + (b + 1) + "; the model keeps its current weights");
+                        }
                         NDList x = batch.getData();
                         NDList y = batch.getLabels();
                         NDList pred;
