@@ -50,6 +50,8 @@ public final class Charts {
     public static XYChart lines(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series) {
         XYChart chart = new XYChartBuilder().width(520).height(340).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         style(chart);
+        chart.getStyler().setXAxisDecimalPattern("#");
+        chart.getStyler().setXAxisTickMarkSpacingHint(70);
         int k = 0;
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             double[] y = e.getValue();
@@ -96,7 +98,10 @@ public final class Charts {
                 }
             }
             if (!series.isEmpty()) {
-                charts.add(lines(metric.equals("acc") ? "Accuracy" : "Loss", "epoch", metric.equals("acc") ? "accuracy" : "loss", x, series));
+                XYChart c = lines(metric.equals("acc") ? "Accuracy" : "Loss", "epoch", metric.equals("acc") ? "accuracy" : "loss", x, series);
+                // curves rise (accuracy) or fall (loss) towards the top right/bottom right: keep the legend off them
+                c.getStyler().setLegendPosition(metric.equals("acc") ? Styler.LegendPosition.InsideSE : Styler.LegendPosition.InsideNE);
+                charts.add(c);
             }
         }
         return sideBySide(charts.stream().map(Charts::toImage).toArray(BufferedImage[]::new));
