@@ -20,10 +20,9 @@ public final class Evaluation {
     public static int[] predictClasses(Model model, InMemoryDataset data) {
         int[] out = new int[data.size()];
         int k = 0;
-        data.setEpoch(0);
         try (var manager = model.getNDManager().newSubManager()) {
             ParameterStore ps = new ParameterStore(manager, false);
-            for (Batch batch : data.getData(manager)) {
+            for (Batch batch : data.batches(manager, 0)) {
                 try (batch) {
                     NDList pred = model.getBlock().forward(ps, batch.getData(), false);
                     NDArray cls = pred.head().argMax(1).toType(DataType.INT32, false);

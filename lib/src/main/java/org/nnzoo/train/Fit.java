@@ -38,8 +38,8 @@ import ai.djl.util.RandomUtils;
 public final class Fit {
 
     private final Model model;
-    private final InMemoryDataset train;
-    private InMemoryDataset validation;
+    private final BatchSource train;
+    private BatchSource validation;
     private Loss loss = Loss.softmaxCrossEntropyLoss();
     private Optimizer optimizer;
     private Initializer initializer;
@@ -51,7 +51,7 @@ public final class Fit {
     private BiConsumer<Integer, History> onEpoch;
     private boolean initialize = true;
 
-    private Fit(Model model, InMemoryDataset train) {
+    private Fit(Model model, BatchSource train) {
         if (model == null || model.getBlock() == null) {
             throw new IllegalArgumentException("model must have a block: call model.setBlock(...) first");
         }
@@ -60,12 +60,12 @@ public final class Fit {
     }
 
     /** Starts configuring a run of {@code model} on {@code train}. */
-    public static Fit of(Model model, InMemoryDataset train) {
+    public static Fit of(Model model, BatchSource train) {
         return new Fit(model, train);
     }
 
     /** Data evaluated after each epoch ({@code val_loss}, {@code val_acc}). */
-    public Fit validation(InMemoryDataset data) {
+    public Fit validation(BatchSource data) {
         this.validation = data;
         return this;
     }
@@ -152,18 +152,17 @@ public final class Fit {
         History history = new History();
         try (Trainer trainer = model.newTrainer(config)) {
             if (initialize) {
-                trainer.initialize(train.batchShape());
+                trainer.initialize(train.inputShapes());
             }
             ProgressView view = new ProgressView(title, epochs, train.batchCount(), history);
             NDManager root = trainer.getManager();
             for (int epoch = 0; epoch < epochs; epoch++) {
-                train.setEpoch(epoch);
                 long t0 = System.nanoTime();
                 double lossSum = 0;
                 long correct = 0;
                 long seen = 0;
                 int b = 0;
-                for (Batch batch : train.getData(root)) {
+                for (Batch batch : train.batches(root, epoch)) {
                     try (batch) {
                         if (Thread.currentThread().isInterrupted()) { // the notebook's "interrupt" button
                             throw new java.util.concurrent.CancellationException("training interrupted in epoch "
@@ -219,12 +218,11 @@ public final class Fit {
     }
 
     /** @return {mean loss, accuracy} of the trainer's model on {@code data}, in inference mode */
-    private double[] evaluate(Trainer trainer, InMemoryDataset data) {
+    private double[] evaluate(Trainer trainer, BatchSource data) {
         double lossSum = 0;
         long correct = 0;
         long seen = 0;
-        data.setEpoch(0);
-        for (Batch batch : data.getData(trainer.getManager())) {
+        for (Batch batch : data.batches(trainer.getManager(), 0)) {
             try (batch) {
                 NDList pred = trainer.evaluate(batch.getData());
                 lossSum += trainer.getLoss().evaluate(batch.getLabels(), pred).getFloat() * batch.getSize();

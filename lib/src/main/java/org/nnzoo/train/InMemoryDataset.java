@@ -24,7 +24,7 @@ import ai.djl.util.Progress;
  * <p>Shuffling: epoch {@code e} uses the permutation drawn from {@code seed + e}; so the order is the
  * same on every run with the same seed, and differs between epochs.
  */
-public final class InMemoryDataset implements Dataset {
+public final class InMemoryDataset implements Dataset, BatchSource {
 
     private final float[] features;
     private final Shape sampleShape;
@@ -106,6 +106,7 @@ public final class InMemoryDataset implements Dataset {
     }
 
     /** @return number of batches per epoch */
+    @Override
     public int batchCount() {
         return (count + batchSize - 1) / batchSize;
     }
@@ -120,9 +121,19 @@ public final class InMemoryDataset implements Dataset {
         return new Shape(batchSize).addAll(sampleShape);
     }
 
-    /** Sets the epoch whose permutation the next {@link #getData} uses (the training loop calls it). */
+    /** Sets the epoch whose permutation the next {@link #getData} uses. */
     public void setEpoch(int epoch) {
         this.epoch = epoch;
+    }
+
+    @Override
+    public Iterable<Batch> batches(NDManager manager, int epochIndex) {
+        return iterate(manager, epochIndex);
+    }
+
+    @Override
+    public Shape[] inputShapes() {
+        return new Shape[] {batchShape()};
     }
 
     /** @return the sample order of the given epoch */
@@ -145,7 +156,11 @@ public final class InMemoryDataset implements Dataset {
 
     @Override
     public Iterable<Batch> getData(NDManager manager) {
-        final int[] order = order(epoch);
+        return iterate(manager, epoch);
+    }
+
+    private Iterable<Batch> iterate(NDManager manager, int epochIndex) {
+        final int[] order = order(epochIndex);
         return () -> new Iterator<>() {
             private int next;
 

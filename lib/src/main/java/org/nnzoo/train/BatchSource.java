@@ -1,0 +1,30 @@
+package org.nnzoo.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Batch;
+
+/**
+ * What {@link Fit} trains on: a sequence of batches per epoch. {@link InMemoryDataset} is the usual one
+ * (mini-batches of samples held in Java arrays); a full-batch graph or a generated task can implement it
+ * directly.
+ *
+ * <p>Contract: each {@link Batch} owns its arrays through its own manager (a sub-manager of the one
+ * passed in), and the caller closes every batch after use, which frees them. The epoch index lets a
+ * source reshuffle deterministically.
+ */
+public interface BatchSource {
+
+    /**
+     * @param manager parent of the per-batch managers
+     * @param epoch   0-based epoch index, for seeded shuffling
+     * @return the batches of that epoch, in order
+     */
+    Iterable<Batch> batches(NDManager manager, int epoch);
+
+    /** @return number of batches per epoch (for progress display) */
+    int batchCount();
+
+    /** @return the shapes of the model inputs of one batch, for parameter initialisation */
+    Shape[] inputShapes();
+}
