@@ -77,7 +77,7 @@ public final class DataLocator {
         }
         if (downloader.offline()) {
             throw new DataException(missingMessage(dataset, missing, dirs, downloadDir, skipped,
-                    "Offline mode is on (-Dai.djl.offline=true or NNZOO_OFFLINE=1), so nothing was downloaded."));
+                    "Offline mode is on (-Dnnzoo.offline=true or NNZOO_OFFLINE=1), so nothing was downloaded."));
         }
         for (int i = 0; i < files.size(); i++) {
             if (found.get(i) == null) {
@@ -191,6 +191,6 @@ public final class DataLocator {
                 + "\n(data home " + DataHome.dir() + ", " + DataHome.howChosen() + ")\n" + why
                 + "\nTo fix: set " + DataHome.ENV + " (or -D" + DataHome.PROPERTY + ") to a folder holding "
                 + dataset + "/" + first.fileName() + " and the other files, or run once online (without "
-                + "-Dai.djl.offline=true / NNZOO_OFFLINE=1) so that they download to " + downloadDir + ".";
+                + "-Dnnzoo.offline=true / NNZOO_OFFLINE=1) so that they download to " + downloadDir + ".";
     }
 }

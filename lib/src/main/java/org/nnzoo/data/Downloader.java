@@ -33,8 +33,9 @@ import java.util.concurrent.TimeoutException;
  * file, and the next URL is tried. Redirects are followed; connecting and waiting for data both
  * time out.
  *
- * <p>In offline mode ({@code -Dai.djl.offline=true} or {@code NNZOO_OFFLINE=1}) it never touches
- * the network.
+ * <p>In offline mode ({@code -Dnnzoo.offline=true} or {@code NNZOO_OFFLINE=1}) it never touches
+ * the network. DJL's own {@code -Dai.djl.offline=true}, which the project always sets so that the
+ * PyTorch natives come from the Maven jar, does not stop dataset downloads.
  */
 public final class Downloader {
 
@@ -87,11 +88,11 @@ public final class Downloader {
     }
 
     /**
-     * @return true if the system property {@code ai.djl.offline} is {@code true} or the environment
+     * @return true if the system property {@code nnzoo.offline} is {@code true} or the environment
      *     variable {@code NNZOO_OFFLINE} is {@code 1} or {@code true}
      */
     public static boolean offlineByDefault() {
-        if (Boolean.parseBoolean(System.getProperty("ai.djl.offline", "false"))) {
+        if (Boolean.parseBoolean(System.getProperty("nnzoo.offline", "false"))) {
             return true;
         }
         String env = System.getenv("NNZOO_OFFLINE");
@@ -115,7 +116,7 @@ public final class Downloader {
     public Path download(RemoteFile file, Path targetDir) {
         if (offline) {
             throw new DataException("Not downloading " + file.fileName() + ": offline mode is on "
-                    + "(-Dai.djl.offline=true or NNZOO_OFFLINE=1). Put the file in " + targetDir
+                    + "(-Dnnzoo.offline=true or NNZOO_OFFLINE=1). Put the file in " + targetDir
                     + " yourself, or run once with network access and without offline mode.");
         }
         if (file.urls().isEmpty()) {

@@ -13,6 +13,7 @@
  * Every failure is a {@link org.nnzoo.data.DataException} whose message says how to fix it.
  * Offline use: put the files in the data home (e.g. {@code NNZOO_DATA=/path/to/datasets}, which
  * holds {@code mnist/train-images-idx3-ubyte.gz} and the others) and run with
- * {@code -Dai.djl.offline=true} or {@code NNZOO_OFFLINE=1}.
+ * {@code -Dnnzoo.offline=true} or {@code NNZOO_OFFLINE=1} (not by DJL's {@code ai.djl.offline}, which
+ * the project always sets).
  */
 package org.nnzoo.data;

@@ -59,24 +59,12 @@ public final class History {
 
     /** @return the largest value the metric reached (e.g. best validation accuracy) */
     public double max(String metric) {
-        double best = Double.NEGATIVE_INFINITY;
-        for (double d : values(metric)) {
-            if (!Double.isNaN(d)) {
-                best = Math.max(best, d);
-            }
-        }
-        return best;
+        return java.util.Arrays.stream(values(metric)).filter(d -> !Double.isNaN(d)).max().orElse(Double.NEGATIVE_INFINITY);
     }
 
     /** @return the smallest value the metric reached (e.g. best validation loss) */
     public double min(String metric) {
-        double best = Double.POSITIVE_INFINITY;
-        for (double d : values(metric)) {
-            if (!Double.isNaN(d)) {
-                best = Math.min(best, d);
-            }
-        }
-        return best;
+        return java.util.Arrays.stream(values(metric)).filter(d -> !Double.isNaN(d)).min().orElse(Double.POSITIVE_INFINITY);
     }
 
     /** @return the history as a table with an {@code epoch} column first */

@@ -3,6 +3,7 @@ package org.nnzoo.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,19 @@ class EvaluationTest {
         assertArrayEquals(new int[] {1, 3}, Evaluation.mistakes(t, p, 10));
         assertThrows(IllegalArgumentException.class, () -> Evaluation.accuracy(t, new int[2]));
         assertThrows(IllegalArgumentException.class, () -> Evaluation.confusion(t, p, 2));
+    }
+
+    @Test
+    void historyBestValuesSkipMissingEpochs() {
+        History h = new History();
+        h.add(java.util.Map.of("val_acc", 0.5, "loss", 2.0));
+        h.add(java.util.Map.of("loss", 1.0));
+        h.add(java.util.Map.of("val_acc", 0.7, "loss", 1.5));
+        assertEquals(0.7, h.max("val_acc"));
+        assertEquals(1.0, h.min("loss"));
+        assertEquals(1.5, h.last("loss"));
+        assertTrue(Double.isNaN(h.values("val_acc")[1]));
+        assertThrows(IllegalArgumentException.class, () -> h.max("nope"));
     }
 
     @Test
