@@ -109,7 +109,7 @@ fi
 if $deps; then
     bash "$NNZOO_ROOT/environment/install-deps.sh" --hub
 fi
-command -v jupyterhub >/dev/null 2>&1 && command -v jupyterhub-singleuser >/dev/null 2>&1 \
+{ command -v jupyterhub && command -v jupyterhub-singleuser; } >/dev/null 2>&1 \
     || nnzoo_die "jupyterhub is not installed (not on PATH): sudo bash environment/install-deps.sh --hub (Debian package jupyterhub)"
 command -v jupyter-notebook >/dev/null 2>&1 \
     || nnzoo_die "jupyter-notebook is not installed (not on PATH): sudo bash environment/install-deps.sh (Debian package jupyter-notebook)"
@@ -140,8 +140,10 @@ if [[ -n "$seed_from" ]]; then
     while IFS= read -r -d '' f; do
         rel="${f#"$seed_from"/}"
         [[ -e "$data_dir/$rel" ]] && continue
-        mkdir -p "$(dirname "$data_dir/$rel")" && cp -p "$f" "$data_dir/$rel.part" && mv "$data_dir/$rel.part" "$data_dir/$rel" \
-            || nnzoo_die "copying $f into $data_dir failed (disk full? permissions?)"
+        if ! { mkdir -p "$(dirname "$data_dir/$rel")" && cp -p "$f" "$data_dir/$rel.part" \
+                && mv "$data_dir/$rel.part" "$data_dir/$rel"; }; then
+            nnzoo_die "copying $f into $data_dir failed (disk full? permissions?)"
+        fi
     done < <(find "$seed_from" -type f -print0)
     # students read, nobody but the owner writes
     chmod -R a+rX,go-w "$data_dir" || nnzoo_die "cannot set permissions on $data_dir"
@@ -181,6 +183,7 @@ if [[ "$spawner" == local ]] && command -v setpriv >/dev/null 2>&1; then
     done
     "${as_nobody[@]}" test -x "$NNZOO_ROOT/environment/hub/singleuser.sh" \
         || nnzoo_die "$NNZOO_ROOT/environment/hub/singleuser.sh is not executable by other users: chmod a+rx it"
+    # shellcheck disable=SC2016  # $1 is expanded by the inner bash
     "${as_nobody[@]}" bash -c 'for j in "$1"/lib/target/nnzoo-lib-*.jar; do test -r "$j" || exit 1; done' _ "$NNZOO_ROOT" \
         || nnzoo_die "the library jars in $NNZOO_ROOT/lib/target are not readable by other users: chmod -R a+rX $NNZOO_ROOT/lib/target"
 fi
