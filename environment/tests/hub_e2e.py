@@ -11,6 +11,7 @@ server. Prints one JSON line with the measured values; exit 1 with the reason on
 import argparse
 import asyncio
 import json
+import os
 import re
 import sys
 import time
@@ -90,18 +91,59 @@ def api_token(session, url, user):
     return r.json()["token"]
 
 
-async def run_cell(ws_url, token, code, timeout):
-    """Executes code over the kernel websocket; returns (status, stdout, stderr, error text)."""
-    request = HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}, request_timeout=30)
-    conn = await websocket_connect(request)
+def message(msg_type, content, session):
     msg_id = uuid.uuid4().hex
-    conn.write_message(json.dumps({
-        "header": {"msg_id": msg_id, "username": "e2e", "session": uuid.uuid4().hex, "msg_type": "execute_request",
+    return msg_id, json.dumps({
+        "header": {"msg_id": msg_id, "username": "e2e", "session": session, "msg_type": msg_type,
                    "version": "5.3", "date": ""},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                    "allow_stdin": False, "stop_on_error": True},
-    }))
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [], "content": content})
+
+
+async def run_cell(ws_url, token, code, timeout, timings):
+    """Executes code over the kernel websocket; returns (status, stdout, stderr, error text).
+
+    Like jupyter_client, it first sends kernel_info_request every second until the kernel answers:
+    rapaio-jupyter-kernel drops a request that arrives while it is still starting ("Unhandled
+    message: kernel_info_request" in its log), and the notebook server then holds the websocket
+    open for up to its kernel_info_timeout (60 s) before it gives up waiting.
+    """
+    started = time.monotonic()
+    request = HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}, connect_timeout=120,
+                          request_timeout=120)
+    conn = await websocket_connect(request)
+    timings["ws_open_s"] = round(time.monotonic() - started, 2)
+    session = uuid.uuid4().hex
+    info_ids = set()
+    deadline = time.monotonic() + 120
+    while True:
+        info_id, raw = message("kernel_info_request", {}, session)
+        info_ids.add(info_id)
+        conn.write_message(raw)
+        try:
+            reply = await asyncio.wait_for(conn.read_message(), timeout=1)
+        except asyncio.TimeoutError:
+            reply = ""
+        answered = False
+        while reply:
+            msg = json.loads(reply)
+            if msg["msg_type"] == "kernel_info_reply" and msg["parent_header"].get("msg_id") in info_ids:
+                answered = True
+                break
+            try:
+                reply = await asyncio.wait_for(conn.read_message(), timeout=0.2)
+            except asyncio.TimeoutError:
+                reply = ""
+        if answered:
+            break
+        if reply is None:
+            raise Failure("the kernel websocket closed before the kernel answered kernel_info")
+        if time.monotonic() > deadline:
+            raise Failure("the kernel did not answer kernel_info_request within 120 s of the websocket opening")
+    timings["kernel_info_s"] = round(time.monotonic() - started, 2)
+    msg_id, raw = message("execute_request", {"code": code, "silent": False, "store_history": True,
+                                              "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+                          session)
+    conn.write_message(raw)
     out, err, error, status, idle = [], [], "", None, False
     deadline = time.monotonic() + timeout
     try:
@@ -127,6 +169,29 @@ async def run_cell(ws_url, token, code, timeout):
     finally:
         conn.close()
     return status, "".join(out), "".join(err), error
+
+
+def kernel_rss_mb(user):
+    """Resident memory of the student's kernel JVM(s) in MB, read from /proc (None when not visible)."""
+    import pwd
+    try:
+        uid = pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return None
+    total = None
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read()
+            if b"org.rapaio.jupyter.kernel.MainApp" not in cmd:
+                continue
+            with open(f"/proc/{pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                total = (total or 0) + int(fields["VmRSS"].split()[0]) // 1024
+        except (OSError, KeyError, ValueError):
+            continue
+    return total
 
 
 def main():
@@ -185,8 +250,9 @@ def main():
     ws_url = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels"
     try:
         started = time.monotonic()
-        status, out, err, error = asyncio.run(run_cell(ws_url, token, TRAIN_CELL, args.timeout))
+        status, out, err, error = asyncio.run(run_cell(ws_url, token, TRAIN_CELL, args.timeout, result))
         result["cell_s"] = round(time.monotonic() - started, 2)
+        result["kernel_rss_mb"] = kernel_rss_mb(user)
         check(status == "ok", f"the training cell failed ({status}): {error or err[-2000:]}")
         m = RESULT_RE.search(out)
         check(m, f"no result line in the cell's output:\n{out[-2000:]}\n{err[-1000:]}")

@@ -24,6 +24,8 @@ import urllib.request
 
 from tornado.websocket import websocket_connect
 
+from hub_e2e import kernel_rss_mb
+
 
 class Failure(Exception):
     pass
@@ -163,6 +165,7 @@ async def drive(args, ws_url):
         raise Failure(f"Run All did not finish in {args.timeout} s: {state}")
     result["run_all_s"] = round(time.monotonic() - started, 2)
     result.update(code_cells=state["code"], executed=state["done"], errors=state["errors"], images=state["images"])
+    result["kernel_rss_mb"] = kernel_rss_mb(user)
 
     # 4. the screenshot: the first plot in view (or the failed cell)
     target = ".output_area .output_error" if state["errors"] else ".output_area img"
