@@ -45,3 +45,17 @@ nnzoo_java_version() {
     "$1" -XshowSettings:properties -version 2>&1 \
         | sed -n 's/^ *java\.specification\.version = \([0-9.]*\).*/\1/p' | head -n 1
 }
+
+# Prints the path of a Chromium/Chrome for headless use: $NNZOO_CHROMIUM, else chromium,
+# chromium-browser, google-chrome on PATH.
+nnzoo_chromium() {
+    local candidate
+    for candidate in "${NNZOO_CHROMIUM:-}" chromium chromium-browser google-chrome; do
+        [[ -n "$candidate" ]] || continue
+        if command -v "$candidate" >/dev/null 2>&1; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages NN Zoo needs: a JDK 17+, Maven, Jupyter (notebook, nbconvert,
 # nbclient, ipykernel), fonts for headless plots, and setpriv (util-linux) for the kernel wrapper.
+# --hub adds JupyterHub (Debian's jupyterhub 3.0, with configurable-http-proxy); --browser adds
+# Chromium (the headless browser of the notebook-UI test).
 # Idempotent: it only calls apt-get when something is missing, so a second run takes a second.
 # Non-interactive (works with no stdin, e.g. CI=true). Uses sudo when not root.
 set -euo pipefail
@@ -10,15 +12,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() {
     cat <<'USAGE'
-usage: bash environment/install-deps.sh [--check]
+usage: bash environment/install-deps.sh [--check] [--hub] [--browser]
   --check   only report what is missing (exit 1 if anything is), install nothing
+  --hub     also JupyterHub (jupyterhub, configurable-http-proxy) for a course server
+  --browser also Chromium, for the headless notebook-UI test
 USAGE
 }
 
 check_only=false
+with_hub=false
+with_browser=false
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --check) check_only=true ;;
+        --hub) with_hub=true ;;
+        --browser) with_browser=true ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; nnzoo_die "unknown option: $1" ;;
     esac
@@ -43,6 +51,7 @@ have_python_module() {
     done
     return 1
 }
+have_chp() { bash "$NNZOO_ROOT/environment/hub/configurable-http-proxy.sh" --version; }
 have_fonts() { command -v fc-list >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi dejavu; }
 
 # "package|test" pairs; the test is a shell function call that succeeds when the package is not needed.
@@ -57,6 +66,15 @@ requirements=(
     "fonts-dejavu-core|have_fonts"
     "util-linux|command -v setpriv"
 )
+if $with_hub; then
+    requirements+=(
+        "jupyterhub|command -v jupyterhub && command -v jupyterhub-singleuser"
+        "node-configurable-http-proxy|have_chp"
+    )
+fi
+if $with_browser; then
+    requirements+=("chromium|nnzoo_chromium")
+fi
 
 dpkg_installed() {
     command -v dpkg-query >/dev/null 2>&1 \

@@ -24,7 +24,9 @@ options:
                     or $NNZOO_KERNEL_HEAP)
   --data-dir DIR    bake NNZOO_DATA=DIR (datasets) into the kernel's environment
   --djl-cache DIR   DJL_CACHE_DIR for the kernel (default: $DJL_CACHE_DIR, else ~/.djl.ai for
-                    --user/--prefix, /var/cache/nnzoo/djl for --system)
+                    --user/--prefix, /var/cache/nnzoo/djl for --system, filled at install)
+  --unpack-natives  unpack PyTorch's natives into the DJL cache now and make them readable by all
+                    (always done for --system, where the cache is shared)
   --java-opt OPT    one more JVM option for the kernel (repeatable), e.g. -Dai.djl.pytorch.num_threads=2
   --unpatched       DIAGNOSTIC ONLY: leave out the LoopThread fix (kernel jar alone on -cp), to measure
                     the start-up race with environment/kernel-starts.sh; never use it for real work
@@ -41,6 +43,7 @@ data_dir=""
 djl_cache="${DJL_CACHE_DIR:-}"
 patched=true
 quiet=false
+unpack_natives=false
 extra_java_opts=()
 
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || nnzoo_die "$1 needs a value (see --help)"; }
@@ -56,6 +59,7 @@ while [[ $# -gt 0 ]]; do
         --djl-cache) need_arg "$@"; djl_cache="$2"; shift ;;
         --java-opt) need_arg "$@"; extra_java_opts+=("$2"); shift ;;
         --unpatched) patched=false ;;
+        --unpack-natives) unpack_natives=true ;;
         -q|--quiet) quiet=true ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; nnzoo_die "unknown option: $1" ;;
@@ -160,8 +164,16 @@ case "$mode" in
 esac
 mkdir -p "$djl_cache" 2>/dev/null || nnzoo_die "cannot create the DJL cache $djl_cache (use --djl-cache DIR)"
 djl_cache="$(cd "$djl_cache" && pwd)"
-if [[ "$mode" == system ]]; then
-    chmod 1777 "$djl_cache" 2>/dev/null || nnzoo_warn "could not make $djl_cache writable for all users"
+if [[ "$mode" == system ]] || $unpack_natives; then
+    # Unpack PyTorch's natives now and make them readable by everyone. Left to the first kernel, DJL
+    # would create the unpacked folder with mode 700 as that user, locking every other user out.
+    nnzoo_info "unpacking PyTorch's native libraries into $djl_cache (about 10 s the first time, skipped when already there)"
+    lib_jar="$(first_match "$root"/lib/target/nnzoo-lib-*.jar)"
+    DJL_CACHE_DIR="$djl_cache" "$java" -Dai.djl.offline=true \
+        -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error \
+        -cp "$lib_jar:$root/lib/target/dependency/*" "$root/environment/UnpackNatives.java" >&2 \
+        || nnzoo_die "PyTorch's natives could not be unpacked into $djl_cache (see above); is it writable? (--djl-cache DIR)"
+    chmod -R a+rX "$djl_cache" 2>/dev/null || nnzoo_die "cannot make $djl_cache readable for all users"
 fi
 if [[ -n "$data_dir" ]]; then
     [[ -d "$data_dir" ]] || nnzoo_die "--data-dir $data_dir is not a folder"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # THE TEST COMMAND (what CI runs): installs what is missing, then `mvn verify`, which runs the JUnit
 # tests and executes every notebook in the smoke profile through the real kernel; then checks the
-# notebook runner itself and the kernel's start-up reliability (10 fresh starts).
+# notebook runner itself and the kernel's start-up reliability (10 fresh starts), and the course
+# deployment: bad hub set-ups, then a real JupyterHub end to end (REST + websocket training as a
+# student, and the notebook UI in headless Chromium). The hub tests need root; without it they are
+# skipped with a warning (CI runs as root). NNZOO_SKIP_HUB_TESTS=1 skips them too.
 # Datasets: NNZOO_DATA (CI: ../shared/datasets). Extra Maven arguments: NNZOO_MVN_ARGS.
 set -euo pipefail
 
@@ -18,17 +21,37 @@ elif [[ ! -d "$NNZOO_DATA" ]]; then
     nnzoo_die "NNZOO_DATA=$NNZOO_DATA is not a folder"
 fi
 
-nnzoo_info "1/4 system dependencies"
-bash environment/install-deps.sh
+hub_tests=true
+if [[ "${NNZOO_SKIP_HUB_TESTS:-0}" == 1 ]]; then
+    hub_tests=false
+    nnzoo_warn "NNZOO_SKIP_HUB_TESTS=1: the JupyterHub deployment tests are skipped"
+elif [[ "$(id -u)" -ne 0 ]]; then
+    hub_tests=false
+    nnzoo_warn "not root: the JupyterHub deployment tests (steps 5, 6) are skipped; run as root to include them"
+fi
 
-nnzoo_info "2/4 mvn verify (unit tests + every notebook, smoke profile)"
+nnzoo_info "1/6 system dependencies"
+if $hub_tests; then
+    bash environment/install-deps.sh --hub --browser
+else
+    bash environment/install-deps.sh
+fi
+
+nnzoo_info "2/6 mvn verify (unit tests + every notebook, smoke profile)"
 # shellcheck disable=SC2086  # NNZOO_MVN_ARGS is a list of words
 mvn -B -ntp -Dstyle.color=never ${NNZOO_MVN_ARGS:-} verify </dev/null
 
-nnzoo_info "3/4 notebook runner self-test"
+nnzoo_info "3/6 notebook runner self-test"
 bash environment/tests/test-runner.sh
 
-nnzoo_info "4/4 kernel start-up reliability"
+nnzoo_info "4/6 kernel start-up reliability"
 bash environment/kernel-starts.sh 10
+
+if $hub_tests; then
+    nnzoo_info "5/6 course server set-up: clear errors for bad set-ups, idempotent re-install, Dockerfile/Binder wrappers"
+    bash environment/tests/test-hub-setup.sh
+    nnzoo_info "6/6 JupyterHub end to end: login, server, Java kernel training on MNIST, notebook UI in Chromium"
+    bash environment/tests/hub-e2e.sh
+fi
 
 nnzoo_info "all tests passed in $(( SECONDS - started )) s; notebook report: notebooks/target/executed/report.md"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Creates course accounts for the NN Zoo hub (PAM authenticator, local spawner): one Unix user per
+# name, in the course group, with a random initial password. Prints "user,password" lines (CSV) for
+# the instructor to hand out; existing users are only added to the group (their password is kept).
+#   sudo bash environment/hub/add-students.sh [--group G] [--home-base DIR] [--file names.txt] name...
+# Students change their password with `passwd` in a Jupyter terminal.
+set -euo pipefail
+
+# shellcheck source=environment/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
+
+group=nnzoo-students
+home_base=""
+names=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --group) [[ $# -ge 2 ]] || nnzoo_die "--group needs a name"; group="$2"; shift ;;
+        --home-base) [[ $# -ge 2 ]] || nnzoo_die "--home-base needs a folder"; home_base="$2"; shift ;;
+        --file) [[ $# -ge 2 && -f "$2" ]] || nnzoo_die "--file needs a file of user names (one a line)"
+                while IFS= read -r line; do
+                    line="${line%%#*}"; line="${line//[[:space:]]/}"
+                    [[ -n "$line" ]] && names+=("$line")
+                done < "$2"; shift ;;
+        -h|--help) sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) nnzoo_die "unknown option: $1 (see --help)" ;;
+        *) names+=("$1") ;;
+    esac
+    shift
+done
+[[ ${#names[@]} -gt 0 ]] || nnzoo_die "no user names given (see --help)"
+[[ "$(id -u)" -eq 0 ]] || nnzoo_die "creating Unix users needs root: sudo bash environment/hub/add-students.sh ..."
+for n in "${names[@]}"; do
+    [[ "$n" =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] \
+        || nnzoo_die "'$n' is not a valid user name: lower-case letters, digits, '_' and '-', starting with a letter"
+done
+getent group "$group" >/dev/null || groupadd "$group" || nnzoo_die "cannot create the group $group"
+if [[ -n "$home_base" ]]; then
+    mkdir -p "$home_base" && chmod 755 "$home_base"
+    home_base="$(cd "$home_base" && pwd)"
+fi
+
+echo "user,password"
+for n in "${names[@]}"; do
+    if id "$n" >/dev/null 2>&1; then
+        usermod -a -G "$group" "$n" || nnzoo_die "cannot add $n to $group"
+        echo "$n,(existing user: password unchanged)"
+        continue
+    fi
+    home_args=()
+    [[ -n "$home_base" ]] && home_args=(--home-dir "$home_base/$n")
+    useradd --create-home "${home_args[@]+"${home_args[@]}"}" --shell /bin/bash --groups "$group" "$n" \
+        || nnzoo_die "useradd $n failed"
+    chmod 700 "$(getent passwd "$n" | cut -d: -f6)"
+    password="$(head -c 12 /dev/urandom | base64 | tr -d '/+=' | head -c 12)"
+    printf '%s:%s\n' "$n" "$password" | chpasswd || nnzoo_die "chpasswd for $n failed"
+    echo "$n,$password"
+done

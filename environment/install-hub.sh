@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# Sets up a JupyterHub course server for NN Zoo on this machine (run as root; idempotent):
+#   system packages (install-deps.sh --hub), the build (mvn package, when the jars are missing),
+#   the Java kernel for every user (install-kernel.sh --system, or --kernel-prefix DIR), the shared
+#   read-only dataset folder (optionally seeded from another folder), and the hub's state folder
+#   with its settings file hub.env and a systemd unit. Start the hub with environment/start-hub.sh.
+#   sudo bash environment/install-hub.sh --data-dir /srv/nnzoo/data --seed-from ../shared/datasets
+# See environment/README.md, "Serving a course with JupyterHub".
+set -euo pipefail
+
+# shellcheck source=environment/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() {
+    cat <<'USAGE'
+usage: sudo bash environment/install-hub.sh [options]
+
+  --state DIR         the hub's state folder: hub.env, database, cookie secret (default /var/lib/nnzoo-hub)
+  --data-dir DIR      shared dataset folder that every kernel reads (NNZOO_DATA); default /srv/nnzoo/data
+  --seed-from SRC     copy the datasets in SRC (e.g. ../shared/datasets) into --data-dir first (missing
+                      files only); afterwards --data-dir is made read-only for students (root-owned, a-w)
+  --ip ADDR           where the hub listens (default 127.0.0.1: put an HTTPS reverse proxy in front,
+                      or use 0.0.0.0 inside a container)
+  --port N            the hub's public port (default 8000)
+  --api-port N        the hub's internal API port (default 8081); the proxy API uses --port + 1
+  --group NAME        only members of this Unix group may log in (default nnzoo-students; created)
+  --admin USER        a hub admin (repeatable), e.g. the instructor
+  --heap SIZE         JVM heap of each student's kernel (default 2g)
+  --threads N         CPU threads of each kernel's PyTorch (default 2)
+  --cull-idle MIN     shut down kernels idle for MIN minutes, and servers idle for 2*MIN (default 60; 0 = never)
+  --profile P         NNZOO_PROFILE of the students' kernels: smoke, default or full (default: default)
+  --kernel-prefix DIR install the kernelspec under DIR/share/jupyter instead of system-wide
+                      (tests use this so that they leave the machine's Jupyter untouched)
+  --auth pam|dummy    pam (default): system users and passwords; dummy: any user name, one shared
+                      password (--password), for a trial run only
+  --spawner local|simple  local (default): each student's server runs as their Unix user;
+                      simple: all servers run as the hub's user (trial runs without system users)
+  --password PW       the shared password of --auth dummy
+  --no-deps           do not install system packages (only check them)
+  --no-build          do not build; fail if the jars are missing
+USAGE
+}
+
+state=/var/lib/nnzoo-hub
+data_dir=/srv/nnzoo/data
+seed_from=""
+ip=127.0.0.1
+port=8000
+api_port=8081
+group=nnzoo-students
+admins=()
+heap=2g
+threads=2
+cull=60
+profile=default
+kernel_prefix=""
+auth=pam
+spawner=local
+password=""
+deps=true
+build=true
+
+need_arg() { [[ $# -ge 2 && -n "$2" ]] || nnzoo_die "$1 needs a value (see --help)"; }
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --state) need_arg "$@"; state="$2"; shift ;;
+        --data-dir) need_arg "$@"; data_dir="$2"; shift ;;
+        --seed-from) need_arg "$@"; seed_from="$2"; shift ;;
+        --ip) need_arg "$@"; ip="$2"; shift ;;
+        --port) need_arg "$@"; port="$2"; shift ;;
+        --api-port) need_arg "$@"; api_port="$2"; shift ;;
+        --group) need_arg "$@"; group="$2"; shift ;;
+        --admin) need_arg "$@"; admins+=("$2"); shift ;;
+        --heap) need_arg "$@"; heap="$2"; shift ;;
+        --threads) need_arg "$@"; threads="$2"; shift ;;
+        --cull-idle) need_arg "$@"; cull="$2"; shift ;;
+        --profile) need_arg "$@"; profile="$2"; shift ;;
+        --kernel-prefix) need_arg "$@"; kernel_prefix="$2"; shift ;;
+        --auth) need_arg "$@"; auth="$2"; shift ;;
+        --spawner) need_arg "$@"; spawner="$2"; shift ;;
+        --password) need_arg "$@"; password="$2"; shift ;;
+        --no-deps) deps=false ;;
+        --no-build) build=false ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; nnzoo_die "unknown option: $1" ;;
+    esac
+    shift
+done
+
+# ---- arguments ----------------------------------------------------------------------------------
+for n in port api_port threads cull; do
+    [[ "${!n}" =~ ^[0-9]+$ ]] || nnzoo_die "--${n//_/-} '${!n}': a whole number is needed"
+done
+(( port >= 1 && port <= 65534 && api_port >= 1 && api_port <= 65535 )) || nnzoo_die "--port/--api-port: use 1..65535"
+(( threads >= 1 )) || nnzoo_die "--threads: at least 1"
+[[ "$heap" =~ ^[0-9]+[mMgG]$ ]] || nnzoo_die "--heap '$heap': use a JVM size like 2g or 1536m"
+case "$profile" in smoke|default|full) ;; *) nnzoo_die "--profile '$profile': use smoke, default or full" ;; esac
+case "$auth" in pam|dummy) ;; *) nnzoo_die "--auth '$auth': use pam or dummy" ;; esac
+case "$spawner" in local|simple) ;; *) nnzoo_die "--spawner '$spawner': use local or simple" ;; esac
+[[ "$group" =~ ^[a-z_][a-z0-9_-]*$ ]] || nnzoo_die "--group '$group': not a valid Unix group name"
+if [[ "$auth" == dummy && -z "$password" ]]; then
+    nnzoo_die "--auth dummy needs --password PW (the one password every user types)"
+fi
+if [[ "$spawner" == local && "$(id -u)" -ne 0 ]]; then
+    nnzoo_die "--spawner local starts each student's server as their own Unix user, so the hub runs as root: sudo bash environment/install-hub.sh ... (or --spawner simple --auth dummy for a trial as yourself)"
+fi
+
+# ---- 1. system packages -------------------------------------------------------------------------
+if $deps; then
+    bash "$NNZOO_ROOT/environment/install-deps.sh" --hub
+fi
+{ command -v jupyterhub && command -v jupyterhub-singleuser; } >/dev/null 2>&1 \
+    || nnzoo_die "jupyterhub is not installed (not on PATH): sudo bash environment/install-deps.sh --hub (Debian package jupyterhub)"
+command -v jupyter-notebook >/dev/null 2>&1 \
+    || nnzoo_die "jupyter-notebook is not installed (not on PATH): sudo bash environment/install-deps.sh (Debian package jupyter-notebook)"
+bash "$NNZOO_ROOT/environment/hub/configurable-http-proxy.sh" --version >/dev/null 2>&1 \
+    || nnzoo_die "configurable-http-proxy does not run: sudo bash environment/install-deps.sh --hub (Debian package node-configurable-http-proxy)"
+java="$(nnzoo_java)" || nnzoo_die "no java found: install a JDK 17+ (sudo bash environment/install-deps.sh) or set JAVA_HOME"
+java_version="$(nnzoo_java_version "$java")"
+[[ -n "$java_version" && "${java_version%%.*}" -ge 17 ]] \
+    || nnzoo_die "$java is Java '${java_version:-?}'; the kernel needs 17 or newer: sudo bash environment/install-deps.sh, or set JAVA_HOME to a JDK 17+"
+
+# ---- 2. build -----------------------------------------------------------------------------------
+if ! compgen -G "$NNZOO_ROOT/lib/target/nnzoo-lib-*.jar" >/dev/null \
+    || ! compgen -G "$NNZOO_ROOT/kernel-patch/target/kernel/*.jar" >/dev/null; then
+    $build || nnzoo_die "the library is not built and --no-build was given: (cd '$NNZOO_ROOT' && mvn -B -DskipTests -DskipNotebooks package)"
+    nnzoo_info "building the library (mvn package, tests skipped)"
+    (cd "$NNZOO_ROOT" && mvn -B -ntp -q -Dstyle.color=never -DskipTests -DskipNotebooks package </dev/null)
+fi
+
+# ---- 3. the shared, read-only dataset folder ----------------------------------------------------
+if [[ -n "$seed_from" ]]; then
+    [[ -d "$seed_from" ]] || nnzoo_die "--seed-from $seed_from is not a folder"
+    mkdir -p "$data_dir" 2>/dev/null || nnzoo_die "cannot create the data folder $data_dir: run as root, or choose another --data-dir"
+    [[ -w "$data_dir" ]] \
+        || nnzoo_die "the data folder $data_dir is not writable by $(id -un), so it cannot be seeded: run as root (sudo), or choose a writable --data-dir"
+    nnzoo_info "seeding $data_dir from $seed_from (missing files only)"
+    # missing files only: a re-run never rewrites a file that a kernel may be reading
+    seed_from="$(cd "$seed_from" && pwd)"
+    while IFS= read -r -d '' f; do
+        rel="${f#"$seed_from"/}"
+        [[ -e "$data_dir/$rel" ]] && continue
+        if ! { mkdir -p "$(dirname "$data_dir/$rel")" && cp -p "$f" "$data_dir/$rel.part" \
+                && mv "$data_dir/$rel.part" "$data_dir/$rel"; }; then
+            nnzoo_die "copying $f into $data_dir failed (disk full? permissions?)"
+        fi
+    done < <(find "$seed_from" -type f -print0)
+    # students read, nobody but the owner writes
+    chmod -R a+rX,go-w "$data_dir" || nnzoo_die "cannot set permissions on $data_dir"
+fi
+[[ -d "$data_dir" ]] \
+    || nnzoo_die "the data folder $data_dir does not exist: seed it with --seed-from DIR (a folder holding mnist/...), or point --data-dir at an existing one"
+data_dir="$(cd "$data_dir" && pwd)"
+if [[ ! -e "$data_dir/mnist/train-images-idx3-ubyte.gz" && ! -e "$data_dir/mnist/train-images-idx3-ubyte" ]]; then
+    nnzoo_warn "$data_dir has no mnist/train-images-idx3-ubyte.gz: every student's kernel would download MNIST on its own; seed the folder with --seed-from DIR"
+fi
+
+# ---- 4. the kernel, for every user --------------------------------------------------------------
+# PyTorch's natives (432 MB) are unpacked once, now, into a shared cache that every kernel reads
+djl_cache=/var/cache/nnzoo/djl
+kernel_args=(--heap "$heap" --data-dir "$data_dir" --djl-cache "$djl_cache" --unpack-natives
+             --java-opt "-Dai.djl.pytorch.num_threads=$threads" --java-opt "-Dai.djl.pytorch.num_interop_threads=1")
+if [[ -n "$kernel_prefix" ]]; then
+    kernel_args+=(--prefix "$kernel_prefix")
+else
+    kernel_args+=(--system)
+fi
+mkdir -p "$djl_cache" 2>/dev/null || nnzoo_die "cannot create the shared DJL cache $djl_cache: run as root"
+kernel_dir="$(bash "$NNZOO_ROOT/environment/install-kernel.sh" --quiet "${kernel_args[@]}")"
+jupyter_path=""
+if [[ -n "$kernel_prefix" ]]; then
+    jupyter_path="$(cd "$kernel_prefix" && pwd)/share/jupyter"
+    # students' servers read the kernelspec: every folder above it must be searchable
+    chmod -R a+rX "$kernel_prefix"
+fi
+
+if [[ "$spawner" == local ]] && command -v setpriv >/dev/null 2>&1; then
+    # students' servers run as their own users: they must be able to read the checkout and the data
+    as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    for f in "$NNZOO_ROOT/environment/hub/singleuser.sh" "$kernel_dir/kernel.json" "$data_dir"; do
+        "${as_nobody[@]}" test -r "$f" \
+            || nnzoo_die "$f is not readable by other users, but every student's server needs it: chmod o+rX on it and on each folder above it (or install the checkout under /opt)"
+    done
+    "${as_nobody[@]}" test -x "$NNZOO_ROOT/environment/hub/singleuser.sh" \
+        || nnzoo_die "$NNZOO_ROOT/environment/hub/singleuser.sh is not executable by other users: chmod a+rx it"
+    # shellcheck disable=SC2016  # $1 is expanded by the inner bash
+    "${as_nobody[@]}" bash -c 'for j in "$1"/lib/target/nnzoo-lib-*.jar; do test -r "$j" || exit 1; done' _ "$NNZOO_ROOT" \
+        || nnzoo_die "the library jars in $NNZOO_ROOT/lib/target are not readable by other users: chmod -R a+rX $NNZOO_ROOT/lib/target"
+fi
+
+# ---- 5. state folder, settings, systemd unit ----------------------------------------------------
+mkdir -p "$state" 2>/dev/null || nnzoo_die "cannot create the hub state folder $state: run as root, or choose another --state"
+[[ -w "$state" ]] || nnzoo_die "the hub state folder $state is not writable by $(id -un): run as root, or choose another --state"
+state="$(cd "$state" && pwd)"
+chmod 700 "$state"  # holds the cookie secret and the user database
+
+if [[ "$spawner" == local ]]; then
+    getent group "$group" >/dev/null || groupadd "$group" || nnzoo_die "cannot create the group $group"
+fi
+
+q() { # one KEY='value' line; single quotes are fine for both bash and systemd's EnvironmentFile
+    [[ "$2" != *"'"* ]] || nnzoo_die "$1: single quotes are not supported in '$2'"
+    printf "%s='%s'\n" "$1" "$2"
+}
+admin_list="$(IFS=,; echo "${admins[*]+"${admins[*]}"}")"
+{
+    echo "# NN Zoo JupyterHub settings, written by environment/install-hub.sh; re-run it to change them."
+    q NNZOO_ROOT "$NNZOO_ROOT"
+    q NNZOO_HUB_STATE "$state"
+    q NNZOO_HUB_IP "$ip"
+    q NNZOO_HUB_PORT "$port"
+    q NNZOO_HUB_API_PORT "$api_port"
+    q NNZOO_HUB_AUTH "$auth"
+    q NNZOO_HUB_SPAWNER "$spawner"
+    q NNZOO_HUB_GROUP "$group"
+    q NNZOO_HUB_ADMINS "$admin_list"
+    q NNZOO_HUB_CULL_MINUTES "$cull"
+    q NNZOO_HUB_THREADS "$threads"
+    q NNZOO_HUB_HEAP "$heap"
+    q NNZOO_HUB_PROFILE "$profile"
+    q NNZOO_HUB_JUPYTER_PATH "$jupyter_path"
+    q NNZOO_HUB_NOTEBOOKS "$NNZOO_ROOT/notebooks"
+    q NNZOO_DATA "$data_dir"
+} > "$state/hub.env.tmp"
+if [[ "$auth" == dummy ]]; then
+    q NNZOO_HUB_PASSWORD "$password" >> "$state/hub.env.tmp"
+fi
+mv "$state/hub.env.tmp" "$state/hub.env"
+chmod 600 "$state/hub.env"
+
+cat > "$state/nnzoo-hub.service" <<UNIT
+# systemd unit for the NN Zoo hub. Install: cp $state/nnzoo-hub.service /etc/systemd/system/
+#   && systemctl daemon-reload && systemctl enable --now nnzoo-hub
+[Unit]
+Description=NN Zoo JupyterHub
+After=network.target
+
+[Service]
+User=root
+ExecStart=/bin/bash $NNZOO_ROOT/environment/start-hub.sh --state $state
+Restart=on-failure
+KillMode=mixed
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+
+nnzoo_info "hub ready: kernel $kernel_dir (-Xmx$heap, $threads threads), data $data_dir (read-only for students), state $state"
+nnzoo_info "add students:  sudo bash environment/hub/add-students.sh --group $group alice bob ...   (prints initial passwords)"
+nnzoo_info "start the hub: sudo bash environment/start-hub.sh --state $state   -> http://$ip:$port/"

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# End-to-end test of the course deployment, for real (about 1 minute; needs root and `mvn package`):
+#  1. install-hub.sh sets up a hub in a temporary folder (kernel under a private prefix, datasets
+#     from $NNZOO_DATA as the shared read-only folder, smoke profile), add-students.sh creates a
+#     temporary Unix user, start-hub.sh starts JupyterHub + proxy on 127.0.0.1 (free ports);
+#  2. hub_e2e.py: log in through the login form, token and server through the REST API, notebook
+#     copies and kernelspec checked, a Java kernel session over REST + websocket trains an MLP for 30
+#     steps on MNIST through the library, as the student, reading the shared data (read-only);
+#  3. hub_ui.py: headless Chromium logs in, opens 01-perceptron in the classic Notebook UI, runs all
+#     cells and finds the inline plots; screenshot: target/hub-e2e/01-perceptron.png;
+#  4. SIGTERM to the hub: hub, proxy, the student's server and kernels must all be gone; then the
+#     user, group and temporary folder are removed (also when a step fails or times out).
+#   bash environment/tests/hub-e2e.sh [--keep]     (--keep: leave the temporary folder for debugging)
+set -euo pipefail
+
+# shellcheck source=environment/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
+
+keep=false
+[[ "${1:-}" == "--keep" ]] && keep=true
+[[ "$(id -u)" -eq 0 ]] || nnzoo_die "hub e2e test: needs root (it creates a temporary Unix user and runs the hub as root, like a course server)"
+[[ -n "${NNZOO_DATA:-}" && -f "$NNZOO_DATA/mnist/train-images-idx3-ubyte.gz" ]] \
+    || nnzoo_die "hub e2e test: NNZOO_DATA must be a folder holding mnist/train-images-idx3-ubyte.gz (CI: ../shared/datasets)"
+py=/usr/bin/python3
+"$py" -c 'import requests, tornado.websocket' 2>/dev/null || nnzoo_die "hub e2e test: $py lacks requests/tornado (bash environment/install-deps.sh --hub)"
+chromium="$(nnzoo_chromium)" || nnzoo_die "hub e2e test: no Chromium (bash environment/install-deps.sh --browser)"
+
+out="$NNZOO_ROOT/target/hub-e2e"
+rm -rf "$out"
+mkdir -p "$out"
+data_dir="$(cd "$NNZOO_DATA" && pwd)"
+work="$(mktemp -d /tmp/nnzoo-hub-e2e.XXXXXX)"
+chmod 755 "$work"  # the student's server reads the kernelspec below it
+user="nnzoo-e2e-$$"
+group="nnzoo-e2e-g$$"
+hub_pid=""
+started=$SECONDS
+
+stop_hub() { # SIGTERM to the hub (it stops the proxy and the servers), SIGKILL after 30 s
+    [[ -n "$hub_pid" ]] || return 0
+    if kill -0 "$hub_pid" 2>/dev/null; then
+        kill -TERM "$hub_pid" 2>/dev/null || true
+        for _ in $(seq 60); do kill -0 "$hub_pid" 2>/dev/null || break; sleep 0.5; done
+        if kill -0 "$hub_pid" 2>/dev/null; then
+            nnzoo_warn "the hub did not stop in 30 s after SIGTERM; killing its process group"
+            kill -KILL -- "-$hub_pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$hub_pid" 2>/dev/null || true
+    hub_pid=""
+}
+leftovers() { # processes still running as the test user, or the proxy of this test (by its pid file)
+    pgrep -u "$user" 2>/dev/null || true
+    if [[ -f "$work/state/proxy.pid" ]]; then
+        local p
+        p="$(cat "$work/state/proxy.pid" 2>/dev/null || true)"
+        [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null && echo "$p"
+    fi
+    return 0
+}
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_hub
+    local left
+    left="$(leftovers | tr '\n' ' ')"
+    if [[ -n "${left// /}" ]]; then
+        nnzoo_warn "processes left after the hub stopped (killing them): $left"
+        for p in $left; do ps -o pid=,user=,args= -p "$p" >&2 || true; kill -KILL "$p" 2>/dev/null || true; done
+        rc=1
+    fi
+    cp "$work"/*.log "$out"/ 2>/dev/null || true
+    if id "$user" >/dev/null 2>&1; then userdel -r "$user" >/dev/null 2>&1 || userdel "$user" || true; fi
+    getent group "$group" >/dev/null && { groupdel "$group" || true; }
+    if $keep; then nnzoo_info "kept $work"; else rm -rf "$work"; fi
+    if [[ $rc -eq 0 ]]; then
+        nnzoo_info "hub e2e test passed in $(( SECONDS - started )) s (logs and screenshot: $out)"
+    else
+        nnzoo_warn "hub e2e test FAILED (exit $rc); hub log: $out/hub.log"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# three free ports on 127.0.0.1: the hub (proxy) at P, the proxy API at P+1, the hub API
+read -r port api_port < <("$py" - <<'PY'
+import socket
+def free(p):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", p)); return True
+        except OSError:
+            return False
+for _ in range(200):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
+    if p < 65000 and free(p) and free(p + 1) and free(p + 2):
+        print(p, p + 2); break
+PY
+)
+[[ -n "${port:-}" ]] || nnzoo_die "no free ports on 127.0.0.1"
+
+nnzoo_info "hub e2e: set-up (install-hub.sh, add-students.sh) in $work"
+bash "$NNZOO_ROOT/environment/install-hub.sh" --no-deps --no-build --state "$work/state" \
+    --kernel-prefix "$work/kernel" --data-dir "$data_dir" --group "$group" --profile smoke \
+    --ip 127.0.0.1 --port "$port" --api-port "$api_port" --heap 2g --threads 2 2>&1 | sed 's/^/  /'
+password="$(bash "$NNZOO_ROOT/environment/hub/add-students.sh" --group "$group" --home-base "$work/home" "$user" \
+    | awk -F, -v u="$user" '$1 == u {print $2}')"
+[[ -n "$password" ]] || nnzoo_die "add-students.sh gave no password for $user"
+
+nnzoo_info "hub e2e: starting the hub on http://127.0.0.1:$port/"
+setsid bash "$NNZOO_ROOT/environment/start-hub.sh" --state "$work/state" >"$work/hub.log" 2>&1 &
+hub_pid=$!
+
+nnzoo_info "hub e2e: student $user logs in, starts a server, trains on MNIST through the REST + websocket API"
+timeout 300 "$py" "$NNZOO_ROOT/environment/tests/hub_e2e.py" --url "http://127.0.0.1:$port" --user "$user" \
+    --password "$password" --data-dir "$data_dir" | tee "$out/e2e.txt"
+
+nnzoo_info "hub e2e: headless Chromium runs 01-perceptron in the notebook UI"
+timeout 400 "$py" "$NNZOO_ROOT/environment/tests/hub_ui.py" --url "http://127.0.0.1:$port" --user "$user" \
+    --password "$password" --notebook nnzoo-notebooks/01-perceptron.ipynb --chromium "$chromium" \
+    --screenshot "$out/01-perceptron.png" --log "$work/chromium.log" | tee "$out/ui.txt"
+
+nnzoo_info "hub e2e: stopping the hub; nothing may be left running"
+stop_hub
+left="$(leftovers | tr '\n' ' ')"
+[[ -z "${left// /}" ]] || nnzoo_die "still running after the hub stopped: $left"
+grep -q "Cleaning up single-user servers" "$work/hub.log" \
+    || nnzoo_warn "the hub log does not say it cleaned up the servers"

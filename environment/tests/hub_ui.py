@@ -1,0 +1,238 @@
+"""Notebook-UI test of the NN Zoo JupyterHub in a real headless Chromium (run by hub-e2e.sh).
+
+Drives Chromium over the DevTools protocol (no Selenium needed): logs in on the hub's login page,
+opens a course notebook in the classic Notebook UI, runs all cells (Cell > Run All), waits until
+every code cell has run, checks that no cell failed and that an inline plot (<img> from an
+image/png output) is on the page, and saves a screenshot of the first plot. Prints one JSON line;
+exit 1 with the reason on any failure.
+
+    /usr/bin/python3 hub_ui.py --url http://127.0.0.1:PORT --user NAME --password PW \
+        --notebook nnzoo-notebooks/01-perceptron.ipynb --screenshot target/hub-ui/notebook.png
+"""
+import argparse
+import asyncio
+import base64
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from tornado.websocket import websocket_connect
+
+from hub_e2e import kernel_rss_mb
+
+
+class Failure(Exception):
+    pass
+
+
+class Cdp:
+    """A minimal DevTools-protocol client: send a command, wait for its answer (events are ignored)."""
+
+    def __init__(self, conn):
+        self.conn, self.next_id = conn, 0
+
+    async def send(self, method, timeout=60, **params):
+        self.next_id += 1
+        mid = self.next_id
+        self.conn.write_message(json.dumps({"id": mid, "method": method, "params": params}))
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Failure(f"no answer from Chromium to {method} in {timeout} s")
+            raw = await asyncio.wait_for(self.conn.read_message(), timeout=left)
+            if raw is None:
+                raise Failure("Chromium closed the DevTools connection")
+            msg = json.loads(raw)
+            if msg.get("id") == mid:
+                if "error" in msg:
+                    raise Failure(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+
+    async def js(self, expression, timeout=60):
+        """The value of a JavaScript expression in the page (JSON-serialisable values only)."""
+        r = await self.send("Runtime.evaluate", timeout=timeout, expression=expression, returnByValue=True,
+                            awaitPromise=True)
+        if "exceptionDetails" in r:
+            raise Failure(f"JavaScript failed: {expression[:80]}...: {r['exceptionDetails'].get('text')} "
+                          f"{r['exceptionDetails'].get('exception', {}).get('description', '')[:300]}")
+        return r.get("result", {}).get("value")
+
+    async def wait(self, what, expression, timeout, interval=0.5):
+        deadline = time.monotonic() + timeout
+        value = None
+        while time.monotonic() < deadline:
+            try:
+                value = await self.js(expression)
+            except Failure:
+                value = None  # the page is navigating
+            if value:
+                return value
+            await asyncio.sleep(interval)
+        url = await self.js("location.href")
+        raise Failure(f"timed out after {timeout} s waiting for {what} (page: {url})")
+
+
+def start_chromium(chromium, profile_dir, log):
+    """Starts headless Chromium on 127.0.0.1 with a free DevTools port; returns (process, ws url)."""
+    args = [chromium, "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
+            "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+            f"--user-data-dir={profile_dir}", "--window-size=1280,1400", "about:blank"]
+    if os.geteuid() == 0:
+        args.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    proc = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+    port_file = os.path.join(profile_dir, "DevToolsActivePort")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise Failure(f"Chromium exited at start with status {proc.returncode} (log: {log.name})")
+        if os.path.exists(port_file):
+            lines = open(port_file).read().split()
+            if lines:
+                port = int(lines[0])
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+                    pages = [t for t in json.load(r) if t.get("type") == "page"]
+                if pages:
+                    return proc, pages[0]["webSocketDebuggerUrl"]
+        time.sleep(0.2)
+    raise Failure(f"Chromium did not open its DevTools port in 60 s (log: {log.name})")
+
+
+NOTEBOOK_STATE = """(() => {
+  const nb = window.Jupyter && Jupyter.notebook;
+  const code = nb ? nb.get_cells().filter(c => c.cell_type === 'code') : [];
+  return {
+    code: code.length,
+    done: code.filter(c => typeof c.input_prompt_number === 'number').length,
+    running: code.filter(c => c.input_prompt_number === '*').length,
+    errors: document.querySelectorAll('.output_area .output_error').length,
+    images: document.querySelectorAll('.output_area img').length,
+    kernel: !!(nb && nb.kernel && nb.kernel.is_connected()),
+  };
+})()"""
+
+
+async def drive(args, ws_url):
+    conn = await websocket_connect(ws_url, max_message_size=64 * 1024 * 1024)
+    cdp = Cdp(conn)
+    url, user = args.url.rstrip("/"), args.user
+    result = {}
+    t0 = time.monotonic()
+    await cdp.send("Page.enable")
+    await cdp.send("Emulation.setDeviceMetricsOverride", width=1280, height=1400, deviceScaleFactor=1, mobile=False)
+
+    # 1. the hub's login page, filled in and submitted like a person would
+    await cdp.send("Page.navigate", url=f"{url}/hub/login")
+    await cdp.wait("the login form", "!!document.querySelector('#username_input')", 60)
+    await cdp.js(f"""(() => {{
+        document.querySelector('#username_input').value = {json.dumps(user)};
+        document.querySelector('#password_input').value = {json.dumps(args.password)};
+        document.querySelector('form').submit(); return true; }})()""")
+    # the hub starts the student's server (spawn-pending page) and redirects to it
+    await cdp.wait(f"{user}'s notebook server after login",
+                   f"location.pathname.startsWith('/user/{user}/') && document.readyState === 'complete'", 150)
+    result["login_s"] = round(time.monotonic() - t0, 2)
+
+    # 2. the notebook in the classic UI, with its kernel connected
+    await cdp.send("Page.navigate", url=f"{url}/user/{user}/notebooks/{args.notebook}")
+    await cdp.wait("the notebook and its Java kernel",
+                   "!!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded "
+                   "&& Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() "
+                   "&& Jupyter.notebook.kernel.info_reply && Jupyter.notebook.kernel.info_reply.protocol_version)", 120)
+    kernel_name = await cdp.js("Jupyter.notebook.kernel.name")
+    if kernel_name != "nnzoo-java":
+        raise Failure(f"the notebook opened with kernel '{kernel_name}', not nnzoo-java")
+    result["kernel_ready_s"] = round(time.monotonic() - t0, 2)
+
+    # 3. Cell > Run All, then wait for every code cell to finish (or one to fail)
+    started = time.monotonic()
+    await cdp.js("Jupyter.notebook.clear_all_output(); Jupyter.notebook.execute_all_cells(); true")
+    deadline = started + args.timeout
+    state = {}
+    while time.monotonic() < deadline:
+        state = await cdp.js(NOTEBOOK_STATE)
+        if state["errors"] or (state["code"] and state["done"] == state["code"] and not state["running"]):
+            break
+        await asyncio.sleep(1)
+    else:
+        raise Failure(f"Run All did not finish in {args.timeout} s: {state}")
+    result["run_all_s"] = round(time.monotonic() - started, 2)
+    result.update(code_cells=state["code"], executed=state["done"], errors=state["errors"], images=state["images"])
+    result["kernel_rss_mb"] = kernel_rss_mb(user)
+
+    # 4. the screenshot: the first plot in view (or the failed cell)
+    target = ".output_area .output_error" if state["errors"] else ".output_area img"
+    await cdp.js(f"(() => {{ const e = document.querySelector('{target}'); "
+                 "if (e) e.scrollIntoView({block: 'center'}); return true; })()")
+    await asyncio.sleep(0.5)
+    shot = await cdp.send("Page.captureScreenshot", format="png")
+    os.makedirs(os.path.dirname(os.path.abspath(args.screenshot)), exist_ok=True)
+    with open(args.screenshot, "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+    result["screenshot"] = os.path.abspath(args.screenshot)
+    if state["errors"]:
+        text = await cdp.js("document.querySelector('.output_area .output_error').innerText")
+        raise Failure(f"a cell failed in the notebook UI (screenshot {args.screenshot}): {text[:1500]}")
+    if state["images"] < 1:
+        raise Failure(f"no inline plot (<img>) in the page after Run All: {state} (screenshot {args.screenshot})")
+    size = await cdp.js("(() => { const i = document.querySelector('.output_area img'); "
+                        "return [i.naturalWidth, i.naturalHeight]; })()")
+    if not size or min(size) < 50:
+        raise Failure(f"the first inline plot is {size} pixels: not a rendered chart")
+    result["first_image_px"] = size
+
+    # 5. leave nothing running: shut the notebook's kernel down through the UI's own session
+    await cdp.js("Jupyter.notebook.session.delete(); true")
+    await asyncio.sleep(1)
+    await cdp.send("Browser.close")
+    conn.close()
+    result["total_s"] = round(time.monotonic() - t0, 2)
+    return result
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--url", required=True)
+    p.add_argument("--user", required=True)
+    p.add_argument("--password", required=True)
+    p.add_argument("--notebook", default="nnzoo-notebooks/01-perceptron.ipynb", help="path in the user's home")
+    p.add_argument("--screenshot", required=True)
+    p.add_argument("--chromium", default=os.environ.get("NNZOO_CHROMIUM") or shutil.which("chromium")
+                   or shutil.which("chromium-browser") or shutil.which("google-chrome"))
+    p.add_argument("--timeout", type=float, default=300, help="seconds for Run All")
+    p.add_argument("--log", default=None, help="Chromium's log file")
+    args = p.parse_args()
+    if not args.chromium:
+        raise Failure("no Chromium found: sudo bash environment/install-deps.sh --browser (or set NNZOO_CHROMIUM)")
+    profile_dir = tempfile.mkdtemp(prefix="nnzoo-chromium-")
+    log_path = args.log or os.path.join(profile_dir, "chromium.log")
+    proc = None
+    try:
+        with open(log_path, "w") as log:
+            proc, ws_url = start_chromium(args.chromium, profile_dir, log)
+            result = asyncio.run(drive(args, ws_url))
+        print("UI-RESULT " + json.dumps(result), flush=True)
+    finally:
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # Chromium's own process group (start_new_session)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        shutil.rmtree(profile_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Failure as e:
+        print(f"[nnzoo] hub UI test FAILED: {e}", file=sys.stderr, flush=True)
+        sys.exit(1)
