@@ -13,8 +13,12 @@ package org.rapaio.jupyter.kernel.channels;
  *       arrives in that gap (Jupyter's first {@code kernel_info_request}) makes the shell loop body throw a
  *       {@code NullPointerException}, which ended the shell thread for good (about 1 start in 50 once the
  *       first race is fixed). Here an exception thrown by the loop body is reported on stderr and the loop
- *       goes on; that one request is lost, and Jupyter clients send {@code kernel_info_request} again until
- *       they get an answer.</li>
+ *       goes on. Worse, a request that finds the handler map present but not yet filled is dropped
+ *       ("Unhandled message: kernel_info_request"), and the classic Notebook server sends that request
+ *       only once, then waits 60 s. So each loop now waits, before its first iteration, until the thread
+ *       that created it (the kernel's main thread) has finished wiring the channels, which it signals by
+ *       blocking in {@code joinUntilClose}; requests that arrive meanwhile wait in the ZeroMQ socket.
+ *       The wait is capped at {@link #MAX_START_WAIT_MS}; the catch below stays as a second line.</li>
  * </ol>
  * This jar is put before the kernel jar on the class path by the kernelspec that
  * {@code environment/install-kernel.sh} writes, so this class wins.
@@ -22,6 +26,10 @@ package org.rapaio.jupyter.kernel.channels;
 public final class LoopThread extends Thread {
 
     private static final int MAX_REPORTED_FAILURES = 10;
+    /** Longest wait for the kernel's main thread to finish wiring the channels, in milliseconds. */
+    static final long MAX_START_WAIT_MS = 5_000;
+
+    private final Thread creator = Thread.currentThread();
 
     private volatile boolean running;
     private int failures;
@@ -41,6 +49,7 @@ public final class LoopThread extends Thread {
 
     @Override
     public void run() {
+        awaitChannelsWired();
         while (running) {
             try {
                 loopBody.run();
@@ -62,6 +71,38 @@ public final class LoopThread extends Thread {
                 return;
             }
         }
+    }
+
+    /**
+     * Returns once the creating thread waits in a {@code joinUntilClose} method (the kernel's main thread
+     * does so right after it registered the message handlers), has ended, or after the cap.
+     */
+    private void awaitChannelsWired() {
+        long deadline = System.nanoTime() + MAX_START_WAIT_MS * 1_000_000L;
+        while (running && System.nanoTime() < deadline) {
+            if (!creator.isAlive() || creator == this || joining(creator)) {
+                return;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean joining(Thread t) {
+        Thread.State state = t.getState();
+        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getMethodName().equals("joinUntilClose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
