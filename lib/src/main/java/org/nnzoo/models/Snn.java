@@ -42,8 +42,10 @@ import ai.djl.util.PairList;
  * <p>{@link Network} is a DJL block (784-H-10 and deeper): input images go through an {@link Encoding},
  * each layer's input currents for all {@code T} steps come from one batched matmul (a feed-forward SNN can
  * be computed layer by layer over the whole time window), then the LIF recurrence runs over time. Its
- * first output is the output layer's spike count per class (use it with softmax cross-entropy: the
- * predicted class is the one that fires most).
+ * first output is the output layer's spike count per class (the predicted class is the one that fires
+ * most), the second its membrane potential over time, trained with {@link MembraneLoss} (cross-entropy
+ * of the output membrane potential at every step, as in snnTorch's tutorials: denser gradients than a
+ * loss on spike counts).
  */
 public final class Snn {
 
@@ -390,8 +392,10 @@ public final class Snn {
      * A fully connected feed-forward SNN: encoder, then (Linear, LIF) per layer, all layers spiking.
      *
      * <p>Input {@code (batch, ...)} intensities in [0, 1] (flattened), or already encoded spikes
-     * {@code (T, batch, features)}. Output: the output layer's spike counts {@code (batch, outputs)} (the
-     * logits for the loss; prediction = argmax). {@link #record} also returns every layer's spikes.
+     * {@code (T, batch, features)}. Outputs: the output layer's spike counts {@code (batch, outputs)}
+     * (prediction = the class that fires most, ties to the lower index) and its membrane potential
+     * {@code (T, batch, outputs)}, which {@link MembraneLoss} trains on. {@link #record} also returns every
+     * layer's spikes.
      */
     public static final class Network extends AbstractBlock {
         private final int[] hidden;
@@ -445,7 +449,8 @@ public final class Snn {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            return new NDList(simulate(ps, inputs.head(), training).head());
+            NDList r = simulate(ps, inputs.head(), training);
+            return new NDList(r.get(0), r.get(r.size() - 1));
         }
 
         /**
@@ -453,7 +458,8 @@ public final class Snn {
          *
          * @param images intensities {@code (batch, ...)} in [0, 1], or encoded spikes {@code (T, batch, features)}
          * @return {output spike counts (batch, outputs), input spikes (T, batch, features) (for DIRECT: the
-         *         intensities (batch, features)), then the spikes (T, batch, width) of each layer}
+         *         intensities (batch, features)), then the spikes (T, batch, width) of each layer, then the
+         *         output layer's membrane potential (T, batch, outputs)}
          */
         public NDList record(NDArray images) {
             return simulate(new ParameterStore(images.getManager(), false), images, false);
@@ -463,13 +469,20 @@ public final class Snn {
             NDArray in = isEncoded(x.getShape()) ? x : encode(x);
             NDList out = new NDList(layers.size() + 2);
             out.add(in);
-            for (Linear layer : layers) {
+            NDArray membrane = null;
+            for (int i = 0; i < layers.size(); i++) {
                 // one batched matmul for all T steps (or one for DIRECT's constant current)
-                NDArray currents = layer.forward(ps, new NDList(in), training).head();
-                in = lif.run(currents, steps, false).head();
+                NDArray currents = layers.get(i).forward(ps, new NDList(in), training).head();
+                boolean last = i == layers.size() - 1;
+                NDList r = lif.run(currents, steps, last);
+                in = r.head();
                 out.add(in);
+                if (last) {
+                    membrane = r.get(1);
+                }
             }
             out.add(0, in.sum(new int[] {0}));
+            out.add(membrane);
             return out;
         }
 
@@ -481,7 +494,7 @@ public final class Snn {
         public Shape[] getOutputShapes(Shape[] inputShapes) {
             Shape in = inputShapes[0];
             long batch = isEncoded(in) ? in.get(1) : in.get(0);
-            return new Shape[] {new Shape(batch, outputs)};
+            return new Shape[] {new Shape(batch, outputs), new Shape(steps, batch, outputs)};
         }
 
         @Override
@@ -507,6 +520,30 @@ public final class Snn {
         public String toString() {
             return "Snn.Network(" + Arrays.toString(widths()) + ", T=" + steps + ", beta=" + lif.beta() + ", threshold="
                     + lif.threshold() + ", reset=" + lif.reset() + ", " + encoding + ")";
+        }
+    }
+
+    /**
+     * Cross-entropy of the output membrane potential at every time step, averaged over steps and samples:
+     * {@code L = -1/(T n) sum_t sum_i log softmax(U_out[t, i])_{y_i}}. It pushes the correct output neuron's
+     * membrane above threshold (so it fires) and the others below, with a gradient at every step. Expects the
+     * {@link Network}'s outputs (the membrane is the second) and class indices as labels.
+     */
+    public static final class MembraneLoss extends ai.djl.training.loss.Loss {
+        public MembraneLoss() {
+            super("membrane_ce");
+        }
+
+        @Override
+        public NDArray evaluate(NDList labels, NDList predictions) {
+            if (predictions.size() < 2) {
+                throw new IllegalArgumentException("MembraneLoss needs the Snn.Network outputs {counts, membrane (T, batch, classes)}, got "
+                        + predictions.size() + " array(s)");
+            }
+            NDArray mem = predictions.get(1);
+            long classes = mem.getShape().get(2);
+            NDArray oneHot = labels.head().toType(DataType.INT32, false).reshape(-1).oneHot((int) classes).expandDims(0);
+            return mem.logSoftmax(2).mul(oneHot).sum(new int[] {2}).mean().neg();
         }
     }
 }
