@@ -202,23 +202,23 @@ class SnnTest {
         InMemoryDataset trainData = InMemoryDataset.of(train, 32, true, 1);
         InMemoryDataset testData = InMemoryDataset.of(test, 100, false, 0);
         try (Model model = Model.newInstance("snn-test")) {
-            Snn.Network net = Snn.network().hidden(64).steps(10).encoding(Snn.Encoding.RATE, 1f).build();
+            Snn.Network net = Snn.network().hidden(64).steps(8).encoding(Snn.Encoding.RATE, 1f).build();
             model.setBlock(net);
-            History h = Fit.of(model, trainData).validation(testData).loss(new Snn.MembraneLoss()).accuracy(true).epochs(12).seed(7)
+            History h = Fit.of(model, trainData).validation(testData).loss(new Snn.MembraneLoss()).accuracy(true).epochs(8).seed(7)
                     .optimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-3f)).build()).run();
             double first = h.values("train_acc")[0];
             double last = h.last("train_acc");
-            assertTrue(last > 0.9, "training accuracy after 12 epochs: " + last + " (first epoch " + first + ")");
+            assertTrue(last > 0.9, "training accuracy after 8 epochs: " + last + " (first epoch " + first + ")");
             double testAcc = Evaluation.accuracy(test.labels(), Evaluation.predictClasses(model, testData));
             assertTrue(testAcc > 0.6, "test accuracy on the 300-image slice: " + testAcc);
             // the recorded spikes are binary and the counts are their sum over time
             try (NDManager m = model.getNDManager().newSubManager()) {
                 NDArray x = m.create(Arrays.copyOf(test.pixels(), 5 * 784), new Shape(5, 1, 28, 28));
                 NDList rec = net.record(x);
-                assertEquals(new Shape(10, 5, 784), rec.get(1).getShape());
-                assertEquals(new Shape(10, 5, 64), rec.get(2).getShape());
+                assertEquals(new Shape(8, 5, 784), rec.get(1).getShape());
+                assertEquals(new Shape(8, 5, 64), rec.get(2).getShape());
                 NDArray out = rec.get(3);
-                assertEquals(new Shape(10, 5, 10), rec.get(4).getShape());
+                assertEquals(new Shape(8, 5, 10), rec.get(4).getShape());
                 assertEquals(0L, out.mul(out.sub(1f)).abs().sum().getFloat(), 0f);
                 assertArrayEquals(out.sum(new int[] {0}).toFloatArray(), rec.get(0).toFloatArray(), 0f);
             }

@@ -49,7 +49,7 @@ class StdpTest {
     void unsupervisedLayerSeparatesZerosFromOnes() {
         ImageSet train = slice(Mnist.Split.TRAIN).filter(0, 1);
         ImageSet test = slice(Mnist.Split.TEST).filter(0, 1);
-        Stdp layer = new Stdp(784, 6, Stdp.Rule.standard(), 11);
+        Stdp layer = new Stdp(784, 6, Stdp.Rule.standard(), 11).dynamics(0.9, 20, 0.3, 0.25);
         double[] before = layer.weights(0);
         for (int epoch = 0; epoch < 3; epoch++) {
             for (int i = 0; i < train.count(); i++) {
