@@ -253,6 +253,48 @@ public final class Charts {
     }
 
     /**
+     * A spike raster: one dot per spike, time on x, neuron on y.
+     *
+     * @param spikes  0/1 values ordered {@code [t][neuron]} ({@code steps * neurons} values)
+     * @param steps   number of time steps
+     * @param neurons number of neurons
+     */
+    public static XYChart raster(String title, float[] spikes, int steps, int neurons) {
+        if (spikes.length != steps * neurons) {
+            throw new IllegalArgumentException(spikes.length + " spike values cannot fill " + steps + " steps x " + neurons + " neurons");
+        }
+        XYChart chart = new XYChartBuilder().width(420).height(340).title(title).xAxisTitle("time step").yAxisTitle("neuron").build();
+        style(chart);
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(neurons > 100 ? 2 : 5);
+        chart.getStyler().setXAxisMin(-0.5);
+        chart.getStyler().setXAxisMax(steps - 0.5);
+        chart.getStyler().setYAxisMin(-0.5);
+        chart.getStyler().setYAxisMax(neurons - 0.5);
+        chart.getStyler().setXAxisDecimalPattern("#");
+        chart.getStyler().setYAxisDecimalPattern("#");
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            for (int n = 0; n < neurons; n++) {
+                if (spikes[t * neurons + n] > 0) {
+                    xs.add((double) t);
+                    ys.add((double) n);
+                }
+            }
+        }
+        if (xs.isEmpty()) { // xchart needs a series; an invisible point keeps the axes
+            xs.add(-1.0);
+            ys.add(-1.0);
+        }
+        XYSeries s = chart.addSeries("spikes", xs, ys);
+        s.setMarker(SeriesMarkers.SQUARE);
+        s.setMarkerColor(Color.BLACK);
+        return chart;
+    }
+
+    /**
      * Decision regions of a 2-D classifier: the plane coloured by predicted class (light), with the data
      * points on top (dark).
      *
