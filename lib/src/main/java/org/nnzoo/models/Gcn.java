@@ -156,9 +156,36 @@ public final class Gcn {
             return values.length;
         }
 
-        /** @return a sparse COO NDArray of shape (nodes, nodes) in {@code manager} */
+        /**
+         * @return a sparse COO NDArray of shape (nodes, nodes) in {@code manager}, owning its memory
+         *
+         * <p>DJL 0.35.1's {@code createCoo} builds the sparse tensor on top of two temporary arrays that wrap Java
+         * direct buffers, then closes them: the sparse tensor keeps pointing into memory the JVM frees at its next
+         * garbage collection (seen here as "index out of row bound: 139938288896080"). So the tensor is cloned at
+         * once into PyTorch-owned memory, and the clone is checked against the row sums computed in Java.
+         */
         public NDArray toSparse(NDManager manager) {
-            return manager.createCoo(FloatBuffer.wrap(values), new long[][] {rows, cols}, new Shape(nodes, nodes));
+            NDArray owned;
+            try (NDManager tmp = manager.newSubManager()) {
+                NDArray raw = tmp.createCoo(FloatBuffer.wrap(values), new long[][] {rows, cols}, new Shape(nodes, nodes));
+                owned = raw.duplicate();
+                owned.attach(manager);
+            }
+            double[] expected = new double[nodes];
+            for (int k = 0; k < values.length; k++) {
+                expected[(int) rows[k]] += values[k];
+            }
+            try (NDManager tmp = manager.newSubManager()) {
+                owned.tempAttach(tmp); // the check's result lands in tmp; owned returns to manager afterwards
+                float[] got = owned.matMul(tmp.ones(new Shape(nodes, 1))).toFloatArray();
+                for (int i = 0; i < nodes; i++) {
+                    if (Math.abs(got[i] - expected[i]) > 1e-4 * Math.max(1, Math.abs(expected[i]))) {
+                        throw new IllegalStateException("the sparse adjacency built by DJL is corrupt at row " + i
+                                + " (row sum " + got[i] + ", expected " + expected[i] + ")");
+                    }
+                }
+            }
+            return owned;
         }
 
         /** @return the same matrix as a dense NDArray (for checks on small graphs) */
@@ -272,6 +299,11 @@ public final class Gcn {
             return conv1;
         }
 
+        /** @return the second (output) layer */
+        public GraphConv secondLayer() {
+            return conv2;
+        }
+
         /**
          * @return the hidden representation {@code ReLU(Â X W1)} of every node, (n, hidden) (call with
          *     {@code training=false} for the deterministic embedding)
@@ -323,10 +355,10 @@ public final class Gcn {
 
     /**
      * The whole graph as one batch per epoch: data {@code [X (n, f), Â sparse (n, n), node indices (k) int64]},
-     * labels {@code (k)} of those nodes. Each batch creates its arrays in its own sub-manager (about 16 MB for
-     * Cora's features), freed when the batch is closed.
+     * labels {@code (k)} of those nodes. X and Â are constant: they are made once (see {@link #graphInputs()});
+     * each batch's own sub-manager holds only its index and label arrays, freed when the batch is closed.
      */
-    public static final class FullGraph implements BatchSource {
+    public static final class FullGraph implements BatchSource, AutoCloseable {
 
         private final float[] features;
         private final int nodes;
@@ -334,6 +366,14 @@ public final class Gcn {
         private final Adjacency adjacency;
         private final long[] index;
         private final float[] labels;
+        private final Shared shared;
+
+        /** X and Â as NDArrays, made once and shared by every split of the same graph. */
+        private static final class Shared {
+            NDManager manager;
+            NDArray x;
+            NDArray adj;
+        }
 
         /**
          * @param features     node features, node after node ({@code nodes * featureCount} values)
@@ -343,6 +383,12 @@ public final class Gcn {
          * @param labels       class of every node (length {@code nodes})
          */
         public FullGraph(float[] features, int featureCount, Adjacency adjacency, int[] nodeIndex, int[] labels) {
+            this(features, featureCount, adjacency, nodeIndex, labels, new Shared());
+        }
+
+        private FullGraph(float[] features, int featureCount, Adjacency adjacency, int[] nodeIndex, int[] labels,
+                          Shared shared) {
+            this.shared = shared;
             if (featureCount < 1 || features.length % featureCount != 0) {
                 throw new IllegalArgumentException("features has " + features.length
                         + " values, not a multiple of featureCount " + featureCount);
@@ -376,7 +422,16 @@ public final class Gcn {
 
         /** @return the same graph with another split (e.g. validation or test nodes) */
         public FullGraph forNodes(int[] nodeIndex, int[] allLabels) {
-            return new FullGraph(features, featureCount, adjacency, nodeIndex, allLabels);
+            return new FullGraph(features, featureCount, adjacency, nodeIndex, allLabels, shared);
+        }
+
+        /** @return the class labels of this split's nodes, in order */
+        public int[] labelsOfNodes() {
+            int[] out = new int[labels.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (int) labels[i];
+            }
+            return out;
         }
 
         /** @return the propagation matrix */
@@ -389,10 +444,28 @@ public final class Gcn {
             return Arrays.stream(index).mapToInt(l -> (int) l).toArray();
         }
 
-        /** @return {@code [X, Â]} for all nodes, created in {@code manager} */
-        public NDList graphInputs(NDManager manager) {
-            return new NDList(manager.create(FloatBuffer.wrap(features), new Shape(nodes, featureCount)),
-                    adjacency.toSparse(manager));
+        /**
+         * @return {@code [X, Â]} for all nodes. They are made once, on first use, in this graph's own manager
+         *     (shared by {@link #forNodes} copies) and are constant; {@link #close()} frees them. Before computing
+         *     with them, {@code tempAttach} them to a scoped manager (as the batches do), so that the results
+         *     land there and not in this long-lived manager.
+         */
+        public synchronized NDList graphInputs() {
+            if (shared.manager == null) {
+                shared.manager = NDManager.newBaseManager();
+                shared.x = shared.manager.create(FloatBuffer.wrap(features), new Shape(nodes, featureCount));
+                shared.adj = adjacency.toSparse(shared.manager);
+            }
+            return new NDList(shared.x, shared.adj);
+        }
+
+        /** Frees the arrays of {@link #graphInputs()} (of this graph and its {@link #forNodes} copies). */
+        @Override
+        public synchronized void close() {
+            if (shared.manager != null) {
+                shared.manager.close();
+                shared.manager = null;
+            }
         }
 
         @Override
@@ -411,8 +484,9 @@ public final class Gcn {
                         throw new NoSuchElementException();
                     }
                     done = true;
-                    NDManager bm = manager.newSubManager();
-                    NDList data = graphInputs(bm);
+                    NDManager bm = manager.newSubManager(); // owns this batch's index and labels
+                    NDList data = graphInputs();
+                    data.tempAttach(bm); // results computed from X and Â land in bm; X and Â go back when it closes
                     data.add(bm.create(index));
                     NDList lab = new NDList(bm.create(labels));
                     return new Batch(bm, data, lab, index.length, Batchifier.STACK, Batchifier.STACK, 0, 1);
@@ -436,7 +510,8 @@ public final class Gcn {
     /** @return the predicted class of every node of {@code data}'s split, in order (inference mode) */
     public static int[] predict(Model model, FullGraph data) {
         try (NDManager m = model.getNDManager().newSubManager()) {
-            NDList in = data.graphInputs(m);
+            NDList in = data.graphInputs();
+            in.tempAttach(m);
             in.add(m.create(Arrays.stream(data.nodeIndex()).asLongStream().toArray()));
             NDArray logits = model.getBlock().forward(new ParameterStore(m, false), in, false).head();
             return logits.argMax(1).toType(DataType.INT32, false).toIntArray();
@@ -450,7 +525,8 @@ public final class Gcn {
                     + ", not a Gcn.Net");
         }
         try (NDManager m = model.getNDManager().newSubManager()) {
-            NDList in = data.graphInputs(m);
+            NDList in = data.graphInputs();
+            in.tempAttach(m);
             NDArray h = net.hidden(new ParameterStore(m, false), in.get(0), in.get(1), false);
             int n = (int) h.getShape().get(0);
             int d = (int) h.getShape().get(1);
