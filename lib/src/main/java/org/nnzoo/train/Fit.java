@@ -50,6 +50,7 @@ public final class Fit {
     private StopRule stopRule;
     private BiConsumer<Integer, History> onEpoch;
     private boolean initialize = true;
+    private String keepBest;
 
     private Fit(Model model, BatchSource train) {
         if (model == null || model.getBlock() == null) {
@@ -128,6 +129,20 @@ public final class Fit {
     }
 
     /**
+     * Model selection: after training, put back the parameters of the epoch with the best value of
+     * {@code metric} (a column of the history, e.g. {@code "val_acc"}; names ending in {@code loss} are
+     * minimised, others maximised; the first best epoch wins ties). A snapshot of the parameters is kept
+     * in native memory whenever the metric improves; only the latest one is alive.
+     */
+    public Fit keepBest(String metric) {
+        if (metric == null || metric.isBlank()) {
+            throw new IllegalArgumentException("keepBest needs a metric name such as \"val_acc\"");
+        }
+        this.keepBest = metric;
+        return this;
+    }
+
+    /**
      * Keep the model's current parameters instead of initialising them (to continue training a model
      * that already has parameters).
      */
@@ -156,6 +171,8 @@ public final class Fit {
             }
             ProgressView view = new ProgressView(title, epochs, train.batchCount(), history);
             NDManager root = trainer.getManager();
+            NDManager snapshot = null;
+            double best = Double.NaN;
             for (int epoch = 0; epoch < epochs; epoch++) {
                 long t0 = System.nanoTime();
                 double lossSum = 0;
@@ -205,6 +222,26 @@ public final class Fit {
                 row.put("seconds", seconds);
                 row.put("samples_per_s", seen / seconds);
                 history.add(row);
+                if (keepBest != null) {
+                    Double v = row.get(keepBest);
+                    if (v == null) {
+                        throw new IllegalArgumentException("keepBest(\"" + keepBest + "\"): no such metric; this run"
+                                + " records " + row.keySet() + (validation == null ? " (set validation(...) for val_*)" : ""));
+                    }
+                    boolean lower = keepBest.endsWith("loss");
+                    if (Double.isNaN(best) || (lower ? v < best : v > best)) {
+                        best = v;
+                        if (snapshot != null) {
+                            snapshot.close();
+                        }
+                        snapshot = root.newSubManager();
+                        for (var p : model.getBlock().getParameters()) {
+                            NDArray copy = p.getValue().getArray().duplicate();
+                            copy.attach(snapshot);
+                            copy.setName(p.getKey());
+                        }
+                    }
+                }
                 view.epoch(epoch, row);
                 if (onEpoch != null) {
                     onEpoch.accept(epoch, history);
@@ -212,6 +249,13 @@ public final class Fit {
                 if (stopRule != null && stopRule.shouldStop(history)) {
                     break;
                 }
+            }
+            if (snapshot != null) { // restore the best epoch's parameters
+                var params = model.getBlock().getParameters();
+                for (NDArray saved : snapshot.getManagedArrays()) {
+                    saved.copyTo(params.get(saved.getName()).getArray());
+                }
+                snapshot.close();
             }
         }
         return history;

@@ -67,6 +67,30 @@ public final class History {
         return java.util.Arrays.stream(values(metric)).filter(d -> !Double.isNaN(d)).min().orElse(Double.POSITIVE_INFINITY);
     }
 
+    /** @return the 0-based epoch where the metric first reached its largest value (-1 if none) */
+    public int argMax(String metric) {
+        double[] v = values(metric);
+        int best = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isNaN(v[i]) && (best < 0 || v[i] > v[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** @return the 0-based epoch where the metric first reached its smallest value (-1 if none) */
+    public int argMin(String metric) {
+        double[] v = values(metric);
+        int best = -1;
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isNaN(v[i]) && (best < 0 || v[i] < v[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     /** @return the history as a table with an {@code epoch} column first */
     public Table table() {
         Table t = Table.create("training history");

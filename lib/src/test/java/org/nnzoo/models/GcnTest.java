@@ -1,0 +1,206 @@
+package org.nnzoo.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.nnzoo.train.Fit;
+import org.nnzoo.train.History;
+import org.nnzoo.train.WeightDecayLoss;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+
+class GcnTest {
+
+    /** Path 0 - 1 - 2 plus an isolated node 3: degrees with self-loops 2, 3, 2, 1. */
+    @Test
+    void normalisedAdjacencyOfAPathIsExact() {
+        Gcn.Adjacency a = Gcn.Adjacency.normalized(4, new int[] {0, 1}, new int[] {1, 2});
+        double s6 = 1 / Math.sqrt(6);
+        double[] expected = {
+            1 / 2.0, s6, 0, 0,
+            s6, 1 / 3.0, s6, 0,
+            0, s6, 1 / 2.0, 0,
+            0, 0, 0, 1};
+        float[] d = a.dense();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], d[i], 1e-7, "entry " + i);
+        }
+        assertEquals(4 + 2 * 2, a.nonZeros());
+    }
+
+    @Test
+    void badEdgesAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gcn.Adjacency.normalized(3, new int[] {0, 1}, new int[] {1, 7}));
+        assertTrue(e.getMessage().contains("edge 1") && e.getMessage().contains("dangling"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gcn.Adjacency.normalized(3, new int[] {0, 1}, new int[] {1, 0}));
+        assertTrue(e.getMessage().contains("twice"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Gcn.FullGraph(new float[12], 3,
+                Gcn.Adjacency.identity(5), new int[] {0}, new int[4]));
+        assertTrue(e.getMessage().contains("adjacency has 5 nodes but features has 4"), e.getMessage());
+    }
+
+    /** The sparse COO product and the dense product give the same layer output and the same weight gradient. */
+    @Test
+    void sparseAndDensePropagationAgree() {
+        int n = 30;
+        java.util.Random rnd = new java.util.Random(5);
+        java.util.List<int[]> edges = new java.util.ArrayList<>();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        while (edges.size() < 60) {
+            int a = rnd.nextInt(n);
+            int b = rnd.nextInt(n);
+            if (a != b && seen.add((long) Math.min(a, b) * n + Math.max(a, b))) {
+                edges.add(new int[] {a, b});
+            }
+        }
+        Gcn.Adjacency adj = Gcn.Adjacency.normalized(n,
+                edges.stream().mapToInt(e -> e[0]).toArray(), edges.stream().mapToInt(e -> e[1]).toArray());
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(3);
+            Gcn.GraphConv conv = new Gcn.GraphConv(4, true);
+            conv.initialize(m, DataType.FLOAT32, new Shape(n, 8), new Shape(n, n));
+            NDArray h = m.randomNormal(new Shape(n, 8));
+            ParameterStore ps = new ParameterStore(m, false);
+            float[][] out = new float[2][];
+            float[][] grad = new float[2][];
+            NDArray[] a = {adj.toSparse(m), adj.toDense(m)};
+            assertTrue(a[0].isSparse());
+            for (int k = 0; k < 2; k++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.zeroGradients();
+                    NDArray y = conv.forward(ps, new NDList(h, a[k]), true).head();
+                    out[k] = y.toFloatArray();
+                    gc.backward(y.square().sum());
+                }
+                grad[k] = conv.weight().getArray().getGradient().toFloatArray();
+            }
+            assertArrayEquals(out[1], out[0], 1e-5f);
+            assertArrayEquals(grad[1], grad[0], 1e-4f);
+            // and the dense product equals the formula Â (H W) + b computed here
+            float[] w = conv.weight().getArray().toFloatArray();
+            float[] hv = h.toFloatArray();
+            float[] ad = adj.dense();
+            for (int i = 0; i < n; i++) {
+                for (int u = 0; u < 4; u++) {
+                    double s = 0;
+                    for (int j = 0; j < n; j++) {
+                        double hw = 0;
+                        for (int f = 0; f < 8; f++) {
+                            hw += hv[j * 8 + f] * w[f * 4 + u];
+                        }
+                        s += ad[i * n + j] * hw;
+                    }
+                    assertEquals(s, out[0][i * 4 + u], 1e-4, "out[" + i + "][" + u + "] (bias starts at 0)");
+                }
+            }
+        }
+    }
+
+    /** The penalty is decay/2 * sum W^2, and its gradient adds decay * W to the first layer only. */
+    @Test
+    void weightDecayLossTouchesOnlyTheChosenWeights() {
+        float decay = 0.5f;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Gcn.Net net = Gcn.build(3, 2, 0f);
+            Engine.getInstance().setRandomSeed(1);
+            Gcn.Adjacency adj = Gcn.Adjacency.normalized(4, new int[] {0, 1, 2}, new int[] {1, 2, 3});
+            net.initialize(m, DataType.FLOAT32, new Shape(4, 5), new Shape(4, 4), new Shape(2));
+            NDArray x = m.randomUniform(0, 1, new Shape(4, 5));
+            NDList in = new NDList(x, adj.toSparse(m), m.create(new long[] {0, 3}));
+            NDList y = new NDList(m.create(new float[] {0, 1}));
+            Loss plain = Loss.softmaxCrossEntropyLoss();
+            Loss decayed = new WeightDecayLoss(plain, decay, List.of(net.firstLayer().weight()));
+            ParameterStore ps = new ParameterStore(m, false);
+            float[][] g1 = new float[2][];
+            float[][] g2 = new float[2][];
+            float[] values = new float[2];
+            Loss[] losses = {plain, decayed};
+            for (int k = 0; k < 2; k++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.zeroGradients();
+                    NDArray l = losses[k].evaluate(y, net.forward(ps, in, true));
+                    values[k] = l.getFloat();
+                    gc.backward(l);
+                }
+                g1[k] = net.firstLayer().weight().getArray().getGradient().toFloatArray();
+                g2[k] = net.secondLayer().weight().getArray().getGradient().toFloatArray();
+            }
+            float[] w1 = net.firstLayer().weight().getArray().toFloatArray();
+            double sq = 0;
+            for (int i = 0; i < w1.length; i++) {
+                sq += w1[i] * w1[i];
+                assertEquals(g1[0][i] + decay * w1[i], g1[1][i], 1e-5, "first-layer gradient " + i);
+            }
+            assertEquals(values[0] + decay / 2 * sq, values[1], 1e-5);
+            assertArrayEquals(g2[0], g2[1], 1e-7f, "second layer is not decayed");
+        }
+    }
+
+    /** A short real training run on the committed toy graph: keepBest restores the best validation epoch. */
+    @Test
+    void keepBestRestoresTheBestEpoch() {
+        // two communities (0-9, 10-19), features are noisy class indicators
+        int n = 20;
+        java.util.List<int[]> edges = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if (i / 10 == j / 10 && (j - i) <= 2) {
+                    edges.add(new int[] {i, j});
+                }
+            }
+        }
+        edges.add(new int[] {9, 10});
+        Gcn.Adjacency adj = Gcn.Adjacency.normalized(n, edges.stream().mapToInt(e -> e[0]).toArray(),
+                edges.stream().mapToInt(e -> e[1]).toArray());
+        java.util.Random rnd = new java.util.Random(2);
+        float[] x = new float[n * 4];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i / 10;
+            for (int f = 0; f < 4; f++) {
+                x[i * 4 + f] = (float) rnd.nextGaussian() + (f == labels[i] ? 0.7f : 0f);
+            }
+        }
+        Gcn.FullGraph train = new Gcn.FullGraph(x, 4, adj, new int[] {0, 1, 18, 19}, labels);
+        Gcn.FullGraph val = train.forNodes(java.util.stream.IntStream.range(2, 18).toArray(), labels);
+        try (Model model = Model.newInstance("gcn")) {
+            Gcn.Net net = Gcn.build(8, 2, 0.5f);
+            model.setBlock(net);
+            History h = Fit.of(model, train).validation(val)
+                    .loss(new WeightDecayLoss(Loss.softmaxCrossEntropyLoss(), 5e-4f, List.of(net.firstLayer().weight())))
+                    .optimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.05f)).build())
+                    .epochs(40).accuracy(true).seed(4).keepBest("val_acc").run();
+            int[] pred = Gcn.predict(model, val);
+            int ok = 0;
+            for (int i = 0; i < pred.length; i++) {
+                ok += pred[i] == labels[i + 2] ? 1 : 0;
+            }
+            assertEquals(h.max("val_acc"), ok / (double) pred.length, 1e-12, "restored model has the best val_acc");
+            assertTrue(h.max("val_acc") >= 0.75, "val_acc " + h.max("val_acc"));
+            // X and Â are made once and every array computed from them was freed with its batch
+            assertEquals(2, train.graphInputs().head().getManager().getManagedArrays().size());
+            assertEquals(8, Gcn.hiddenEmbeddings(model, val)[0].length);
+            assertEquals(n, Gcn.hiddenEmbeddings(model, val).length);
+            assertEquals(2, train.graphInputs().head().getManager().getManagedArrays().size());
+            train.close();
+        }
+    }
+}
