@@ -10,8 +10,8 @@ package org.nnzoo.rl;
  * separates <em>terminated</em> (a true end: no bootstrapping) from <em>truncated</em> (a time limit: the
  * value of the next state still counts), and {@code reset()} takes no seed. Plain {@code double[]}
  * observations keep the physics in Java (about ten million steps per second), make the seeding explicit,
- * and let the replay buffer store primitives. {@link DjlRlEnv} adapts any {@code Env} to DJL's
- * interface for code that wants it.
+ * and let the replay buffer store primitives. DJL's {@code QAgent} would not fit either: it feeds
+ * (state, action) pairs into the network to score one pair per output, and has no target network.
  */
 public interface Env {
 

@@ -31,6 +31,19 @@ import ai.djl.engine.Engine;
 
 class DqnTest {
 
+    private static int threadsBefore;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void oneTorchThread() {
+        // the networks are tiny; with 2 threads on a busy 2-core machine an update is ~40x slower
+        threadsBefore = Dqn.torchThreads(1);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreTorchThreads() {
+        Dqn.torchThreads(threadsBefore);
+    }
+
     static Dqn.Config small(long learningStarts, int trainEvery, int targetEvery) {
         Dqn.Config c = new Dqn.Config();
         c.hidden = new int[] {32, 32};

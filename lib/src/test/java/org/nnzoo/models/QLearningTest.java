@@ -48,21 +48,21 @@ class QLearningTest {
         // a random policy lasts about 22 steps on average
         double[] random = RlLoop.evaluate(new CartPole(), o -> (int) (Math.random() * 2), 100, 1);
         assertTrue(RlLoop.mean(random) < 40, "random policy: " + RlLoop.mean(random));
-        QLearning agent = QLearningTest.cartPoleAgent(200_000, 3);
-        EpisodeLog log = RlLoop.train(new CartPole(), agent, 200_000, 3, "q-learning");
+        QLearning agent = QLearningTest.cartPoleAgent(500_000, 3);
+        EpisodeLog log = RlLoop.train(new CartPole(), agent, 500_000, 3, "q-learning");
         double greedy = RlLoop.mean(RlLoop.evaluate(new CartPole(), agent, 100, 1000));
         System.out.printf("tabular Q-learning: %d episodes, last-100 training mean %.1f, greedy mean %.1f%n",
                 log.episodes(), log.meanOfLast(100), greedy);
         assertTrue(greedy > 150, "greedy mean return " + greedy);
         // same seed, same agent
-        QLearning again = QLearningTest.cartPoleAgent(200_000, 3);
-        RlLoop.train(new CartPole(), again, 200_000, 3, "q-learning");
+        QLearning again = QLearningTest.cartPoleAgent(500_000, 3);
+        RlLoop.train(new CartPole(), again, 500_000, 3, "q-learning");
         assertEquals(greedy, RlLoop.mean(RlLoop.evaluate(new CartPole(), again, 100, 1000)));
     }
 
     static QLearning cartPoleAgent(long steps, long seed) {
         QLearning.Bins bins = new QLearning.Bins(new double[] {-2.4, -3, -0.21, -3.5}, new double[] {2.4, 3, 0.21, 3.5},
-                new int[] {3, 3, 8, 8});
-        return new QLearning(bins, 2, new LinearSchedule(0.5, 0.05, steps), 0.99, new LinearSchedule(1.0, 0.01, steps / 2), seed);
+                new int[] {1, 6, 8, 10});
+        return new QLearning(bins, 2, new LinearSchedule(0.3, 0.02, steps), 0.99, new LinearSchedule(1.0, 0.01, steps / 2), seed);
     }
 }
