@@ -6,6 +6,8 @@ import java.util.SplittableRandom;
 
 import org.nnzoo.rl.Agent;
 import org.nnzoo.rl.Env;
+import org.nnzoo.rl.EpisodeLog;
+import org.nnzoo.rl.RlLoop;
 import org.nnzoo.rl.HuberLoss;
 import org.nnzoo.rl.LinearSchedule;
 import org.nnzoo.rl.ReplayBuffer;
@@ -249,6 +251,71 @@ public final class Dqn implements Agent, AutoCloseable {
             }
         }
         return norm;
+    }
+
+    /** @return a copy of the online network's parameters (for {@link #restore}) */
+    public float[][] snapshot() {
+        ai.djl.nn.ParameterList ps = online.getBlock().getParameters();
+        float[][] w = new float[ps.size()][];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = ps.valueAt(i).getArray().toFloatArray();
+        }
+        return w;
+    }
+
+    /** Sets the online and the target network to a {@link #snapshot}. */
+    public void restore(float[][] weights) {
+        ai.djl.nn.ParameterList ps = online.getBlock().getParameters();
+        if (weights.length != ps.size()) {
+            throw new IllegalArgumentException("snapshot has " + weights.length + " arrays, the network " + ps.size());
+        }
+        for (int i = 0; i < weights.length; i++) {
+            ps.valueAt(i).getArray().set(weights[i]);
+        }
+        syncTarget();
+    }
+
+    /**
+     * The result of {@link #trainKeepingBest}: the training log, the validation curve (greedy mean return
+     * at each check) and the parameters of the best check.
+     */
+    public record Run(EpisodeLog log, double[] checkSteps, double[] checkReturns, long bestStep, double bestReturn,
+                      float[][] bestWeights) {
+    }
+
+    /**
+     * Trains with {@link RlLoop#train} and every {@code checkEvery} steps evaluates the greedy policy on
+     * {@code valEpisodes} episodes of a separate environment (first reset seeded with {@code valSeed}, so
+     * every check sees the same start states), remembering the parameters of the best check (the latest
+     * among equals). DQN's returns often collapse after reaching the maximum; keeping the best validated
+     * parameters is the usual remedy (Stable-Baselines3's {@code EvalCallback}). Use seeds for the final
+     * test that differ from {@code valSeed}. The agent keeps its final parameters: call
+     * {@code restore(run.bestWeights())} to use the best.
+     */
+    public Run trainKeepingBest(Env env, Env valEnv, long totalSteps, long seed, String title, long checkEvery,
+                                int valEpisodes, long valSeed) {
+        if (checkEvery < 1 || valEpisodes < 1) {
+            throw new IllegalArgumentException("checkEvery and valEpisodes must be at least 1, got " + checkEvery + " and " + valEpisodes);
+        }
+        java.util.List<double[]> checks = new java.util.ArrayList<>();
+        float[][][] best = {null};
+        double[] bestReturn = {Double.NEGATIVE_INFINITY};
+        long[] bestStep = {0};
+        EpisodeLog log = RlLoop.train(env, this, totalSteps, seed, title, checkEvery, t -> {
+            double v = RlLoop.mean(RlLoop.evaluate(valEnv, this, valEpisodes, valSeed));
+            checks.add(new double[] {t, v});
+            if (v >= bestReturn[0]) {
+                bestReturn[0] = v;
+                bestStep[0] = t;
+                best[0] = snapshot();
+            }
+        });
+        if (best[0] == null) {
+            best[0] = snapshot();
+            bestStep[0] = totalSteps;
+        }
+        return new Run(log, checks.stream().mapToDouble(c -> c[0]).toArray(), checks.stream().mapToDouble(c -> c[1]).toArray(),
+                bestStep[0], bestReturn[0], best[0]);
     }
 
     /** Copies the online network's parameters into the target network. */

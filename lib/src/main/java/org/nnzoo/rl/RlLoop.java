@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
+import java.util.function.LongConsumer;
 import java.util.function.ToIntFunction;
 
 /**
@@ -30,6 +31,15 @@ public final class RlLoop {
      * @return the returns and lengths of the finished episodes
      */
     public static EpisodeLog train(Env env, Agent agent, long totalSteps, long seed, String title) {
+        return train(env, agent, totalSteps, seed, title, 0, null);
+    }
+
+    /**
+     * Like {@link #train(Env, Agent, long, long, String)}, and calls {@code check} with the step number
+     * after every {@code checkEvery} steps (e.g. to evaluate the greedy policy on a separate environment).
+     */
+    public static EpisodeLog train(Env env, Agent agent, long totalSteps, long seed, String title, long checkEvery,
+                                   LongConsumer check) {
         if (totalSteps < 1) {
             throw new IllegalArgumentException("totalSteps must be at least 1, got " + totalSteps);
         }
@@ -56,6 +66,9 @@ public final class RlLoop {
                 len = 0;
             } else {
                 s = step.observation();
+            }
+            if (check != null && checkEvery > 0 && t % checkEvery == 0) {
+                check.accept(t);
             }
             view.step(t, agent);
         }

@@ -137,6 +137,27 @@ class DqnTest {
     }
 
     @Test
+    void snapshotRestoreAndKeepingTheBest() {
+        double[] probe = {0.01, -0.02, 0.03, 0.04};
+        try (Dqn dqn = new Dqn(4, 2, small(100, 1, 50))) {
+            float[][] w = dqn.snapshot();
+            float[] q0 = dqn.qValues(probe);
+            Dqn.Run run = dqn.trainKeepingBest(new CartPole(), new CartPole(), 400, 1, "dqn", 100, 3, 77);
+            assertEquals(4, run.checkSteps().length);
+            assertEquals(300, dqn.updates());
+            double best = Arrays.stream(run.checkReturns()).max().getAsDouble();
+            assertEquals(best, run.bestReturn());
+            assertFalse(Arrays.equals(q0, dqn.qValues(probe)));
+            dqn.restore(w);
+            assertArrayEquals(q0, dqn.qValues(probe));
+            assertArrayEquals(q0, dqn.targetQValues(probe));
+            // the best snapshot reproduces its validation score
+            dqn.restore(run.bestWeights());
+            assertEquals(run.bestReturn(), RlLoop.mean(RlLoop.evaluate(new CartPole(), dqn, 3, 77)));
+        }
+    }
+
+    @Test
     void sameSeedSameRun() {
         double[][] runs = new double[2][];
         float[][] q = new float[2][];
