@@ -47,9 +47,9 @@ import org.nnzoo.train.ProgressView;
  *
  * <p>This is a hand-written trainer on plain {@code float[]} arrays following the reference
  * {@code word2vec.c} and gensim 4 ({@code word2vec_inner.pyx}): the same defaults, reduced random window,
- * subsampling formula, cumulative {@code count^0.75} table with binary search, 1000-entry sigmoid table
- * clipped at |x| = 6, 48-bit linear congruential generator, jobs of about 10,000 words. The DJL/autograd
- * formulation of the same loss is {@link #maxGradientErrorVsAutograd}, used to check the update.
+ * subsampling formula, {@code count^0.75} noise distribution (here as an alias table, see {@link NoiseTable}),
+ * 1000-entry sigmoid table clipped at |x| = 6, 48-bit linear congruential generator, jobs of about 10,000
+ * words. The DJL/autograd * formulation of the same loss is {@link #maxGradientErrorVsAutograd}, used to check the update.
  *
  * <p><b>Threads and determinism.</b> With {@code workers(1)} (the default) training is deterministic:
  * every job draws from its own generator seeded by (seed, epoch, job), so the same corpus and seed give
@@ -81,7 +81,6 @@ public final class Word2Vec {
     private static final float[] NEG_LOG_SIGMOID = new float[EXP_TABLE_SIZE];
     /** Words per job, as gensim's {@code batch_words}. */
     static final int JOB_WORDS = 10_000;
-    private static final long CUM_DOMAIN = (1L << 31) - 1;
 
     static {
         for (int i = 0; i < EXP_TABLE_SIZE; i++) {
@@ -100,11 +99,12 @@ public final class Word2Vec {
     private final float[] syn1neg;
     private final History history;
     private final double trainSeconds;
+    private final double trainCpuSeconds;
     private final long trainedWords;
     private float[] unit;
 
     private Word2Vec(Architecture architecture, int dim, String[] words, long[] counts, float[] syn0,
-                     float[] syn1neg, History history, double trainSeconds, long trainedWords) {
+                     float[] syn1neg, History history, double trainSeconds, double trainCpuSeconds, long trainedWords) {
         this.architecture = architecture;
         this.dim = dim;
         this.words = words;
@@ -113,6 +113,7 @@ public final class Word2Vec {
         this.syn1neg = syn1neg;
         this.history = history;
         this.trainSeconds = trainSeconds;
+        this.trainCpuSeconds = trainCpuSeconds;
         this.trainedWords = trainedWords;
         this.index = new HashMap<>(words.length * 2);
         for (int i = 0; i < words.length; i++) {
@@ -326,46 +327,94 @@ public final class Word2Vec {
     }
 
     /**
-     * The noise distribution as gensim's {@code cum_table}: entry {@code i} is
-     * {@code round(2^31-1 * sum_{j<=i} count_j^e / sum_j count_j^e)}; a draw {@code r} uniform in
-     * {@code [0, table[last])} picks the first {@code i} with {@code table[i] > r} (binary search).
+     * The noise distribution {@code P(w) = count_w^e / sum_v count_v^e} as a Walker/Vose alias table: two
+     * arrays of the vocabulary's length, from which one draw costs two array reads whatever the vocabulary
+     * size (word2vec.c uses a 10^8-entry table, gensim a cumulative table with binary search; all three
+     * sample the same distribution, the alias table exactly and the fastest here).
      *
-     * @param counts word counts
-     * @param exponent the exponent {@code e} (0.75)
-     * @return the cumulative table
+     * @param threshold {@code threshold[i] / 2^24}: probability of keeping column {@code i}
+     * @param alias     the word that fills the rest of column {@code i}
      */
-    public static long[] cumulativeTable(long[] counts, double exponent) {
-        double total = 0;
-        for (long c : counts) {
-            total += Math.pow(c, exponent);
-        }
-        long[] cum = new long[counts.length];
-        double acc = 0;
-        for (int i = 0; i < counts.length; i++) {
-            acc += Math.pow(counts[i], exponent);
-            cum[i] = Math.round(acc / total * CUM_DOMAIN);
-        }
-        return cum;
-    }
+    public record NoiseTable(int[] threshold, int[] alias) {
 
-    /**
-     * @param cum a table from {@link #cumulativeTable}
-     * @param random a non-negative random number
-     * @return the sampled word index (gensim: {@code bisect_left(cum, random % cum[-1])} + 1 semantics)
-     */
-    public static int sampleTable(long[] cum, long random) {
-        long r = random % cum[cum.length - 1];
-        int lo = 0;
-        int hi = cum.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cum[mid] > r) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
+        /**
+         * @param counts   word counts (all positive)
+         * @param exponent the exponent {@code e} (0.75)
+         * @return the table
+         */
+        public static NoiseTable of(long[] counts, double exponent) {
+            int n = counts.length;
+            if (n == 0) {
+                throw new IllegalArgumentException("counts is empty: the noise table needs at least one word");
             }
+            double total = 0;
+            for (long c : counts) {
+                if (c <= 0) {
+                    throw new IllegalArgumentException("counts must be positive, got " + c);
+                }
+                total += Math.pow(c, exponent);
+            }
+            double[] scaled = new double[n];
+            int[] small = new int[n];
+            int[] large = new int[n];
+            int ns = 0;
+            int nl = 0;
+            for (int i = 0; i < n; i++) {
+                scaled[i] = Math.pow(counts[i], exponent) / total * n;
+                if (scaled[i] < 1) {
+                    small[ns++] = i;
+                } else {
+                    large[nl++] = i;
+                }
+            }
+            int[] threshold = new int[n];
+            int[] alias = new int[n];
+            while (ns > 0 && nl > 0) {
+                int s = small[--ns];
+                int l = large[--nl];
+                threshold[s] = (int) Math.round(scaled[s] * (1 << 24));
+                alias[s] = l;
+                scaled[l] -= 1 - scaled[s];
+                if (scaled[l] < 1) {
+                    small[ns++] = l;
+                } else {
+                    large[nl++] = l;
+                }
+            }
+            while (nl > 0) {
+                int l = large[--nl];
+                threshold[l] = 1 << 24;
+                alias[l] = l;
+            }
+            while (ns > 0) {  // rounding leftovers: probability ~1
+                int s = small[--ns];
+                threshold[s] = 1 << 24;
+                alias[s] = s;
+            }
+            return new NoiseTable(threshold, alias);
         }
-        return lo;
+
+        /**
+         * @param r1 a random number whose bits 16..47 are uniform (picks the column)
+         * @param r2 a random number whose bits 24..47 are uniform (picks the word in the column)
+         * @return a word index drawn from the noise distribution
+         */
+        public int sample(long r1, long r2) {
+            int i = (int) ((((r1 >>> 16) & 0xFFFFFFFFL) * threshold.length) >>> 32);
+            return ((int) ((r2 >>> 24) & 0xFFFFFF)) < threshold[i] ? i : alias[i];
+        }
+
+        /** @return the probability of each word under this table (for checks) */
+        public double[] probabilities() {
+            int n = threshold.length;
+            double[] p = new double[n];
+            for (int i = 0; i < n; i++) {
+                double keep = threshold[i] / (double) (1 << 24);
+                p[i] += keep / n;
+                p[alias[i]] += (1 - keep) / n;
+            }
+            return p;
+        }
     }
 
     private static long lcg(long x) {
@@ -388,7 +437,7 @@ public final class Word2Vec {
         final int[] jobStart;
         final long[] jobRawStart;
         final float[] keep;
-        final long[] cum;
+        final NoiseTable noise;
         final float[] syn0;
         final float[] syn1neg;
         final long rawPerEpoch;
@@ -442,7 +491,7 @@ public final class Word2Vec {
                 double c = vocab.counts[i];
                 keep[i] = t.sample == 0 ? 1f : (float) Math.min(1, (Math.sqrt(c / threshold) + 1) * threshold / c);
             }
-            cum = cumulativeTable(vocab.counts, t.nsExponent);
+            noise = NoiseTable.of(vocab.counts, t.nsExponent);
             // initial vectors uniform in [-1/d, 1/d) like gensim 4 (its numpy generator differs); output zero
             syn0 = new float[v * dim];
             syn1neg = new float[v * dim];
@@ -465,6 +514,7 @@ public final class Word2Vec {
                 return th;
             });
             double totalSeconds = 0;
+            double cpuStart = processCpuSeconds();
             try {
                 for (int epoch = 0; epoch < t.epochs; epoch++) {
                     double[] jobLoss = new double[jobs];
@@ -510,7 +560,7 @@ public final class Word2Vec {
                 pool.shutdownNow();
             }
             return new Word2Vec(t.architecture, dim, vocab.words, vocab.counts, syn0, syn1neg, history,
-                    totalSeconds, rawPerEpoch * t.epochs);
+                    totalSeconds, processCpuSeconds() - cpuStart, rawPerEpoch * t.epochs);
         }
 
         private void waitFor(List<Future<?>> futures, ProgressView view, int epoch, AtomicInteger doneJobs,
@@ -617,8 +667,9 @@ public final class Word2Vec {
             targets[0] = word;
             int n = 1;
             for (int d = 0; d < run.t.negative; d++) {
-                next = lcg(next);
-                int target = sampleTable(run.cum, next >>> 16);
+                long r1 = lcg(next);
+                next = lcg(r1);
+                int target = run.noise.sample(r1, next);
                 if (target != word) {
                     targets[n++] = target;
                 }
@@ -848,6 +899,28 @@ public final class Word2Vec {
     /** @return seconds spent training (without building the vocabulary) */
     public double trainSeconds() {
         return trainSeconds;
+    }
+
+    /**
+     * @return CPU seconds the whole JVM process used while training (all threads, JIT and GC included;
+     *     NaN where the JVM cannot tell): on a busy machine a fairer speed measure than wall-clock time
+     */
+    public double trainCpuSeconds() {
+        return trainCpuSeconds;
+    }
+
+    /** @return corpus words processed per CPU second of the process ({@link #trainCpuSeconds}) */
+    public double wordsPerCpuSecond() {
+        return trainCpuSeconds > 0 ? trainedWords / trainCpuSeconds : Double.NaN;
+    }
+
+    private static double processCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            long ns = sun.getProcessCpuTime();
+            return ns < 0 ? Double.NaN : ns / 1e9;
+        }
+        return Double.NaN;
     }
 
     /** @return corpus words (all tokens, as gensim counts them) processed per second of training */
@@ -1115,7 +1188,7 @@ public final class Word2Vec {
                     }
                 }
             }
-            return new Word2Vec(null, dim, words, null, syn0, null, new History(), 0, 0);
+            return new Word2Vec(null, dim, words, null, syn0, null, new History(), 0, 0, 0);
         } catch (IOException e) {
             throw new IllegalArgumentException("Cannot read the vectors file " + file + ": " + e, e);
         }
@@ -1157,6 +1230,8 @@ public final class Word2Vec {
         System.out.println("vocab=" + w2v.size());
         System.out.println("train_seconds=" + w2v.trainSeconds());
         System.out.println("words_per_s=" + w2v.wordsPerSecond());
+        System.out.println("cpu_seconds=" + w2v.trainCpuSeconds());
+        System.out.println("words_per_cpu_s=" + w2v.wordsPerCpuSecond());
         System.out.println("final_loss=" + w2v.history().last("loss"));
         if (save != null) {
             w2v.save(save);
