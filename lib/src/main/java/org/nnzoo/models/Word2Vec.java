@@ -757,8 +757,11 @@ public final class Word2Vec {
                 }
             }
             float g = (label - sig) * alpha;
-            axpy(g, syn1, l2, neu1e, 0, dim);
-            axpy(g, h, hOff, syn1, l2, dim);
+            for (int i = 0; i < dim; i++) {  // neu1e += g u_t; u_t += g h (one pass over u_t)
+                float ui = syn1[l2 + i];
+                neu1e[i] += g * ui;
+                syn1[l2 + i] = ui + g * h[hOff + i];
+            }
         }
         return loss;
     }
