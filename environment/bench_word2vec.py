@@ -6,7 +6,9 @@ Run through environment/bench-word2vec.sh (it installs python3-gensim/python3-nl
    vocabulary counts.
 2. For each worker count, Java and gensim train alternately, REPEATS times each (seed = repeat + 1), on the
    same lower-cased sentences (one per non-blank line, WordPunctTokenizer tokens); words/s = corpus tokens
-   x epochs / training seconds (vocabulary building excluded), best of the repeats.
+   x epochs / training seconds (vocabulary building excluded), best of the repeats; also per CPU second of
+   the whole process (Java: all JVM threads incl. JIT and GC; Python: time.process_time()), which is less
+   distorted when other jobs load the machine.
 3. Overlap of the 10 nearest neighbours of the probe words: Java vs gensim (seed 1 each), and, as the
    noise floor, gensim seed 1 vs gensim seed 2 and Java seed 1 vs Java seed 2.
 """
@@ -70,9 +72,12 @@ def run_gensim(sents, total_words, arch, workers, epochs, seed):
                  sample=1e-3, alpha=0.025, min_alpha=0.0001, workers=workers, seed=seed, epochs=epochs)
     m.build_vocab(sents)
     t0 = time.perf_counter()
+    c0 = time.process_time()
     m.train(sents, total_examples=m.corpus_count, epochs=epochs)
     secs = time.perf_counter() - t0
-    return m.wv, {"vocab": len(m.wv), "train_seconds": secs, "words_per_s": total_words * epochs / secs}
+    cpu = time.process_time() - c0
+    return m.wv, {"vocab": len(m.wv), "train_seconds": secs, "words_per_s": total_words * epochs / secs,
+                  "cpu_seconds": cpu, "words_per_cpu_s": total_words * epochs / cpu}
 
 
 def overlap(a, b, probes, k=10):
@@ -118,15 +123,19 @@ def main():
             gensim_runs.append(g)
             gensim_kv.append(kv)
             print(f"workers={workers} repeat {r + 1}: java {j['words_per_s']:,.0f} words/s ({j['train_seconds']:.1f} s),"
-                  f" gensim {g['words_per_s']:,.0f} words/s ({g['train_seconds']:.1f} s), load {os.getloadavg()[0]:.1f}",
+                  f" gensim {g['words_per_s']:,.0f} words/s ({g['train_seconds']:.1f} s); per CPU s: java"
+                  f" {j['words_per_cpu_s']:,.0f}, gensim {g['words_per_cpu_s']:,.0f}; load {os.getloadavg()[0]:.1f}",
                   flush=True)
         jb = max(x["words_per_s"] for x in java_runs)
         gb = max(x["words_per_s"] for x in gensim_runs)
+        jc = max(x["words_per_cpu_s"] for x in java_runs)
+        gc = max(x["words_per_cpu_s"] for x in gensim_runs)
         ov_jg = overlap(java_kv[0], gensim_kv[0], PROBES)
         ov_gg = overlap(gensim_kv[0], gensim_kv[1], PROBES) if a.repeats > 1 else {}
         ov_jj = overlap(java_kv[0], java_kv[1], PROBES) if a.repeats > 1 else {}
         mean = lambda d: sum(d.values()) / len(d) if d else float("nan")
         res = {"java_words_per_s": jb, "gensim_words_per_s": gb, "ratio": jb / gb,
+               "java_words_per_cpu_s": jc, "gensim_words_per_cpu_s": gc, "ratio_cpu": jc / gc,
                "java_runs": java_runs, "gensim_runs": gensim_runs,
                "overlap_java_gensim": ov_jg, "overlap_gensim_gensim": ov_gg, "overlap_java_java": ov_jj,
                "mean_overlap_java_gensim": mean(ov_jg), "mean_overlap_gensim_gensim": mean(ov_gg),
@@ -138,7 +147,7 @@ def main():
                               for w in PROBES if w in java_kv[0].key_to_index}}
         summary["runs"][str(workers)] = res
         print(f"== {a.arch}, {workers} worker(s): Java {jb:,.0f} words/s, gensim {gb:,.0f} words/s,"
-              f" ratio {jb / gb:.2f}; top-10 overlap Java-gensim {mean(ov_jg):.2f}"
+              f" ratio {jb / gb:.2f} (per CPU second: {jc:,.0f} vs {gc:,.0f}, ratio {jc / gc:.2f}); top-10 overlap Java-gensim {mean(ov_jg):.2f}"
               f" (gensim-gensim {mean(ov_gg):.2f}, Java-Java {mean(ov_jj):.2f});"
               f" similarity(the, of) Java {res['similarity_the_of']['java']:.3f}, gensim {res['similarity_the_of']['gensim']:.3f}",
               flush=True)
