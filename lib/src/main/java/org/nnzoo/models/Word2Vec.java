@@ -1042,8 +1042,8 @@ public final class Word2Vec {
     }
 
     /**
-     * Projects word vectors onto their first two principal components (power iteration with deflation on
-     * the centred vectors), for a 2-D map.
+     * Projects the words' unit-length vectors (the geometry cosine similarity sees) onto their first two
+     * principal components (power iteration with deflation on the centred vectors), for a 2-D map.
      *
      * @param list the words
      * @return {@code [n][2]} coordinates
@@ -1055,10 +1055,11 @@ public final class Word2Vec {
         }
         double[][] x = new double[n][dim];
         double[] mean = new double[dim];
+        float[] u = unitVectors();
         for (int i = 0; i < n; i++) {
             int w = indexOf(list.get(i));
             for (int d = 0; d < dim; d++) {
-                x[i][d] = syn0[w * dim + d];
+                x[i][d] = u[w * dim + d];
                 mean[d] += x[i][d] / n;
             }
         }
