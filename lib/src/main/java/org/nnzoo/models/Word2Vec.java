@@ -101,6 +101,7 @@ public final class Word2Vec {
     private final double trainSeconds;
     private final double trainCpuSeconds;
     private final long trainedWords;
+    private long trainedExamples;
     private float[] unit;
 
     private Word2Vec(Architecture architecture, int dim, String[] words, long[] counts, float[] syn0,
@@ -515,6 +516,7 @@ public final class Word2Vec {
             });
             double totalSeconds = 0;
             double cpuStart = processCpuSeconds();
+            long examples = 0;
             try {
                 for (int epoch = 0; epoch < t.epochs; epoch++) {
                     double[] jobLoss = new double[jobs];
@@ -546,6 +548,7 @@ public final class Word2Vec {
                         loss += jobLoss[j];
                         pairs += jobPairs[j];
                     }
+                    examples += pairs;
                     Map<String, Double> row = new LinkedHashMap<>();
                     row.put("loss", pairs == 0 ? Double.NaN : loss / pairs);
                     row.put("words_per_s", rawPerEpoch / seconds);
@@ -559,8 +562,10 @@ public final class Word2Vec {
                 stop = true;
                 pool.shutdownNow();
             }
-            return new Word2Vec(t.architecture, dim, vocab.words, vocab.counts, syn0, syn1neg, history,
+            Word2Vec w2v = new Word2Vec(t.architecture, dim, vocab.words, vocab.counts, syn0, syn1neg, history,
                     totalSeconds, processCpuSeconds() - cpuStart, rawPerEpoch * t.epochs);
+            w2v.trainedExamples = examples;
+            return w2v;
         }
 
         private void waitFor(List<Future<?>> futures, ProgressView view, int epoch, AtomicInteger doneJobs,
@@ -853,6 +858,139 @@ public final class Word2Vec {
         }
     }
 
+    /**
+     * The same skip-gram model as a DJL block, trained by autograd through {@link org.nnzoo.train.Fit}: for
+     * teaching and comparison on a small scale. Each example is a row {@code [context word, true word,
+     * noise words...]} (indices stored as floats, exact below 2^24) with labels {@code [1, 0, ..., 0]}; the
+     * block looks up {@code h = v_context} and {@code u_t} for each target and returns the scores
+     * {@code u_t . h}, and the sigmoid binary cross-entropy on them is the negative-sampling loss divided by
+     * {@code k + 1}.
+     */
+    public static final class Autograd {
+
+        private Autograd() {
+        }
+
+        /** Examples drawn exactly like the hand-written trainer's (vocabulary, subsampling, window, noise). */
+        public record Examples(String[] words, float[] rows, float[] labels, int count, int negative) {
+
+            /** @return the vocabulary size */
+            public int vocabSize() {
+                return words.length;
+            }
+
+            /**
+             * @param batchSize examples per batch
+             * @param seed      shuffling seed
+             * @return the examples as a {@link org.nnzoo.train.BatchSource} for {@code Fit}
+             */
+            public org.nnzoo.train.InMemoryDataset dataset(int batchSize, long seed) {
+                return org.nnzoo.train.InMemoryDataset.of(rows, new ai.djl.ndarray.types.Shape(negative + 2), labels,
+                        new ai.djl.ndarray.types.Shape(negative + 1), batchSize, true, seed);
+            }
+        }
+
+        /**
+         * One pass of the skip-gram example generator over a corpus (one epoch's worth of examples).
+         *
+         * @param sentences the corpus
+         * @param trainer   window, minCount, negative, sample and seed come from here
+         * @return the examples
+         */
+        public static Examples examples(List<String[]> sentences, Trainer trainer) {
+            if (sentences == null || sentences.isEmpty()) {
+                throw new IllegalArgumentException("sentences is empty: pass a corpus of token arrays");
+            }
+            Run run = new Run(trainer, Vocab.build(sentences, trainer.minCount), sentences);
+            int k = trainer.negative;
+            List<int[]> rows = new ArrayList<>();
+            Worker w = new Worker(run);
+            w.next = mix(trainer.seed, 0xE8A);
+            for (int[] ids : run.corpus) {
+                int[] sent = new int[ids.length];
+                int n = 0;
+                for (int id : ids) {
+                    if (run.keep[id] < 1f) {
+                        w.next = lcg(w.next);
+                        if (run.keep[id] < (w.next >>> 24) / (float) (1 << 24)) {
+                            continue;
+                        }
+                    }
+                    sent[n++] = id;
+                }
+                for (int i = 0; i < n; i++) {
+                    w.next = lcg(w.next);
+                    int b = (int) ((w.next >>> 16) % trainer.window);
+                    for (int j = Math.max(0, i - trainer.window + b); j < Math.min(n, i + trainer.window + 1 - b); j++) {
+                        if (j == i) {
+                            continue;
+                        }
+                        int[] row = new int[k + 2];
+                        row[0] = sent[j];
+                        row[1] = sent[i];
+                        for (int d = 0; d < k; d++) {  // k noise words (a draw equal to the true word is kept here)
+                            long r1 = lcg(w.next);
+                            w.next = lcg(r1);
+                            row[2 + d] = run.noise.sample(r1, w.next);
+                        }
+                        rows.add(row);
+                    }
+                }
+            }
+            float[] x = new float[rows.size() * (k + 2)];
+            float[] y = new float[rows.size() * (k + 1)];
+            for (int e = 0; e < rows.size(); e++) {
+                for (int c = 0; c < k + 2; c++) {
+                    x[e * (k + 2) + c] = rows.get(e)[c];
+                }
+                y[e * (k + 1)] = 1f;
+            }
+            return new Examples(run.vocab.words, x, y, rows.size(), k);
+        }
+
+        /**
+         * @param vocab number of words
+         * @param dim   vector size
+         * @return a block with input vectors {@code v} and output vectors {@code u} ({@code vocab x dim} each)
+         *     mapping {@code (B, k+2)} example rows to {@code (B, k+1)} scores
+         */
+        public static ai.djl.nn.Block block(int vocab, int dim) {
+            return new SgnsBlock(vocab, dim);
+        }
+    }
+
+    /** Skip-gram with negative sampling as a DJL block (see {@link Autograd}). */
+    private static final class SgnsBlock extends ai.djl.nn.AbstractBlock {
+        private final ai.djl.nn.Parameter in;
+        private final ai.djl.nn.Parameter out;
+
+        SgnsBlock(int vocab, int dim) {
+            in = addParameter(ai.djl.nn.Parameter.builder().setName("input_vectors")
+                    .setType(ai.djl.nn.Parameter.Type.WEIGHT).optShape(new ai.djl.ndarray.types.Shape(vocab, dim)).build());
+            out = addParameter(ai.djl.nn.Parameter.builder().setName("output_vectors")
+                    .setType(ai.djl.nn.Parameter.Type.WEIGHT).optShape(new ai.djl.ndarray.types.Shape(vocab, dim)).build());
+        }
+
+        @Override
+        protected ai.djl.ndarray.NDList forwardInternal(ai.djl.training.ParameterStore ps, ai.djl.ndarray.NDList inputs,
+                                                        boolean training, ai.djl.util.PairList<String, Object> params) {
+            NDArray rows = inputs.singletonOrThrow().toType(ai.djl.ndarray.types.DataType.INT64, false);
+            NDArray v = ps.getValue(in, rows.getDevice(), training);
+            NDArray u = ps.getValue(out, rows.getDevice(), training);
+            NDArray context = rows.get(":, 0");
+            NDArray targets = rows.get(":, 1:");
+            NDArray h = ai.djl.nn.core.Embedding.embedding(context, v, ai.djl.ndarray.types.SparseFormat.DENSE).head();
+            NDArray ut = ai.djl.nn.core.Embedding.embedding(targets, u, ai.djl.ndarray.types.SparseFormat.DENSE).head();
+            return new ai.djl.ndarray.NDList(ut.mul(h.expandDims(1)).sum(new int[] {2}));  // (B, k+1): u_t . h
+        }
+
+        @Override
+        public ai.djl.ndarray.types.Shape[] getOutputShapes(ai.djl.ndarray.types.Shape[] inputShapes) {
+            ai.djl.ndarray.types.Shape s = inputShapes[0];
+            return new ai.djl.ndarray.types.Shape[] {new ai.djl.ndarray.types.Shape(s.get(0), s.get(1) - 1)};
+        }
+    }
+
     private static double[] toDouble(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {
@@ -924,6 +1062,14 @@ public final class Word2Vec {
             return ns < 0 ? Double.NaN : ns / 1e9;
         }
         return Double.NaN;
+    }
+
+    /**
+     * @return training examples per second: (context, word) pairs for skip-gram, centre words for CBOW,
+     *     each with its noise words
+     */
+    public double examplesPerSecond() {
+        return trainSeconds > 0 ? trainedExamples / trainSeconds : Double.NaN;
     }
 
     /** @return corpus words (all tokens, as gensim counts them) processed per second of training */

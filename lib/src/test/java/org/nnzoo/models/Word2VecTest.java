@@ -147,6 +147,39 @@ class Word2VecTest {
     }
 
     @Test
+    void djlFormulationScoresAreDotProductsAndFitLowersTheLoss() {
+        Word2Vec.Autograd.Examples ex = Word2Vec.Autograd.examples(corpus, Word2Vec.skipGram().minCount(2).seed(3));
+        assertEquals(368, ex.vocabSize());
+        assertTrue(ex.count() > 1000, "examples: " + ex.count());
+        assertEquals(1f, ex.labels()[0]);
+        assertEquals(0f, ex.labels()[1]);
+        try (ai.djl.Model m = ai.djl.Model.newInstance("sgns")) {
+            m.setBlock(Word2Vec.Autograd.block(ex.vocabSize(), 16));
+            org.nnzoo.train.History h = org.nnzoo.train.Fit.of(m, ex.dataset(256, 1))
+                    .loss(ai.djl.training.loss.Loss.sigmoidBinaryCrossEntropyLoss())
+                    .optimizer(ai.djl.training.optimizer.Optimizer.adam()
+                            .optLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.01f)).build())
+                    .epochs(3).seed(1).accuracy(false).title("SGNS with autograd").run();
+            double[] loss = h.values("train_loss");
+            assertTrue(loss[2] < 0.9 * loss[0], "loss " + loss[0] + " -> " + loss[2]);
+            var params = m.getBlock().getParameters();
+            float[] v = params.get("input_vectors").getArray().toFloatArray();
+            float[] u = params.get("output_vectors").getArray().toFloatArray();
+            try (ai.djl.ndarray.NDManager nm = ai.djl.ndarray.NDManager.newBaseManager()) {
+                float[] row = java.util.Arrays.copyOf(ex.rows(), 7);
+                float[] scores = m.getBlock().forward(new ai.djl.training.ParameterStore(nm, false),
+                        new ai.djl.ndarray.NDList(nm.create(row, new ai.djl.ndarray.types.Shape(1, 7))), false)
+                        .head().toFloatArray();
+                assertEquals(6, scores.length);
+                for (int t = 0; t < 6; t++) {
+                    float dot = Word2Vec.dot(v, (int) row[0] * 16, u, (int) row[t + 1] * 16, 16);
+                    assertEquals(dot, scores[t], 1e-4, "score " + t);
+                }
+            }
+        }
+    }
+
+    @Test
     void pcaSpreadsTheWords() {
         List<String> words = List.of(sg.words()).subList(0, 30);
         double[][] xy = sg.pca2(words);
