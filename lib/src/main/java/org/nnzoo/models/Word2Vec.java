@@ -49,13 +49,15 @@ import org.nnzoo.train.ProgressView;
  * {@code word2vec.c} and gensim 4 ({@code word2vec_inner.pyx}): the same defaults, reduced random window,
  * subsampling formula, {@code count^0.75} noise distribution (here as an alias table, see {@link NoiseTable}),
  * 1000-entry sigmoid table clipped at |x| = 6, 48-bit linear congruential generator, jobs of about 10,000
- * words. The DJL/autograd * formulation of the same loss is {@link #maxGradientErrorVsAutograd}, used to check the update.
+ * words. {@link #maxGradientErrorVsAutograd} checks the update against DJL's autograd on the same loss, and
+ * {@link Autograd} is the whole model as a DJL block trained by {@link org.nnzoo.train.Fit}, for comparison.
  *
  * <p><b>Threads and determinism.</b> With {@code workers(1)} (the default) training is deterministic:
  * every job draws from its own generator seeded by (seed, epoch, job), so the same corpus and seed give
  * the same vectors bit for bit. With more workers, threads update the shared arrays without locks
  * ("Hogwild", as word2vec.c and gensim do), which is faster but not reproducible, exactly like gensim
- * with more than one worker.
+ * with more than one worker. A deterministic parallel scheme (per-thread copies merged in a fixed order)
+ * would change the algorithm and cost memory traffic; the notebooks use one worker.
  */
 public final class Word2Vec {
 
