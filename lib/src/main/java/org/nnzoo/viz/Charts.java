@@ -140,6 +140,32 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * Writes a text label next to each point of a chart (e.g. the words of a 2-D embedding map).
+     *
+     * @param xy     the points, {@code xy[i] = {x, y}} in data coordinates
+     * @param labels one label per point
+     * @return the chart
+     */
+    public static XYChart labels(XYChart chart, double[][] xy, String[] labels) {
+        if (xy.length != labels.length) {
+            throw new IllegalArgumentException(xy.length + " points but " + labels.length + " labels");
+        }
+        chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        chart.getStyler().setAnnotationTextFontColor(new Color(0x333333));
+        double ymin = Double.POSITIVE_INFINITY;
+        double ymax = Double.NEGATIVE_INFINITY;
+        for (double[] p : xy) {
+            ymin = Math.min(ymin, p[1]);
+            ymax = Math.max(ymax, p[1]);
+        }
+        double dy = (ymax - ymin) * 0.025;  // just above the marker
+        for (int i = 0; i < xy.length; i++) {
+            chart.addAnnotation(new org.knowm.xchart.AnnotationText(labels[i], xy[i][0], xy[i][1] + dy, false));
+        }
+        return chart;
+    }
+
     /** Adds a straight line through the visible x range to a chart, e.g. a decision boundary. */
     public static XYChart addLine(XYChart chart, String name, double x0, double y0, double x1, double y1) {
         XYSeries s = chart.addSeries(name, new double[] {x0, x1}, new double[] {y0, y1});

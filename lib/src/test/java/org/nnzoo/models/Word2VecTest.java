@@ -1,0 +1,195 @@
+package org.nnzoo.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nnzoo.data.Abc;
+
+/** Word2Vec on the real abc excerpt (lib/src/test/resources/abc-excerpt). */
+class Word2VecTest {
+
+    static List<String[]> corpus;
+    static Word2Vec sg;
+
+    @BeforeAll
+    static void train() throws Exception {
+        Path dir = Path.of(Word2VecTest.class.getResource("/abc-excerpt/rural.txt").toURI()).getParent();
+        corpus = Abc.fromFolder(dir).lowerCasedSentences();
+        sg = Word2Vec.skipGram().vectorSize(20).minCount(2).epochs(8).alpha(0.05, 1e-4).sample(0).seed(3)
+                .progress(false).train(corpus);
+    }
+
+    @Test
+    void vocabularyIsMinCountFilteredAndSortedByCount() {
+        assertEquals(368, sg.size());  // NLTK: 368 lower-cased tokens seen at least twice
+        String[] w = sg.words();
+        for (int i = 1; i < w.length; i++) {
+            assertTrue(sg.count(w[i - 1]) >= sg.count(w[i]), "sorted by count at " + i);
+        }
+        assertEquals("the", w[0]);
+    }
+
+    @Test
+    void noiseTableFollowsCountToTheThreeQuarters() {
+        long[] counts = {1000, 100, 10, 1, 1, 500};
+        Word2Vec.NoiseTable table = Word2Vec.NoiseTable.of(counts, 0.75);
+        double z = 0;
+        for (long c : counts) {
+            z += Math.pow(c, 0.75);
+        }
+        double[] exact = table.probabilities();
+        int[] hits = new int[counts.length];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        int n = 600_000;
+        for (int i = 0; i < n; i++) {
+            hits[table.sample(r.nextLong(), r.nextLong())]++;
+        }
+        for (int i = 0; i < counts.length; i++) {
+            double p = Math.pow(counts[i], 0.75) / z;
+            assertEquals(p, exact[i], 1e-6, "table probability of word " + i);
+            double sd = Math.sqrt(p * (1 - p) / n);
+            assertEquals(p, hits[i] / (double) n, 5 * sd, "sampled frequency of word " + i);
+        }
+        // flatter than the unigram distribution: the rare words are drawn more often than their share
+        assertTrue(exact[3] > 2.0 * counts[3] / 1612);
+        assertThrows(IllegalArgumentException.class, () -> Word2Vec.NoiseTable.of(new long[] {3, 0}, 0.75));
+    }
+
+    @Test
+    void trainingLowersTheLoss() {
+        double[] loss = sg.history().values("loss");
+        assertEquals(8, loss.length);
+        assertTrue(loss[loss.length - 1] < 0.9 * loss[0], "loss " + loss[0] + " -> " + loss[loss.length - 1]);
+        Word2Vec cbow = Word2Vec.cbow().vectorSize(20).minCount(2).epochs(8).alpha(0.05, 1e-4).seed(3)
+                .progress(false).train(corpus);
+        double[] c = cbow.history().values("loss");
+        assertTrue(c[c.length - 1] < 0.9 * c[0], "CBOW loss " + c[0] + " -> " + c[c.length - 1]);
+    }
+
+    @Test
+    void handWrittenGradientMatchesAutograd() {
+        assertTrue(Word2Vec.maxGradientErrorVsAutograd(16, 5, 1, true) < 1e-5);
+        double table = Word2Vec.maxGradientErrorVsAutograd(16, 5, 1, false);
+        assertTrue(table < 2e-2, "sigmoid table error " + table);
+    }
+
+    @Test
+    void neighboursExcludeTheWordAndAreSorted() {
+        List<Word2Vec.Neighbour> nn = sg.mostSimilar("wheat", 5);
+        assertEquals(5, nn.size());
+        assertTrue(nn.stream().noneMatch(n -> n.word().equals("wheat")));
+        for (int i = 1; i < nn.size(); i++) {
+            assertTrue(nn.get(i - 1).similarity() >= nn.get(i).similarity());
+        }
+        assertEquals(sg.similarity("wheat", nn.get(0).word()), nn.get(0).similarity(), 1e-6);
+        assertEquals(1.0, sg.similarity("the", "the"), 1e-5);
+        List<Word2Vec.Neighbour> a = sg.analogy("the", "a", "of", 3);
+        assertTrue(a.stream().noneMatch(n -> List.of("the", "a", "of").contains(n.word())));
+    }
+
+    @Test
+    void sameSeedSameVectorsOtherSeedOthers() {
+        Word2Vec again = Word2Vec.skipGram().vectorSize(20).minCount(2).epochs(8).alpha(0.05, 1e-4).sample(0).seed(3)
+                .progress(false).train(corpus);
+        assertArrayEquals(sg.vector("wheat"), again.vector("wheat"));
+        Word2Vec other = Word2Vec.skipGram().vectorSize(20).minCount(2).epochs(8).alpha(0.05, 1e-4).sample(0).seed(4)
+                .progress(false).train(corpus);
+        assertNotEquals(sg.vector("wheat")[0], other.vector("wheat")[0]);
+    }
+
+    @Test
+    void saveLoadRoundTrip(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("vectors.txt");
+        sg.save(f);
+        List<String> lines = Files.readAllLines(f);
+        assertEquals(sg.size() + " 20", lines.get(0));
+        assertEquals(sg.size() + 1, lines.size());
+        Word2Vec back = Word2Vec.load(f);
+        assertArrayEquals(sg.words(), back.words());
+        for (String w : sg.words()) {
+            assertArrayEquals(sg.vector(w), back.vector(w), w);
+        }
+        assertEquals(sg.mostSimilar("wheat", 3), back.mostSimilar("wheat", 3));
+    }
+
+    @Test
+    void badInputGivesClearErrors(@TempDir Path tmp) throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Word2Vec.skipGram().train(List.of()));
+        assertTrue(e.getMessage().contains("sentences is empty"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Word2Vec.skipGram().train(List.<String[]>of(new String[0])));
+        assertTrue(e.getMessage().contains("no tokens"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Word2Vec.skipGram().minCount(1000).progress(false).train(corpus));
+        assertTrue(e.getMessage().contains("minCount=1000 removes every word") && e.getMessage().contains("'the'"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> sg.vector("xylophone"));
+        assertTrue(e.getMessage().contains("'xylophone' is not in the vocabulary"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Word2Vec.skipGram().window(0));
+        assertTrue(e.getMessage().contains("window must be >= 1"), e.getMessage());
+        Path bad = tmp.resolve("bad.txt");
+        Files.writeString(bad, "2 3\nthe 0.1 0.2 0.3\nof 0.1 0.2\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Word2Vec.load(bad));
+        assertTrue(e.getMessage().contains("line 3 has 2 values, expected 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Word2Vec.load(tmp.resolve("missing.txt")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void djlFormulationScoresAreDotProductsAndFitLowersTheLoss() {
+        Word2Vec.Autograd.Examples ex = Word2Vec.Autograd.examples(corpus, Word2Vec.skipGram().minCount(2).seed(3));
+        assertEquals(368, ex.vocabSize());
+        assertTrue(ex.count() > 1000, "examples: " + ex.count());
+        assertEquals(1f, ex.labels()[0]);
+        assertEquals(0f, ex.labels()[1]);
+        try (ai.djl.Model m = ai.djl.Model.newInstance("sgns")) {
+            m.setBlock(Word2Vec.Autograd.block(ex.vocabSize(), 16));
+            org.nnzoo.train.History h = org.nnzoo.train.Fit.of(m, ex.dataset(256, 1))
+                    .loss(ai.djl.training.loss.Loss.sigmoidBinaryCrossEntropyLoss())
+                    .optimizer(ai.djl.training.optimizer.Optimizer.adam()
+                            .optLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.01f)).build())
+                    .epochs(3).seed(1).accuracy(false).title("SGNS with autograd").run();
+            double[] loss = h.values("train_loss");
+            assertTrue(loss[2] < 0.9 * loss[0], "loss " + loss[0] + " -> " + loss[2]);
+            var params = m.getBlock().getParameters();
+            float[] v = params.get("input_vectors").getArray().toFloatArray();
+            float[] u = params.get("output_vectors").getArray().toFloatArray();
+            try (ai.djl.ndarray.NDManager nm = ai.djl.ndarray.NDManager.newBaseManager()) {
+                float[] row = java.util.Arrays.copyOf(ex.rows(), 7);
+                float[] scores = m.getBlock().forward(new ai.djl.training.ParameterStore(nm, false),
+                        new ai.djl.ndarray.NDList(nm.create(row, new ai.djl.ndarray.types.Shape(1, 7))), false)
+                        .head().toFloatArray();
+                assertEquals(6, scores.length);
+                for (int t = 0; t < 6; t++) {
+                    float dot = Word2Vec.dot(v, (int) row[0] * 16, u, (int) row[t + 1] * 16, 16);
+                    assertEquals(dot, scores[t], 1e-4, "score " + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void pcaSpreadsTheWords() {
+        List<String> words = List.of(sg.words()).subList(0, 30);
+        double[][] xy = sg.pca2(words);
+        assertEquals(30, xy.length);
+        double var0 = 0;
+        double var1 = 0;
+        for (double[] p : xy) {
+            var0 += p[0] * p[0];
+            var1 += p[1] * p[1];
+        }
+        assertTrue(var0 >= var1 && var1 > 0, "first component carries the most variance: " + var0 + " " + var1);
+    }
+}
