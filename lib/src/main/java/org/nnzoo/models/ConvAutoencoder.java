@@ -30,12 +30,15 @@ import ai.djl.nn.pooling.Pool;
  * decoder: linear 392, relu, reshape (8, 7, 7)
  *          conv3x3  8, relu, upsample 2 -> ( 8, 14, 14)
  *          conv3x3 16, relu, upsample 2 -> (16, 28, 28)
- *          conv3x3  1, sigmoid           -> ( 1, 28, 28)
+ *          conv3x3  1                    -> ( 1, 28, 28) logits; sigmoid gives the image
  * </pre>
  * Upsampling is nearest-neighbour (each value repeated 2x2). {@link #encoder()} and {@link #decoder()} are
  * separate blocks, so the code of an image can be read (e.g. for a 2-D scatter) and a code can be decoded.
- * Train {@link #block()} with {@code Loss.sigmoidBinaryCrossEntropyLoss("bce", 1, true)} (the output is
- * already a probability) and the image as its own label.
+ * {@link #block()} outputs logits {@code a}, the reconstruction is {@code sigmoid(a)}: train it with
+ * {@code Loss.sigmoidBinaryCrossEntropyLoss()} (which applies the sigmoid itself, in the stable form
+ * {@code max(a,0) - a x + log(1 + e^-|a|)}) and the image as its own label. (DJL 0.35.1's
+ * {@code fromSigmoid=true} variant returns the log-likelihood with the wrong sign, so it must not be used.)
+ * {@link #reconstruct} and {@link #decode} apply the sigmoid.
  */
 public final class ConvAutoencoder {
 
@@ -63,7 +66,7 @@ public final class ConvAutoencoder {
                 .addSingleton(z -> z.reshape(-1, 8, 7, 7), "reshape")
                 .add(conv(8)).add(Activation::relu).addSingleton(ConvAutoencoder::upsample2, "upsample")
                 .add(conv(16)).add(Activation::relu).addSingleton(ConvAutoencoder::upsample2, "upsample")
-                .add(conv(1)).add(Activation::sigmoid);
+                .add(conv(1));
         this.block = new SequentialBlock().add(encoder).add(decoder);
     }
 
@@ -89,12 +92,12 @@ public final class ConvAutoencoder {
         return encoder;
     }
 
-    /** @return the decoder: {@code (N, codeSize)} to {@code (N, 1, 28, 28)}, values in (0, 1) */
+    /** @return the decoder: {@code (N, codeSize)} to {@code (N, 1, 28, 28)} logits (apply a sigmoid for pixels) */
     public SequentialBlock decoder() {
         return decoder;
     }
 
-    /** @return encoder then decoder, the block to train */
+    /** @return encoder then decoder, the block to train; it outputs logits */
     public SequentialBlock block() {
         return block;
     }
@@ -121,9 +124,17 @@ public final class ConvAutoencoder {
         return out;
     }
 
-    /** @return the reconstructions of {@code pixels} by a trained model, same layout (784 values per image) */
+    /** @return the reconstructions (sigmoid of the output) of {@code pixels} by a trained model, 784 values per image */
     public float[] reconstruct(ai.djl.Model model, float[] pixels) {
-        return run(model, block, pixels, 784);
+        return sigmoid(run(model, block, pixels, 784));
+    }
+
+    private static float[] sigmoid(float[] logits) {
+        float[] p = new float[logits.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) (1 / (1 + Math.exp(-logits[i])));
+        }
+        return p;
     }
 
     /** @return images decoded from codes {@code [n][codeSize]}, 784 values per image */
@@ -135,7 +146,7 @@ public final class ConvAutoencoder {
             }
             System.arraycopy(codes[i], 0, flat, i * codeSize, codeSize);
         }
-        return forward(model, decoder, flat, new Shape(codeSize), 784);
+        return sigmoid(forward(model, decoder, flat, new Shape(codeSize), 784));
     }
 
     private float[] run(ai.djl.Model model, Block part, float[] pixels, int outPerImage) {
