@@ -1,0 +1,77 @@
+package org.nnzoo.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+
+class PcaTest {
+
+    /** Correlated Gaussian data: z ~ N(0, diag(s)) mixed by a random matrix. */
+    private static float[] data(int n, int d, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[][] mix = new double[d][d];
+        for (double[] row : mix) {
+            for (int j = 0; j < d; j++) {
+                row[j] = r.nextDouble(-1, 1);
+            }
+        }
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            double[] z = new double[d];
+            for (int j = 0; j < d; j++) {
+                z[j] = gauss(r) * (d - j);
+            }
+            for (int a = 0; a < d; a++) {
+                double v = 3;
+                for (int j = 0; j < d; j++) {
+                    v += mix[a][j] * z[j];
+                }
+                x[i * d + a] = (float) v;
+            }
+        }
+        return x;
+    }
+
+    private static double gauss(SplittableRandom r) {
+        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
+
+    @Test
+    void capturesTopEigenvaluesAndReconstructionErrorIsTheRest() {
+        int d = 12;
+        float[] x = data(4000, d, 5);
+        try (NDManager m = NDManager.newBaseManager(Engine.getEngine("PyTorch").defaultDevice())) {
+            Pca full = Pca.fit(x, d, d, m);
+            Pca top3 = Pca.fit(x, d, 3, m);
+            double[] all = full.variances();
+            for (int i = 1; i < d; i++) {
+                assertTrue(all[i] <= all[i - 1] + 1e-9, "variances must decrease: " + Arrays.toString(all));
+            }
+            for (int i = 0; i < 3; i++) {
+                assertEquals(all[i], top3.variances()[i], 1e-4 * all[0], "eigenvalue " + i);
+            }
+            assertEquals(1.0, full.explainedVarianceRatio(), 1e-5);
+            // mean squared error per value = discarded variance / d
+            double rest = Arrays.stream(all).skip(3).sum();
+            double mse = ConvAutoencoder.mse(x, top3.reconstruct(x));
+            assertEquals(rest / d, mse, 1e-3 * rest / d);
+            assertTrue(ConvAutoencoder.mse(x, full.reconstruct(x)) < 1e-6 * all[0]);
+        }
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        try (NDManager m = NDManager.newBaseManager(Engine.getEngine("PyTorch").defaultDevice())) {
+            assertThrows(IllegalArgumentException.class, () -> Pca.fit(new float[10], 3, 1, m));
+            assertThrows(IllegalArgumentException.class, () -> Pca.fit(new float[9], 3, 4, m));
+        }
+    }
+}
