@@ -66,6 +66,29 @@ class RecurrentNetworksTest {
     }
 
     @Test
+    void forgetBiasIsSetOnLstmLayersOnly() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ai.djl.nn.Block lstm = RecurrentNetworks.recurrent(Kind.LSTM, 3, 2, false);
+            lstm.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(2, 4, 5));
+            assertEquals(2, RecurrentNetworks.setForgetBias(lstm, 1f));
+            for (var p : lstm.getParameters()) {
+                float[] v = p.getValue().getArray().toFloatArray();
+                if (p.getKey().endsWith("i2h_BIAS")) {
+                    assertArrayEquals(new float[] {1f, 1f, 1f}, java.util.Arrays.copyOfRange(v, 3, 6), 0f, p.getKey());
+                } else if (p.getKey().endsWith("h2h_BIAS")) {
+                    assertArrayEquals(new float[] {0f, 0f, 0f}, java.util.Arrays.copyOfRange(v, 3, 6), 0f, p.getKey());
+                }
+            }
+            ai.djl.nn.Block gru = RecurrentNetworks.recurrent(Kind.GRU, 3, 1, false);
+            gru.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(2, 4, 5));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> RecurrentNetworks.setForgetBias(gru, 1f));
+            LstmCell cell = new LstmCell(3);
+            cell.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(2, 4, 5));
+            assertEquals(1, RecurrentNetworks.setForgetBias(cell, 2f));
+        }
+    }
+
+    @Test
     void classifierRemembersTheFirstStep() {
         // label = sign of the first input of 12 steps of noise: the model must carry it to the end
         int n = 256;
