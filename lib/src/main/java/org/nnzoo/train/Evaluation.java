@@ -38,6 +38,29 @@ public final class Evaluation {
         return out;
     }
 
+    /**
+     * @return the mean of {@code loss} over every batch of {@code data} (weighted by batch size), in
+     *         inference mode; e.g. the held-out cross-entropy of a language model in nats per token
+     */
+    public static double meanLoss(Model model, BatchSource data, ai.djl.training.loss.Loss loss) {
+        double sum = 0;
+        long seen = 0;
+        try (var manager = model.getNDManager().newSubManager()) {
+            ParameterStore ps = new ParameterStore(manager, false);
+            for (Batch batch : data.batches(manager, 0)) {
+                try (batch) {
+                    NDList pred = model.getBlock().forward(ps, batch.getData(), false);
+                    sum += loss.evaluate(batch.getLabels(), pred).getFloat() * batch.getSize();
+                    seen += batch.getSize();
+                }
+            }
+        }
+        if (seen == 0) {
+            throw new IllegalArgumentException("data has no batches");
+        }
+        return sum / seen;
+    }
+
     /** @return the number of trainable values in an initialised block */
     public static long parameterCount(ai.djl.nn.Block block) {
         long n = 0;

@@ -278,6 +278,103 @@ public final class Charts {
         return out;
     }
 
+    /** @return the images placed in rows of {@code perRow}, left to right, top to bottom, on white */
+    public static BufferedImage grid(int perRow, BufferedImage... images) {
+        if (perRow < 1) {
+            throw new IllegalArgumentException("perRow must be at least 1, got " + perRow);
+        }
+        List<BufferedImage> rows = new ArrayList<>();
+        for (int i = 0; i < images.length; i += perRow) {
+            rows.add(sideBySide(java.util.Arrays.copyOfRange(images, i, Math.min(images.length, i + perRow))));
+        }
+        int w = 1;
+        int h = 0;
+        for (BufferedImage r : rows) {
+            w = Math.max(w, r.getWidth());
+            h += r.getHeight();
+        }
+        BufferedImage out = new BufferedImage(w, Math.max(h, 1), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        int y = 0;
+        for (BufferedImage r : rows) {
+            g.drawImage(r, 0, y, null);
+            y += r.getHeight();
+        }
+        g.dispose();
+        return out;
+    }
+
+    /**
+     * A matrix of non-negative weights (e.g. attention: rows = queries, columns = keys) as a heat map,
+     * white (0) to dark blue (the largest value, or 1 when {@code unitScale}), with one label per row and
+     * column (single characters or short words).
+     *
+     * @param values    {@code values[row][col]}
+     * @param rowLabels one per row, drawn at the left
+     * @param colLabels one per column, drawn at the top
+     * @param cell      pixel size of one cell
+     */
+    public static BufferedImage matrix(String title, double[][] values, String[] rowLabels, String[] colLabels,
+                                       int cell, boolean unitScale) {
+        int rows = values.length;
+        int cols = rows == 0 ? 0 : values[0].length;
+        if (rowLabels.length != rows || colLabels.length != cols) {
+            throw new IllegalArgumentException("labels (" + rowLabels.length + " rows, " + colLabels.length
+                    + " columns) do not match the " + rows + "x" + cols + " matrix");
+        }
+        double max = 1e-12;
+        for (double[] r : values) {
+            for (double v : r) {
+                max = Math.max(max, v);
+            }
+        }
+        if (unitScale) {
+            max = 1;
+        }
+        Font labelFont = new Font(Font.MONOSPACED, Font.PLAIN, Math.max(9, Math.min(14, cell)));
+        int maxLabel = 1;
+        for (String l : rowLabels) {
+            maxLabel = Math.max(maxLabel, l.length());
+        }
+        int left = 10 + maxLabel * (labelFont.getSize() * 3 / 5 + 1);
+        int top = 40;
+        BufferedImage img = new BufferedImage(left + cols * cell + 10, top + rows * cell + 10, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(title, 6, 16);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                double v = Math.max(0, Math.min(1, values[r][c] / max));
+                g.setColor(blend(new Color(0x08306B), Color.WHITE, 1 - v));
+                g.fillRect(left + c * cell, top + r * cell, cell, cell);
+            }
+        }
+        g.setColor(Color.BLACK);
+        g.setFont(labelFont);
+        java.awt.FontMetrics fm = g.getFontMetrics();
+        for (int r = 0; r < rows; r++) {
+            String l = visible(rowLabels[r]);
+            g.drawString(l, left - 4 - fm.stringWidth(l), top + r * cell + (cell + fm.getAscent()) / 2 - 1);
+        }
+        for (int c = 0; c < cols; c++) {
+            String l = visible(colLabels[c]);
+            g.drawString(l, left + c * cell + (cell - fm.stringWidth(l)) / 2, top - 4);
+        }
+        g.dispose();
+        return img;
+    }
+
+    /** Spaces and line breaks drawn as visible symbols. */
+    private static String visible(String s) {
+        return s.replace(' ', '\u00b7').replace('\n', '\u21b5');
+    }
+
     /**
      * A spike raster: one dot per spike, time on x, neuron on y.
      *

@@ -62,4 +62,19 @@ class ChartsTest {
         h.add(Map.of("a", 1.0));
         assertTrue(Tables.toHtml(h.table()).contains("<td"));
     }
+
+    @Test
+    void matrixShadesByWeightAndGridStacksRows() {
+        double[][] w = {{1, 0}, {0.5, 0.5}};
+        BufferedImage m = Charts.matrix("attention", w, new String[] {"a", " "}, new String[] {"a", " "}, 10, true);
+        // the cell of weight 1 is dark, the cell of weight 0 is white
+        int left = m.getWidth() - 10 - 2 * 10;
+        int dark = (m.getRGB(left + 5, 40 + 5) >> 16) & 0xFF; // red channel: 0x08 for the darkest blue
+        int white = (m.getRGB(left + 15, 40 + 5) >> 16) & 0xFF;
+        assertTrue(dark < 0x30 && white == 0xFF, "dark " + dark + ", white " + white);
+        assertThrows(IllegalArgumentException.class, () -> Charts.matrix("x", w, new String[] {"a"}, new String[] {"a", "b"}, 10, true));
+        BufferedImage g = Charts.grid(2, m, m, m);
+        assertEquals(2 * m.getWidth(), g.getWidth());
+        assertEquals(2 * m.getHeight(), g.getHeight());
+    }
 }

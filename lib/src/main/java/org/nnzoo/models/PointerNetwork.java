@@ -1,0 +1,250 @@
+package org.nnzoo.models;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+
+import org.nnzoo.train.BatchSource;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.translate.Batchifier;
+import ai.djl.util.PairList;
+
+/**
+ * The pointer network: an LSTM encoder reads the input sequence, an LSTM decoder (started from the encoder's
+ * final state) produces one query per output step, and the output at each step is <b>attention over the input
+ * positions</b> — a pointer — instead of a symbol from a fixed vocabulary:
+ * <pre>
+ *   u_ij = v^T tanh(W_1 e_j + W_2 d_i),     p(output_i = j) = softmax_j(u_ij)
+ * </pre>
+ * O. Vinyals, M. Fortunato, N. Jaitly, "Pointer networks", NeurIPS 2015. Additive attention: Bahdanau et al.
+ * 2015. Trained with teacher forcing: the decoder input at step i is the input value chosen at step i-1
+ * (a start value -1 at step 0).
+ *
+ * <p>Inputs: values {@code (B, n)} and decoder inputs {@code (B, n)}. Output: pointer logits
+ * {@code (B, n_out, n)}; train with {@code SequenceCrossEntropy} against the target positions {@code (B, n)}.
+ */
+public final class PointerNetwork extends AbstractBlock {
+
+    /** The decoder's input at the first step. */
+    public static final float START = -1f;
+
+    private final Linear embedIn;
+    private final Linear embedDec;
+    private final LSTM encoder;
+    private final LSTM decoder;
+    private final Linear w1;
+    private final Linear w2;
+    private final Linear v;
+    private final int hidden;
+
+    /** @param hidden state size of encoder and decoder */
+    public PointerNetwork(int hidden) {
+        if (hidden < 1) {
+            throw new IllegalArgumentException("hidden must be at least 1, got " + hidden);
+        }
+        this.hidden = hidden;
+        embedIn = addChildBlock("embed_in", Linear.builder().setUnits(hidden).build());
+        embedDec = addChildBlock("embed_dec", Linear.builder().setUnits(hidden).build());
+        encoder = addChildBlock("encoder", LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).optReturnState(true).build());
+        decoder = addChildBlock("decoder", LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).optReturnState(false).build());
+        w1 = addChildBlock("w1", Linear.builder().setUnits(hidden).optBias(false).build());
+        w2 = addChildBlock("w2", Linear.builder().setUnits(hidden).optBias(false).build());
+        v = addChildBlock("v", Linear.builder().setUnits(1).optBias(false).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (inputs.size() != 2 || inputs.get(0).getShape().dimension() != 2) {
+            throw new IllegalArgumentException("PointerNetwork expects (values (B, n), decoder inputs (B, n)), got " + inputs.getShapes().length
+                    + " arrays: " + java.util.Arrays.toString(inputs.getShapes()));
+        }
+        NDArray x = inputs.get(0).expandDims(2);
+        NDArray dIn = inputs.get(1).expandDims(2);
+        NDList enc = encoder.forward(ps, embedIn.forward(ps, new NDList(x), training), training); // out, h, c
+        NDArray e = enc.get(0);                                                                     // (B, n, H)
+        NDArray d = decoder.forward(ps, new NDList(embedDec.forward(ps, new NDList(dIn), training).head(), enc.get(1), enc.get(2)),
+                training).head();                                                                   // (B, m, H)
+        NDArray a = w1.forward(ps, new NDList(e), training).head().expandDims(1);                 // (B, 1, n, H)
+        NDArray b = w2.forward(ps, new NDList(d), training).head().expandDims(2);                 // (B, m, 1, H)
+        NDArray u = v.forward(ps, new NDList(a.add(b).tanh()), training).head().squeeze(3);       // (B, m, n)
+        return new NDList(u);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape s = inputShapes[0];
+        Shape one = new Shape(s.get(0), s.get(1), 1);
+        Shape h = new Shape(s.get(0), s.get(1), hidden);
+        embedIn.initialize(manager, dataType, one);
+        embedDec.initialize(manager, dataType, one);
+        encoder.initialize(manager, dataType, h);
+        decoder.initialize(manager, dataType, h);
+        w1.initialize(manager, dataType, h);
+        w2.initialize(manager, dataType, h);
+        v.initialize(manager, dataType, h);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), inputShapes[1].get(1), s.get(1))};
+    }
+
+    /**
+     * Greedy decoding: at each step feed the values chosen so far, take the most likely position among those
+     * not yet chosen.
+     *
+     * @param values {@code values[b][j]}
+     * @return the chosen positions, {@code [b][i]}
+     */
+    public static int[][] decode(Model model, float[][] values) {
+        int batch = values.length;
+        int n = values[0].length;
+        int[][] out = new int[batch][n];
+        boolean[][] used = new boolean[batch][n];
+        float[] x = new float[batch * n];
+        float[] dec = new float[batch * n];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(values[b], 0, x, b * n, n);
+            java.util.Arrays.fill(dec, b * n, (b + 1) * n, START);
+        }
+        for (int i = 0; i < n; i++) {
+            float[] logits;
+            try (NDManager sub = model.getNDManager().newSubManager()) {
+                NDList in = new NDList(sub.create(x, new Shape(batch, n)), sub.create(dec, new Shape(batch, n)));
+                logits = model.getBlock().forward(new ParameterStore(sub, false), in, false).head().toFloatArray();
+            }
+            for (int b = 0; b < batch; b++) {
+                int best = -1;
+                for (int j = 0; j < n; j++) {
+                    float l = logits[(b * n + i) * n + j];
+                    if (!used[b][j] && (best < 0 || l > logits[(b * n + i) * n + best])) {
+                        best = j;
+                    }
+                }
+                out[b][i] = best;
+                used[b][best] = true;
+                if (i + 1 < n) {
+                    dec[b * n + i + 1] = values[b][best];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The pointer distributions of one sequence: row i is {@code softmax_j(u_ij)}, the attention of output step
+     * i over the input positions, with the decoder fed the values at {@code chosen} (e.g. from {@link #decode}).
+     */
+    public static double[][] pointerMatrix(Model model, float[] values, int[] chosen) {
+        int n = values.length;
+        float[] dec = new float[n];
+        dec[0] = START;
+        for (int i = 1; i < n; i++) {
+            dec[i] = values[chosen[i - 1]];
+        }
+        float[] p;
+        try (NDManager sub = model.getNDManager().newSubManager()) {
+            NDList in = new NDList(sub.create(values, new Shape(1, n)), sub.create(dec, new Shape(1, n)));
+            p = model.getBlock().forward(new ParameterStore(sub, false), in, false).head().softmax(-1).toFloatArray();
+        }
+        double[][] m = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                m[i][j] = p[i * n + j];
+            }
+        }
+        return m;
+    }
+
+    /** @return the positions that sort {@code values} ascending (the target of the sorting task) */
+    public static int[] argsort(float[] values) {
+        Integer[] idx = new Integer[values.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, (p, q) -> Float.compare(values[p], values[q]));
+        return java.util.Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** @return {@code count} sequences of {@code n} numbers uniform in [0, 1), from {@code seed} */
+    public static float[][] randomSequences(int count, int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] s = new float[count][n];
+        for (float[] row : s) {
+            for (int j = 0; j < n; j++) {
+                row[j] = (float) rnd.nextDouble();
+            }
+        }
+        return s;
+    }
+
+    /**
+     * The sorting task as training batches: each epoch {@code batches} batches of fresh random sequences from
+     * {@code seed + epoch}; inputs (values, teacher-forced decoder inputs), labels the sorting positions.
+     */
+    public static BatchSource sortingTask(int n, int batchSize, int batches, long seed) {
+        if (n < 2 || batchSize < 1 || batches < 1) {
+            throw new IllegalArgumentException("need n >= 2, batchSize >= 1, batches >= 1; got " + n + ", " + batchSize + ", " + batches);
+        }
+        return new BatchSource() {
+            @Override
+            public Iterable<Batch> batches(NDManager manager, int epoch) {
+                return () -> new Iterator<>() {
+                    private int b;
+
+                    @Override
+                    public boolean hasNext() {
+                        return b < batches;
+                    }
+
+                    @Override
+                    public Batch next() {
+                        if (!hasNext()) {
+                            throw new NoSuchElementException();
+                        }
+                        float[][] seqs = randomSequences(batchSize, n, seed * 1_000_003L + (long) epoch * batches + b);
+                        float[] x = new float[batchSize * n];
+                        float[] dec = new float[batchSize * n];
+                        float[] y = new float[batchSize * n];
+                        for (int i = 0; i < batchSize; i++) {
+                            int[] order = argsort(seqs[i]);
+                            for (int t = 0; t < n; t++) {
+                                x[i * n + t] = seqs[i][t];
+                                y[i * n + t] = order[t];
+                                dec[i * n + t] = t == 0 ? START : seqs[i][order[t - 1]];
+                            }
+                        }
+                        NDManager bm = manager.newSubManager();
+                        Shape s = new Shape(batchSize, n);
+                        Batch batch = new Batch(bm, new NDList(bm.create(x, s), bm.create(dec, s)), new NDList(bm.create(y, s)),
+                                batchSize, Batchifier.STACK, Batchifier.STACK, b, batches);
+                        b++;
+                        return batch;
+                    }
+                };
+            }
+
+            @Override
+            public int batchCount() {
+                return batches;
+            }
+
+            @Override
+            public Shape[] inputShapes() {
+                return new Shape[] {new Shape(batchSize, n), new Shape(batchSize, n)};
+            }
+        };
+    }
+}
