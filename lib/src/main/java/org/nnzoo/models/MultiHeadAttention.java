@@ -77,7 +77,7 @@ public final class MultiHeadAttention extends AbstractBlock {
         }
         axes[n - 2] = n - 1;
         axes[n - 1] = n - 2;
-        NDArray scores = q.matMul(k.transpose(axes)).div(Math.sqrt(d));
+        NDArray scores = q.matMul(k.transpose(axes)).div(org.nnzoo.train.Scalars.of(q, (float) Math.sqrt(d)));
         if (mask != null) {
             scores = scores.add(mask);
         }

@@ -121,7 +121,7 @@ public final class Snn {
      * random steps; measured with DJL 0.35.1 / PyTorch 2.7.1).
      */
     static NDArray constant(NDArray like, float value) {
-        return like.getManager().create(value);
+        return org.nnzoo.train.Scalars.of(like, value);
     }
 
     /** @return 1 where {@code v > 0}, else 0 (float32, no gradient) */

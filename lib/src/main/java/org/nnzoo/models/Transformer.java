@@ -75,7 +75,8 @@ public final class Transformer extends AbstractBlock {
             throw new IllegalArgumentException("Transformer expects token indices of shape (batch, time), got " + ids.getShape());
         }
         NDArray x = ids.toType(DataType.INT64, false).oneHot(vocab).toType(DataType.FLOAT32, false);
-        x = embed.forward(ps, new NDList(x), training).head().mul(Math.sqrt(dModel));
+        NDArray embedded = embed.forward(ps, new NDList(x), training).head();
+        x = embedded.mul(org.nnzoo.train.Scalars.of(embedded, (float) Math.sqrt(dModel)));
         x = position.forward(ps, new NDList(x), training).head();
         NDList attention = new NDList();
         for (DecoderBlock b : blocks) {

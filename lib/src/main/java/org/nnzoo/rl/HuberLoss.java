@@ -38,8 +38,9 @@ public final class HuberLoss extends Loss {
     /** @return the mean Huber loss of {@code prediction - label} (a scalar) */
     public NDArray of(NDArray prediction, NDArray label) {
         NDArray abs = prediction.sub(label).abs();
-        NDArray quad = abs.minimum(delta);          // |d| up to delta
+        NDArray d = org.nnzoo.train.Scalars.of(abs, delta);  // not a Java number: see Scalars
+        NDArray quad = abs.minimum(d);              // |d| up to delta
         NDArray lin = abs.sub(quad);                // the part beyond delta
-        return quad.square().mul(0.5f).add(lin.mul(delta)).mean();
+        return quad.square().mul(org.nnzoo.train.Scalars.of(abs, 0.5f)).add(lin.mul(d)).mean();
     }
 }

@@ -56,7 +56,7 @@ public final class WeightDecayLoss extends Loss {
             NDArray s = sq.sum();
             total = total == null ? s : total.add(s);
         }
-        return total.mul(decay / 2f);
+        return total.mul(Scalars.of(total, decay / 2f));
     }
 
     @Override
