@@ -1,7 +1,5 @@
 package org.nnzoo.models;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 import org.nnzoo.train.BatchSource;
@@ -201,39 +199,24 @@ public final class PointerNetwork extends AbstractBlock {
         return new BatchSource() {
             @Override
             public Iterable<Batch> batches(NDManager manager, int epoch) {
-                return () -> new Iterator<>() {
-                    private int b;
-
-                    @Override
-                    public boolean hasNext() {
-                        return b < batches;
-                    }
-
-                    @Override
-                    public Batch next() {
-                        if (!hasNext()) {
-                            throw new NoSuchElementException();
+                return BatchSource.generate(batches, b -> {
+                    float[][] seqs = randomSequences(batchSize, n, seed * 1_000_003L + (long) epoch * batches + b);
+                    float[] x = new float[batchSize * n];
+                    float[] dec = new float[batchSize * n];
+                    float[] y = new float[batchSize * n];
+                    for (int i = 0; i < batchSize; i++) {
+                        int[] order = argsort(seqs[i]);
+                        for (int t = 0; t < n; t++) {
+                            x[i * n + t] = seqs[i][t];
+                            y[i * n + t] = order[t];
+                            dec[i * n + t] = t == 0 ? START : seqs[i][order[t - 1]];
                         }
-                        float[][] seqs = randomSequences(batchSize, n, seed * 1_000_003L + (long) epoch * batches + b);
-                        float[] x = new float[batchSize * n];
-                        float[] dec = new float[batchSize * n];
-                        float[] y = new float[batchSize * n];
-                        for (int i = 0; i < batchSize; i++) {
-                            int[] order = argsort(seqs[i]);
-                            for (int t = 0; t < n; t++) {
-                                x[i * n + t] = seqs[i][t];
-                                y[i * n + t] = order[t];
-                                dec[i * n + t] = t == 0 ? START : seqs[i][order[t - 1]];
-                            }
-                        }
-                        NDManager bm = manager.newSubManager();
-                        Shape s = new Shape(batchSize, n);
-                        Batch batch = new Batch(bm, new NDList(bm.create(x, s), bm.create(dec, s)), new NDList(bm.create(y, s)),
-                                batchSize, Batchifier.STACK, Batchifier.STACK, b, batches);
-                        b++;
-                        return batch;
                     }
-                };
+                    NDManager bm = manager.newSubManager();
+                    Shape s = new Shape(batchSize, n);
+                    return new Batch(bm, new NDList(bm.create(x, s), bm.create(dec, s)), new NDList(bm.create(y, s)),
+                            batchSize, Batchifier.STACK, Batchifier.STACK, b, batches);
+                });
             }
 
             @Override

@@ -27,4 +27,29 @@ public interface BatchSource {
 
     /** @return the shapes of the model inputs of one batch, for parameter initialisation */
     Shape[] inputShapes();
+
+    /**
+     * The usual way to implement {@link #batches}: {@code count} batches made on demand, in order.
+     *
+     * @param count   number of batches
+     * @param batchAt makes batch {@code b} (0-based); called once per batch, in increasing order
+     */
+    static Iterable<Batch> generate(int count, java.util.function.IntFunction<Batch> batchAt) {
+        return () -> new java.util.Iterator<>() {
+            private int b;
+
+            @Override
+            public boolean hasNext() {
+                return b < count;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return batchAt.apply(b++);
+            }
+        };
+    }
 }

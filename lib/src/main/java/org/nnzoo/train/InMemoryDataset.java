@@ -1,8 +1,6 @@
 package org.nnzoo.train;
 
 import java.nio.FloatBuffer;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 import ai.djl.ndarray.NDList;
@@ -161,37 +159,23 @@ public final class InMemoryDataset implements Dataset, BatchSource {
 
     private Iterable<Batch> iterate(NDManager manager, int epochIndex) {
         final int[] order = order(epochIndex);
-        return () -> new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < count;
+        return BatchSource.generate(batchCount(), b -> {
+            int first = b * batchSize;
+            int n = Math.min(batchSize, count - first);
+            FloatBuffer x = FloatBuffer.allocate(n * sampleSize);
+            FloatBuffer y = FloatBuffer.allocate(n * labelSize);
+            for (int i = 0; i < n; i++) {
+                int s = order[first + i];
+                x.put(features, s * sampleSize, sampleSize);
+                y.put(labels, s * labelSize, labelSize);
             }
-
-            @Override
-            public Batch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                int n = Math.min(batchSize, count - next);
-                FloatBuffer x = FloatBuffer.allocate(n * sampleSize);
-                FloatBuffer y = FloatBuffer.allocate(n * labelSize);
-                for (int i = 0; i < n; i++) {
-                    int s = order[next + i];
-                    x.put(features, s * sampleSize, sampleSize);
-                    y.put(labels, s * labelSize, labelSize);
-                }
-                x.flip();
-                y.flip();
-                NDManager bm = manager.newSubManager();
-                NDList data = new NDList(bm.create(x, new Shape(n).addAll(sampleShape)));
-                NDList lab = new NDList(bm.create(y, new Shape(n).addAll(labelShape)));
-                long progress = next / batchSize;
-                next += n;
-                return new Batch(bm, data, lab, n, Batchifier.STACK, Batchifier.STACK, progress, batchCount());
-            }
-        };
+            x.flip();
+            y.flip();
+            NDManager bm = manager.newSubManager();
+            NDList data = new NDList(bm.create(x, new Shape(n).addAll(sampleShape)));
+            NDList lab = new NDList(bm.create(y, new Shape(n).addAll(labelShape)));
+            return new Batch(bm, data, lab, n, Batchifier.STACK, Batchifier.STACK, b, batchCount());
+        });
     }
 
     @Override

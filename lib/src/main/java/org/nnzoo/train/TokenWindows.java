@@ -1,7 +1,5 @@
 package org.nnzoo.train;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 import ai.djl.ndarray.NDList;
@@ -84,36 +82,21 @@ public final class TokenWindows implements BatchSource {
     public Iterable<Batch> batches(NDManager manager, int epoch) {
         SplittableRandom rnd = new SplittableRandom(seed + epoch);
         int windows = (tokens.length - 1) / window;
-        return () -> new Iterator<>() {
-            private int b;
-
-            @Override
-            public boolean hasNext() {
-                return b < batches;
-            }
-
-            @Override
-            public Batch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
+        return BatchSource.generate(batches, b -> {
+            int n = random ? batchSize : Math.min(batchSize, windows - b * batchSize);
+            float[] x = new float[n * window];
+            float[] y = new float[n * window];
+            for (int i = 0; i < n; i++) {
+                int start = random ? rnd.nextInt(tokens.length - window) : (b * batchSize + i) * window;
+                for (int t = 0; t < window; t++) {
+                    x[i * window + t] = tokens[start + t];
+                    y[i * window + t] = tokens[start + t + 1];
                 }
-                int n = random ? batchSize : Math.min(batchSize, windows - b * batchSize);
-                float[] x = new float[n * window];
-                float[] y = new float[n * window];
-                for (int i = 0; i < n; i++) {
-                    int start = random ? rnd.nextInt(tokens.length - window) : (b * batchSize + i) * window;
-                    for (int t = 0; t < window; t++) {
-                        x[i * window + t] = tokens[start + t];
-                        y[i * window + t] = tokens[start + t + 1];
-                    }
-                }
-                NDManager bm = manager.newSubManager();
-                Shape s = new Shape(n, window);
-                Batch batch = new Batch(bm, new NDList(bm.create(x, s)), new NDList(bm.create(y, s)), n,
-                        Batchifier.STACK, Batchifier.STACK, b, batches);
-                b++;
-                return batch;
             }
-        };
+            NDManager bm = manager.newSubManager();
+            Shape s = new Shape(n, window);
+            return new Batch(bm, new NDList(bm.create(x, s)), new NDList(bm.create(y, s)), n,
+                    Batchifier.STACK, Batchifier.STACK, b, batches);
+        });
     }
 }
