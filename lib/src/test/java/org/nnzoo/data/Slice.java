@@ -51,6 +51,16 @@ public final class Slice {
         return Mnist.custom("mnist-slice", DIGITS, FILES, List.of());
     }
 
+    /** @return one split of the slice, loaded offline with the data home pointed at the slice folder */
+    public static ImageSet load(Mnist.Split split) {
+        DataHome.setOverride(dir());
+        try {
+            return dataset().load(split, offlineLocator());
+        } finally {
+            DataHome.clearOverride();
+        }
+    }
+
     public static DataLocator offlineLocator() {
         return new DataLocator(new Downloader(true, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Downloader.Progress.none()));

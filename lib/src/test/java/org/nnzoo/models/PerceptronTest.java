@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.nnzoo.data.DataHome;
 import org.nnzoo.data.Mnist;
 import org.nnzoo.data.Slice;
 
@@ -38,19 +37,14 @@ class PerceptronTest {
 
     @Test
     void separatesZerosFromOnesOnRealMnistSlice() {
-        DataHome.setOverride(Slice.dir());
-        try {
-            var train = Perceptron.Points.fromImages(Slice.dataset().load(Mnist.Split.TRAIN, Slice.offlineLocator()).filter(0, 1), 1);
-            var test = Perceptron.Points.fromImages(Slice.dataset().load(Mnist.Split.TEST, Slice.offlineLocator()).filter(0, 1), 1);
-            assertTrue(train.x().length > 50 && test.x().length > 50);
-            assertEquals(784, train.x()[0].length);
-            Perceptron p = new Perceptron(784);
-            p.fit(train.x(), train.y(), 20, 1.0, 1);
-            assertEquals(1.0, p.accuracy(train.x(), train.y()), "0 vs 1 is linearly separable on this slice");
-            assertTrue(p.accuracy(test.x(), test.y()) >= 0.98, "test accuracy " + p.accuracy(test.x(), test.y()));
-        } finally {
-            DataHome.clearOverride();
-        }
+        var train = Perceptron.Points.fromImages(Slice.load(Mnist.Split.TRAIN).filter(0, 1), 1);
+        var test = Perceptron.Points.fromImages(Slice.load(Mnist.Split.TEST).filter(0, 1), 1);
+        assertTrue(train.x().length > 50 && test.x().length > 50);
+        assertEquals(784, train.x()[0].length);
+        Perceptron p = new Perceptron(784);
+        p.fit(train.x(), train.y(), 20, 1.0, 1);
+        assertEquals(1.0, p.accuracy(train.x(), train.y()), "0 vs 1 is linearly separable on this slice");
+        assertTrue(p.accuracy(test.x(), test.y()) >= 0.98, "test accuracy " + p.accuracy(test.x(), test.y()));
     }
 
     @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
-import org.nnzoo.data.DataHome;
 import org.nnzoo.data.ImageSet;
 import org.nnzoo.data.Mnist;
 import org.nnzoo.data.Slice;
@@ -30,12 +29,7 @@ import ai.djl.training.tracker.Tracker;
 class SnnTest {
 
     private static ImageSet slice(Mnist.Split split) {
-        DataHome.setOverride(Slice.dir());
-        try {
-            return Slice.dataset().load(split, Slice.offlineLocator());
-        } finally {
-            DataHome.clearOverride();
-        }
+        return Slice.load(split);
     }
 
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.nnzoo.data.DataHome;
 import org.nnzoo.data.ImageSet;
 import org.nnzoo.data.Mnist;
 import org.nnzoo.data.Slice;
@@ -12,12 +11,7 @@ import org.nnzoo.data.Slice;
 class StdpTest {
 
     private static ImageSet slice(Mnist.Split split) {
-        DataHome.setOverride(Slice.dir());
-        try {
-            return Slice.dataset().load(split, Slice.offlineLocator());
-        } finally {
-            DataHome.clearOverride();
-        }
+        return Slice.load(split);
     }
 
 

@@ -3,10 +3,8 @@ package org.nnzoo.models;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nnzoo.data.DataHome;
 import org.nnzoo.data.ImageSet;
 import org.nnzoo.data.Mnist;
 import org.nnzoo.data.Slice;
@@ -34,14 +32,8 @@ class VisionTrainingTest {
 
     @BeforeAll
     static void load() {
-        DataHome.setOverride(Slice.dir());
-        train = Slice.dataset().load(Mnist.Split.TRAIN, Slice.offlineLocator());
-        test = Slice.dataset().load(Mnist.Split.TEST, Slice.offlineLocator());
-    }
-
-    @AfterAll
-    static void reset() {
-        DataHome.clearOverride();
+        train = Slice.load(Mnist.Split.TRAIN);
+        test = Slice.load(Mnist.Split.TEST);
     }
 
     /** Trains {@code steps} Adam steps (batch 30) and returns the test-slice accuracy. */
