@@ -23,6 +23,7 @@ import ai.djl.translate.Batchifier;
 import ai.djl.util.PairList;
 
 import org.nnzoo.train.BatchSource;
+import org.nnzoo.train.StopRule;
 
 /**
  * The graph convolutional network (GCN) for semi-supervised node classification: each layer mixes every
@@ -61,6 +62,38 @@ public final class Gcn {
      */
     public static Net build(int hidden, int classes, float dropout) {
         return new Net(hidden, classes, dropout);
+    }
+
+    /**
+     * Kipf and Welling's early stopping (their reference code, {@code gcn/train.py}): after each epoch, stop
+     * when the validation loss is above the mean of the {@code window} epochs before it (checked from the
+     * {@code window + 2}-th epoch on); the model of the epoch it stops at (or of the last epoch) is the one
+     * evaluated. {@code window} is 10 in their code. Unlike picking the epoch of the best validation
+     * <em>accuracy</em> (500 nodes: steps of 0.2 points, many ties, easily an early, lucky epoch), this reads a
+     * smooth signal and leaves the model where the optimiser took it.
+     *
+     * @param window number of previous epochs averaged
+     * @return the rule, on the history column {@code val_loss} (so set {@code Fit.validation(...)})
+     */
+    public static StopRule kipfEarlyStopping(int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1, got " + window);
+        }
+        return h -> {
+            if (!h.columns().contains("val_loss")) {
+                throw new IllegalArgumentException("kipfEarlyStopping reads val_loss: set Fit.validation(...)");
+            }
+            double[] v = h.values("val_loss");
+            int last = v.length - 1;
+            if (last <= window) { // Kipf: epoch > window (0-based)
+                return false;
+            }
+            double mean = 0;
+            for (int i = last - window; i < last; i++) {
+                mean += v[i];
+            }
+            return v[last] > mean / window;
+        };
     }
 
     // ------------------------------------------------------------------ the normalised adjacency

@@ -203,4 +203,28 @@ class GcnTest {
             train.close();
         }
     }
+    /** Kipf's rule: stop when val_loss exceeds the mean of the previous window, from epoch window + 2 on. */
+    @Test
+    void kipfEarlyStoppingFollowsTheReferenceRule() {
+        org.nnzoo.train.StopRule rule = Gcn.kipfEarlyStopping(3);
+        History h = new History();
+        double[] losses = {5, 4, 3, 2.9, 2.95, 2.94, 3.5};
+        boolean[] expected = {false, false, false, false, false, false, true};
+        // epoch 4 (2.95) is above 2.9 but below mean(4, 3, 2.9) = 3.3; epoch 5 (2.94) below mean(3, 2.9, 2.95) = 2.95;
+        // epoch 6 (3.5) above mean(2.9, 2.95, 2.94)
+        for (int e = 0; e < losses.length; e++) {
+            h.add(java.util.Map.of("val_loss", losses[e]));
+            assertEquals(expected[e], rule.shouldStop(h), "epoch " + e);
+        }
+        History early = new History();
+        for (double v : new double[] {1, 1, 1, 9}) { // a jump before window + 2 epochs are recorded is ignored
+            early.add(java.util.Map.of("val_loss", v));
+        }
+        assertTrue(!rule.shouldStop(early));
+        History noVal = new History();
+        noVal.add(java.util.Map.of("train_loss", 1.0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rule.shouldStop(noVal));
+        assertTrue(e.getMessage().contains("Fit.validation"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Gcn.kipfEarlyStopping(0));
+    }
 }
