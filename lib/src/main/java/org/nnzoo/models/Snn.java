@@ -42,8 +42,9 @@ import ai.djl.util.PairList;
  * <p>{@link Network} is a DJL block (784-H-10 and deeper): input images go through an {@link Encoding},
  * each layer's input currents for all {@code T} steps come from one batched matmul (a feed-forward SNN can
  * be computed layer by layer over the whole time window), then the LIF recurrence runs over time. Its
- * first output is the output layer's spike count per class (the predicted class is the one that fires
- * most), the second its membrane potential over time, trained with {@link MembraneLoss} (cross-entropy
+ * first output is a score per class, the output layer's spike count with ties broken by the membrane
+ * potential ({@link Network#scores}; the predicted class is the one that fires most), the second its
+ * membrane potential over time, trained with {@link MembraneLoss} (cross-entropy
  * of the output membrane potential at every step, as in snnTorch's tutorials: denser gradients than a
  * loss on spike counts).
  */
@@ -392,8 +393,9 @@ public final class Snn {
      * A fully connected feed-forward SNN: encoder, then (Linear, LIF) per layer, all layers spiking.
      *
      * <p>Input {@code (batch, ...)} intensities in [0, 1] (flattened), or already encoded spikes
-     * {@code (T, batch, features)}. Outputs: the output layer's spike counts {@code (batch, outputs)}
-     * (prediction = the class that fires most, ties to the lower index) and its membrane potential
+     * {@code (T, batch, features)}. Outputs: the class scores {@code (batch, outputs)} (spike counts, ties
+     * broken by the mean membrane potential, see {@link #scores}; prediction = the class that fires most) and
+     * its membrane potential
      * {@code (T, batch, outputs)}, which {@link MembraneLoss} trains on. {@link #record} also returns every
      * layer's spikes.
      */
@@ -450,7 +452,27 @@ public final class Snn {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDList r = simulate(ps, inputs.head(), training);
-            return new NDList(r.get(0), r.get(r.size() - 1));
+            NDArray membrane = r.get(r.size() - 1);
+            return new NDList(scores(r.get(0), membrane), membrane);
+        }
+
+        /**
+         * The class scores the prediction is the argmax of: the output spike count plus
+         * {@code 1/4 + atan(mean_t U_out[t]) / (2 pi)}, an increasing function of the mean membrane potential with
+         * values in (0, 1/2). So the class that fires most wins, and a tie in spike counts (common with T = 25:
+         * two output neurons both firing at almost every step, or none firing at all) goes to the neuron whose
+         * membrane was higher on average, the one closer to firing once more, rather than to the lower class
+         * index. (Not a sigmoid: in float32 it rounds to exactly 1 above about 17, which would make a count of
+         * k equal to k + 1; the arctangent stays below its bound and still separates large potentials.)
+         *
+         * @param counts   output spike counts {@code (batch, outputs)}
+         * @param membrane output membrane potential {@code (T, batch, outputs)}
+         * @return {@code (batch, outputs)}
+         */
+        public static NDArray scores(NDArray counts, NDArray membrane) {
+            NDArray meanU = membrane.stopGradient().mean(new int[] {0});
+            NDArray fraction = meanU.atan().div(constant(meanU, (float) (2 * Math.PI))).add(constant(meanU, 0.25f));
+            return counts.add(fraction);
         }
 
         /**

@@ -218,4 +218,25 @@ class SnnTest {
             }
         }
     }
+    /** Prediction: most spikes wins; a tie in spike counts goes to the higher mean membrane, never outranking a spike. */
+    @Test
+    void scoresBreakSpikeCountTiesByMembrane() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // two samples, three classes, T = 2
+            NDArray counts = m.create(new float[] {3, 3, 0, 0, 1, 0}, new Shape(2, 3));
+            NDArray membrane = m.create(new float[] {
+                20f, 30f, 50f, -40f, -30f, 600f, // t = 0: sample 0, then sample 1
+                20f, 30f, 50f, -40f, -30f, 600f}, new Shape(2, 2, 3));
+            NDArray scores = Snn.Network.scores(counts, membrane);
+            // sample 0: classes 0 and 1 tie at 3 spikes, class 1's membrane is higher (both large: a sigmoid would round
+            // both to 1 and tie again); class 2 never fired
+            // sample 1: class 1 fired once, class 2's huge membrane does not outrank it
+            assertArrayEquals(new long[] {1, 1}, scores.argMax(1).toLongArray());
+            float[] sc = scores.toFloatArray();
+            for (int i = 0; i < sc.length; i++) {
+                float c = counts.toFloatArray()[i];
+                assertTrue(sc[i] > c && sc[i] < c + 0.5f, "score " + sc[i] + " for count " + c);
+            }
+        }
+    }
 }
