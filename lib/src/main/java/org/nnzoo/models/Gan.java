@@ -21,7 +21,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.convolutional.Conv2dTranspose;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
@@ -52,14 +51,17 @@ import org.nnzoo.train.ProgressView;
  * <pre>
  * MLP  G: z(100) -> 128 -> 256 -> 512 -> 1024 (LeakyReLU 0.2) -> 784, tanh -> (1, 28, 28)
  *      D: 784 -> 512 -> 256 (LeakyReLU 0.2, dropout) -> 1 logit
- * DCGAN G: z -> linear 7x7x2c, BN, ReLU -> convT 4x4/2 c, BN, ReLU (14x14) -> convT 4x4/2 1, tanh (28x28)
+ * DCGAN G: z -> linear 7x7x2c, BN, ReLU -> up x2, conv 3x3 c, BN, ReLU (14x14) -> up x2, conv 3x3 1, tanh (28x28)
  *       D: conv 4x4/2 c, LeakyReLU (14x14) -> conv 4x4/2 2c, BN, LeakyReLU (7x7) -> linear 1 logit
  * </pre>
+ * DCGAN's transposed convolutions are replaced by nearest-neighbour upsampling followed by a convolution
+ * (DJL 0.35's PyTorch engine does not implement transposed convolution; the resize-convolution also avoids
+ * checkerboard artefacts: A. Odena, V. Dumoulin, C. Olah, "Deconvolution and checkerboard artifacts", Distill 2016).
  * D outputs a logit; the sigmoid is folded into the binary cross-entropy. {@link #training} runs the
  * alternating updates (one D step on a real and a generated batch, one G step) with the project's
  * {@link ProgressView} and {@link History}; every batch's arrays live in a sub-manager closed after the step.
  */
-public final class Gan {
+public final class Gan implements AutoCloseable {
 
     /** Length of the noise vector {@code z} in the seed architectures. */
     public static final int LATENT = 100;
@@ -127,7 +129,7 @@ public final class Gan {
         return d.add(Linear.builder().setUnits(1).build());
     }
 
-    /** @return the DCGAN generator for 28x28: linear to 2c x 7 x 7, two stride-2 transposed convolutions */
+    /** @return the DCGAN generator for 28x28: linear to 2c x 7 x 7, two (2x upsampling, 3x3 convolution) stages */
     public static SequentialBlock dcganGenerator(int latent, int channels) {
         if (channels < 1) {
             throw new IllegalArgumentException("channels must be positive, got " + channels);
@@ -136,11 +138,11 @@ public final class Gan {
                 .add(Linear.builder().setUnits(2L * channels * 49).build())
                 .addSingleton(x -> x.reshape(-1, 2L * channels, 7, 7), "to-maps")
                 .add(BatchNorm.builder().build()).add(Activation::relu)
-                .add(Conv2dTranspose.builder().setFilters(channels).setKernelShape(new Shape(4, 4))
-                        .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).build())
+                .addSingleton(ConvAutoencoder::upsample2, "upsample")
+                .add(Conv2d.builder().setFilters(channels).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
                 .add(BatchNorm.builder().build()).add(Activation::relu)
-                .add(Conv2dTranspose.builder().setFilters(1).setKernelShape(new Shape(4, 4))
-                        .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).build())
+                .addSingleton(ConvAutoencoder::upsample2, "upsample")
+                .add(Conv2d.builder().setFilters(1).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
                 .add(Activation::tanh);
     }
 
@@ -317,7 +319,7 @@ public final class Gan {
         void start() {
             Engine.getInstance().setRandomSeed((int) seed);
             RandomUtils.RANDOM.setSeed(seed);
-            boolean conv = generator.getChildren().values().stream().anyMatch(b -> b instanceof Conv2dTranspose);
+            boolean conv = generator.getChildren().values().stream().anyMatch(b -> b instanceof Conv2d);
             if (gTrainer != null) {
                 gTrainer.close();
                 dTrainer.close();
@@ -331,39 +333,60 @@ public final class Gan {
         double[] step(float[] real, int n, Random rnd) {
             try (NDManager bm = dTrainer.getManager().newSubManager()) {
                 NDArray x = bm.create(real, new Shape(n, 1, 28, 28));
-                NDArray ones = bm.ones(new Shape(n, 1));
-                NDArray zeros = bm.zeros(new Shape(n, 1));
-                double dLoss;
-                double dReal;
-                double dFake;
-                zeroGradients(discriminator);
-                zeroGradients(generator);
-                try (GradientCollector gc = dTrainer.newGradientCollector()) {
-                    NDArray fake = gTrainer.forward(new NDList(noise(bm, n, rnd))).head().stopGradient();
-                    NDArray lr = dTrainer.forward(new NDList(x)).head();
-                    NDArray lf = dTrainer.forward(new NDList(fake)).head();
-                    NDArray loss = bce.evaluate(new NDList(ones), new NDList(lr)).add(bce.evaluate(new NDList(zeros), new NDList(lf)));
-                    gc.backward(loss);
-                    dLoss = loss.getFloat();
-                    dReal = Activation.sigmoid(lr).mean().getFloat();
-                    dFake = Activation.sigmoid(lf).mean().getFloat();
-                }
-                dTrainer.step();
-                zeroGradients(discriminator);
-                zeroGradients(generator);
-                double gLoss;
-                try (GradientCollector gc = gTrainer.newGradientCollector()) {
-                    NDArray fake = gTrainer.forward(new NDList(noise(bm, n, rnd))).head();
-                    NDArray lf = dTrainer.forward(new NDList(fake)).head();
-                    NDArray loss = bce.evaluate(new NDList(ones), new NDList(lf)); // non-saturating: -log D(G(z))
-                    gc.backward(loss);
-                    gLoss = loss.getFloat();
-                }
-                gTrainer.step();
-                double[] r = {dLoss, gLoss, dReal, dFake};
-                trace.add(new double[] {dLoss, gLoss});
-                return r;
+                double[] d = discriminatorStep(x, noise(bm, n, rnd));
+                double g = generatorStep(noise(bm, n, rnd));
+                trace.add(new double[] {d[0], g});
+                return new double[] {d[0], g, d[1], d[2]};
             }
+        }
+
+        /**
+         * One update of D: ascend {@code log D(x) + log(1 - D(G(z)))}, i.e. descend the binary cross-entropy with
+         * label 1 for the real batch and 0 for the generated one ({@code G(z)} is detached: G is not updated).
+         *
+         * @return {D loss, mean D(x), mean D(G(z))} before the update
+         */
+        double[] discriminatorStep(NDArray x, NDArray z) {
+            NDManager m = x.getManager();
+            long n = x.getShape().get(0);
+            zeroGradients(discriminator);
+            zeroGradients(generator);
+            double[] out = new double[3];
+            try (GradientCollector gc = dTrainer.newGradientCollector()) {
+                NDArray fake = gTrainer.forward(new NDList(z)).head().stopGradient();
+                NDArray lr = dTrainer.forward(new NDList(x)).head();
+                NDArray lf = dTrainer.forward(new NDList(fake)).head();
+                NDArray loss = bce.evaluate(new NDList(m.ones(new Shape(n, 1))), new NDList(lr))
+                        .add(bce.evaluate(new NDList(m.zeros(new Shape(n, 1))), new NDList(lf)));
+                gc.backward(loss);
+                out[0] = loss.getFloat();
+                out[1] = Activation.sigmoid(lr).mean().getFloat();
+                out[2] = Activation.sigmoid(lf).mean().getFloat();
+            }
+            dTrainer.step();
+            return out;
+        }
+
+        /**
+         * One update of G with the non-saturating loss {@code -log D(G(z))} (binary cross-entropy with label 1);
+         * gradients flow through D, but only G's parameters are updated.
+         *
+         * @return the G loss before the update
+         */
+        double generatorStep(NDArray z) {
+            long n = z.getShape().get(0);
+            zeroGradients(discriminator);
+            zeroGradients(generator);
+            double loss;
+            try (GradientCollector gc = gTrainer.newGradientCollector()) {
+                NDArray fake = gTrainer.forward(new NDList(z)).head();
+                NDArray lf = dTrainer.forward(new NDList(fake)).head();
+                NDArray l = bce.evaluate(new NDList(z.getManager().ones(new Shape(n, 1))), new NDList(lf));
+                gc.backward(l);
+                loss = l.getFloat();
+            }
+            gTrainer.step();
+            return loss;
         }
 
         private NDArray noise(NDManager m, int n, Random rnd) {
@@ -419,6 +442,17 @@ public final class Gan {
             }
             return history;
         }
+    }
+
+    /** Frees both networks' parameters and trainers. */
+    @Override
+    public void close() {
+        if (gTrainer != null) {
+            gTrainer.close();
+            dTrainer.close();
+        }
+        gModel.close();
+        dModel.close();
     }
 
     private static void zeroGradients(Block block) {

@@ -223,8 +223,14 @@ public final class SampleQuality {
         }
         double[] mu1 = mean(a);
         double[] mu2 = mean(b);
-        RealMatrix s1 = new Array2DRowRealMatrix(covariance(a, mu1), false);
-        RealMatrix s2 = new Array2DRowRealMatrix(covariance(b, mu2), false);
+        return frechet(mu1, covariance(a, mu1), mu2, covariance(b, mu2));
+    }
+
+    /** @return the Frechet distance between {@code N(mu1, cov1)} and {@code N(mu2, cov2)} */
+    static double frechet(double[] mu1, double[][] cov1, double[] mu2, double[][] cov2) {
+        int d = mu1.length;
+        RealMatrix s1 = new Array2DRowRealMatrix(cov1, false);
+        RealMatrix s2 = new Array2DRowRealMatrix(cov2, false);
         double diff = 0;
         for (int j = 0; j < d; j++) {
             diff += (mu1[j] - mu2[j]) * (mu1[j] - mu2[j]);
