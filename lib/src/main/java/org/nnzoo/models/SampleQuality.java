@@ -156,15 +156,13 @@ public final class SampleQuality {
     /** The scores of one image set. */
     public record Report(int images, double frechet, double inceptionScore, double meanEntropy,
                          double meanConfidence, int[] histogram) {
-        /** @return the largest class share divided by the smallest (1 = balanced; large = mode collapse) */
-        public double histogramImbalance() {
+        /** @return the share of the most frequent predicted class: 0.1 for balanced digits, 1 for total mode collapse */
+        public double largestClassShare() {
             int max = 0;
-            int min = Integer.MAX_VALUE;
             for (int c : histogram) {
                 max = Math.max(max, c);
-                min = Math.min(min, c);
             }
-            return min == 0 ? Double.POSITIVE_INFINITY : max / (double) min;
+            return max / (double) images;
         }
     }
 
