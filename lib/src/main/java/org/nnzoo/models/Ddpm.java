@@ -1,0 +1,474 @@
+package org.nnzoo.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.translate.Batchifier;
+import org.nnzoo.train.BatchSource;
+
+/**
+ * Denoising diffusion probabilistic model: a fixed forward process adds Gaussian noise to an image over
+ * {@code T} steps until nothing is left but noise; a network ({@link UNet}) learns to predict the noise that was
+ * added, and running the process backwards from pure noise generates new images.
+ *
+ * <p>J. Sohl-Dickstein et al., "Deep unsupervised learning using nonequilibrium thermodynamics", ICML 2015;
+ * J. Ho, A. Jain, P. Abbeel, "Denoising diffusion probabilistic models", NeurIPS 2020 (the linear schedule
+ * {@code beta_1 = 1e-4 .. beta_T = 0.02}, the epsilon-prediction loss, ancestral sampling); A. Nichol,
+ * P. Dhariwal, "Improved denoising diffusion probabilistic models", ICML 2021 (the cosine schedule);
+ * J. Song, C. Meng, S. Ermon, "Denoising diffusion implicit models", ICLR 2021 (DDIM: deterministic sampling
+ * with a subsequence of the steps).
+ *
+ * <pre>
+ * forward:   q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I),   abar_t = prod_{s<=t} (1 - beta_s)
+ * training:  L = E_{x_0, t, eps} || eps - eps_theta(sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, t) ||^2
+ * sampling:  x_{t-1} = 1/sqrt(alpha_t) (x_t - beta_t / sqrt(1 - abar_t) eps_theta(x_t, t)) + sigma_t z
+ * </pre>
+ * Steps are indexed {@code 0 .. T-1} here ({@code t = 0} is the paper's {@code t = 1}). Images are scaled from
+ * pixels in [0, 1] to [-1, 1] ({@link #toModelScale}) before noise is added.
+ */
+public final class Ddpm {
+
+    /** Which noise schedule. */
+    public enum Schedule {
+        /** {@code beta_t} linear from 1e-4 to 0.02 (Ho et al. 2020). */
+        LINEAR,
+        /** {@code abar_t = cos^2(((t/T + s)/(1 + s)) pi/2)} normalised, {@code s = 0.008}, betas clipped at 0.999 (Nichol and Dhariwal 2021). */
+        COSINE
+    }
+
+    private final int steps;
+    private final Schedule schedule;
+    private final double[] beta;
+    private final double[] alpha;
+    private final double[] alphaBar;
+
+    /**
+     * @param steps    number of diffusion steps {@code T} (1000 in the papers)
+     * @param schedule the noise schedule
+     */
+    public Ddpm(int steps, Schedule schedule) {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("steps (T) must be positive, got " + steps + "; the papers use T = 1000");
+        }
+        if (schedule == null) {
+            throw new IllegalArgumentException("schedule must be LINEAR or COSINE, got null");
+        }
+        this.steps = steps;
+        this.schedule = schedule;
+        beta = new double[steps];
+        if (schedule == Schedule.LINEAR) {
+            // Ho et al.'s 1e-4..0.02 is for T = 1000; scale it for other T so that abar_T stays about the same
+            double scale = 1000.0 / steps;
+            double lo = 1e-4 * scale;
+            double hi = Math.min(0.02 * scale, 0.999);
+            for (int t = 0; t < steps; t++) {
+                beta[t] = steps == 1 ? hi : lo + (hi - lo) * t / (steps - 1);
+            }
+        } else {
+            double s = 0.008;
+            for (int t = 0; t < steps; t++) {
+                double a0 = cosineAbar(t, steps, s);
+                double a1 = cosineAbar(t + 1, steps, s);
+                beta[t] = Math.min(1 - a1 / a0, 0.999);
+            }
+        }
+        alpha = new double[steps];
+        alphaBar = new double[steps];
+        double prod = 1;
+        for (int t = 0; t < steps; t++) {
+            alpha[t] = 1 - beta[t];
+            prod *= alpha[t];
+            alphaBar[t] = prod;
+        }
+    }
+
+    private static double cosineAbar(int t, int steps, double s) {
+        double f = Math.cos(((t / (double) steps + s) / (1 + s)) * Math.PI / 2);
+        double f0 = Math.cos((s / (1 + s)) * Math.PI / 2);
+        return (f * f) / (f0 * f0);
+    }
+
+    /** @return {@code T} */
+    public int steps() {
+        return steps;
+    }
+
+    /** @return the schedule */
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    /** @return a copy of {@code beta_t}, t = 0..T-1 */
+    public double[] betas() {
+        return beta.clone();
+    }
+
+    /** @return a copy of {@code abar_t = prod_{s<=t} (1 - beta_s)}, t = 0..T-1 */
+    public double[] alphaBars() {
+        return alphaBar.clone();
+    }
+
+    private void checkStep(int t) {
+        if (t < 0 || t >= steps) {
+            throw new IllegalArgumentException("time step " + t + " is outside 0.." + (steps - 1) + " (T = " + steps + ")");
+        }
+    }
+
+    /** @return pixels in [0, 1] mapped to [-1, 1] ({@code 2p - 1}), a new array */
+    public static float[] toModelScale(float[] pixels) {
+        float[] out = new float[pixels.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = 2 * pixels[i] - 1;
+        }
+        return out;
+    }
+
+    /** @return values in [-1, 1] mapped back to pixels, clipped to [0, 1], a new array */
+    public static float[] toPixels(float[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(0f, Math.min(1f, (x[i] + 1) / 2));
+        }
+        return out;
+    }
+
+    /**
+     * Samples the forward process in closed form: {@code x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps}.
+     *
+     * @param x0    clean images {@code (N, ...)}, in [-1, 1]
+     * @param t     one step per image, integers in {@code 0..T-1}, shape {@code (N)}
+     * @param noise {@code eps ~ N(0, I)}, the shape of {@code x0}
+     * @return {@code x_t}, in the manager of {@code x0}
+     */
+    public NDArray qSample(NDArray x0, int[] t, NDArray noise) {
+        Shape s = x0.getShape();
+        if (s.dimension() < 1 || s.get(0) != t.length) {
+            throw new IllegalArgumentException("x0 has shape " + s + " but " + t.length + " time steps were given: one per image");
+        }
+        if (!noise.getShape().equals(s)) {
+            throw new IllegalArgumentException("noise has shape " + noise.getShape() + ", x0 " + s + ": they must match");
+        }
+        float[] a = new float[t.length];
+        float[] b = new float[t.length];
+        for (int i = 0; i < t.length; i++) {
+            checkStep(t[i]);
+            a[i] = (float) Math.sqrt(alphaBar[t[i]]);
+            b[i] = (float) Math.sqrt(1 - alphaBar[t[i]]);
+        }
+        long[] bshape = new long[s.dimension()];
+        java.util.Arrays.fill(bshape, 1);
+        bshape[0] = t.length;
+        NDManager m = x0.getManager();
+        return x0.mul(m.create(a).reshape(new Shape(bshape))).add(noise.mul(m.create(b).reshape(new Shape(bshape))));
+    }
+
+    /** The same as {@link #qSample(NDArray, int[], NDArray)} on Java arrays: {@code x0} and {@code noise} hold {@code t.length} images of {@code size} values. */
+    public void qSample(float[] x0, int[] t, float[] noise, float[] out, int size) {
+        for (int i = 0; i < t.length; i++) {
+            checkStep(t[i]);
+            float a = (float) Math.sqrt(alphaBar[t[i]]);
+            float b = (float) Math.sqrt(1 - alphaBar[t[i]]);
+            for (int j = i * size; j < (i + 1) * size; j++) {
+                out[j] = a * x0[j] + b * noise[j];
+            }
+        }
+    }
+
+    /** @return the simplified loss of Ho et al.: mean squared error between the true and the predicted noise */
+    public static Loss epsilonLoss() {
+        return Loss.l2Loss("eps_mse", 2f); // DJL's L2Loss is weight/2 * mean(diff^2): weight 2 gives the plain MSE
+    }
+
+    /**
+     * Training data for {@code Fit}: each batch takes images in a seeded shuffled order, draws a step
+     * {@code t ~ U{0..T-1}} and {@code eps ~ N(0, I)} per image from a generator seeded by (seed, epoch, batch),
+     * and gives inputs {@code NDList(x_t, t)} and label {@code eps}. Train with {@link #epsilonLoss()}.
+     *
+     * @param pixels    28x28 images, pixels in [0, 1], 784 values each (scaled to [-1, 1] here)
+     * @param batchSize images per batch
+     * @param seed      seed of the order, the steps and the noise
+     */
+    public BatchSource trainingData(float[] pixels, int batchSize, long seed) {
+        if (pixels == null || pixels.length == 0 || pixels.length % 784 != 0) {
+            throw new IllegalArgumentException("pixels has " + (pixels == null ? "no" : pixels.length) + " values, not a whole number of 28x28 images (784 each)");
+        }
+        float[] images = toModelScale(pixels);
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+        int count = images.length / 784;
+        int batches = (count + batchSize - 1) / batchSize;
+        return new BatchSource() {
+            @Override
+            public Iterable<Batch> batches(NDManager manager, int epoch) {
+                int[] order = permutation(count, new SplittableRandom(seed * 31 + epoch));
+                return BatchSource.generate(batches, b -> {
+                    int first = b * batchSize;
+                    int n = Math.min(batchSize, count - first);
+                    Random rnd = new Random(seed * 1_000_003L + epoch * 100_003L + b);
+                    float[] x0 = new float[n * 784];
+                    float[] eps = new float[n * 784];
+                    float[] xt = new float[n * 784];
+                    int[] t = new int[n];
+                    float[] tf = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(images, order[first + i] * 784, x0, i * 784, 784);
+                        t[i] = rnd.nextInt(steps);
+                        tf[i] = t[i];
+                    }
+                    for (int j = 0; j < eps.length; j++) {
+                        eps[j] = (float) rnd.nextGaussian();
+                    }
+                    qSample(x0, t, eps, xt, 784);
+                    NDManager bm = manager.newSubManager();
+                    Shape img = new Shape(n, 1, 28, 28);
+                    NDList data = new NDList(bm.create(xt, img), bm.create(tf));
+                    NDList labels = new NDList(bm.create(eps, img));
+                    return new Batch(bm, data, labels, n, Batchifier.STACK, Batchifier.STACK, b, batches);
+                });
+            }
+
+            @Override
+            public int batchCount() {
+                return batches;
+            }
+
+            @Override
+            public Shape[] inputShapes() {
+                return new Shape[] {new Shape(batchSize, 1, 28, 28), new Shape(batchSize)};
+            }
+        };
+    }
+
+    private static int[] permutation(int n, SplittableRandom rnd) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int tmp = idx[i];
+            idx[i] = idx[j];
+            idx[j] = tmp;
+        }
+        return idx;
+    }
+
+    /** How to run the reverse process. */
+    public static final class Sampler {
+        private final Ddpm ddpm;
+        private int[] timesteps;
+        private boolean ddim;
+        private double eta;
+        private int batchSize = 250;
+        private long seed = 7;
+        private int[] recordAt = new int[0];
+        private IntConsumer onBatch;
+
+        private Sampler(Ddpm ddpm) {
+            this.ddpm = ddpm;
+            this.timesteps = new int[ddpm.steps];
+            for (int i = 0; i < ddpm.steps; i++) {
+                timesteps[i] = ddpm.steps - 1 - i;
+            }
+        }
+
+        /** DDIM (Song et al. 2021) with {@code k} evenly spaced steps and {@code eta = 0} (deterministic). */
+        public Sampler ddim(int k) {
+            return ddim(k, 0);
+        }
+
+        /**
+         * DDIM with {@code k} evenly spaced steps out of {@code T}; {@code eta = 0} deterministic, {@code eta = 1}
+         * the DDPM variance.
+         */
+        public Sampler ddim(int k, double eta) {
+            if (k < 1 || k > ddpm.steps) {
+                throw new IllegalArgumentException("DDIM steps must be in 1.." + ddpm.steps + " (T), got " + k);
+            }
+            if (eta < 0) {
+                throw new IllegalArgumentException("eta must be >= 0, got " + eta);
+            }
+            int[] ts = new int[k];
+            for (int i = 0; i < k; i++) { // from T-1 down to 0
+                ts[i] = (int) Math.round((ddpm.steps - 1) * (1 - i / (double) Math.max(1, k - 1)));
+            }
+            if (k == 1) {
+                ts[0] = ddpm.steps - 1;
+            }
+            this.timesteps = ts;
+            this.ddim = true;
+            this.eta = eta;
+            return this;
+        }
+
+        /** Images generated at once (memory vs speed). */
+        public Sampler batchSize(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("batchSize must be positive, got " + n);
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        /** Seed of the starting noise {@code x_T} and of the noise added at each step. */
+        public Sampler seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /**
+         * Keeps the images after these reverse steps (counted 1.. number of steps; the starting noise is step 0),
+         * for a trajectory {@code x_T -> x_0}; read them with {@link Result#trajectory()}.
+         */
+        public Sampler record(int... afterSteps) {
+            for (int a : afterSteps) {
+                if (a < 0 || a > timesteps.length) {
+                    throw new IllegalArgumentException("record step " + a + " is outside 0.." + timesteps.length);
+                }
+            }
+            this.recordAt = afterSteps.clone();
+            return this;
+        }
+
+        /** Called with the number of images done after each batch (for progress). */
+        public Sampler onBatch(IntConsumer callback) {
+            this.onBatch = callback;
+            return this;
+        }
+
+        /** @return number of network evaluations per image */
+        public int networkCalls() {
+            return timesteps.length;
+        }
+
+        /**
+         * Generates {@code n} images with a trained noise predictor.
+         *
+         * @param model a model whose block takes {@code NDList(x_t, t)} and predicts the noise ({@link UNet})
+         * @param n     number of images
+         */
+        public Result sample(Model model, int n) {
+            if (model == null || model.getBlock() == null) {
+                throw new IllegalArgumentException("model must hold a trained noise predictor (model.setBlock(new UNet(..)) and train it)");
+            }
+            if (n < 1) {
+                throw new IllegalArgumentException("n must be positive, got " + n);
+            }
+            Block net = model.getBlock();
+            float[] out = new float[n * 784];
+            List<float[]> traj = new ArrayList<>();
+            for (int r = 0; r < recordAt.length; r++) {
+                traj.add(new float[n * 784]);
+            }
+            for (int start = 0; start < n; start += batchSize) {
+                int m = Math.min(batchSize, n - start);
+                Random rnd = new Random(seed * 1_000_003L + start);
+                float[] x = new float[m * 784];
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = (float) rnd.nextGaussian();
+                }
+                record(0, x, traj, start);
+                for (int k = 0; k < timesteps.length; k++) {
+                    int t = timesteps[k];
+                    float[] eps;
+                    try (NDManager sm = model.getNDManager().newSubManager()) {
+                        float[] tf = new float[m];
+                        java.util.Arrays.fill(tf, t);
+                        NDList in = new NDList(sm.create(x, new Shape(m, 1, 28, 28)), sm.create(tf));
+                        eps = net.forward(new ParameterStore(sm, false), in, false).head().toFloatArray();
+                    }
+                    int prev = k + 1 < timesteps.length ? timesteps[k + 1] : -1;
+                    x = ddim ? ddpm.ddimStep(x, eps, t, prev, eta, rnd) : ddpm.ancestralStep(x, eps, t, rnd);
+                    record(k + 1, x, traj, start);
+                }
+                System.arraycopy(x, 0, out, start * 784, x.length);
+                if (onBatch != null) {
+                    onBatch.accept(start + m);
+                }
+            }
+            List<float[]> pixTraj = new ArrayList<>();
+            for (float[] f : traj) {
+                pixTraj.add(toPixels(f));
+            }
+            return new Result(toPixels(out), pixTraj, recordAt.clone(), timesteps.length);
+        }
+
+        private void record(int step, float[] x, List<float[]> traj, int start) {
+            for (int r = 0; r < recordAt.length; r++) {
+                if (recordAt[r] == step) {
+                    System.arraycopy(x, 0, traj.get(r), start * 784, x.length);
+                }
+            }
+        }
+    }
+
+    /** Generated images. */
+    public record Result(float[] pixels, List<float[]> trajectoryImages, int[] recordedSteps, int networkCalls) {
+        /** @return the recorded intermediate images, in the order of {@link #recordedSteps}, pixels in [0, 1] */
+        public List<float[]> trajectory() {
+            return trajectoryImages;
+        }
+    }
+
+    /** @return a sampler with the full ancestral (DDPM) reverse process, {@code T} network calls per image */
+    public Sampler sampler() {
+        return new Sampler(this);
+    }
+
+    /**
+     * One ancestral step (Ho et al. 2020, with the predicted {@code x_0} clipped to [-1, 1] as in their code):
+     * {@code x0 = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)}, then {@code x_{t-1}} from the posterior
+     * {@code q(x_{t-1} | x_t, x0)} with variance {@code beta~_t = beta_t (1 - abar_{t-1}) / (1 - abar_t)}.
+     * Without clipping the mean is {@code 1/sqrt(alpha_t) (x_t - beta_t/sqrt(1 - abar_t) eps)}.
+     */
+    float[] ancestralStep(float[] x, float[] eps, int t, Random rnd) {
+        double ab = alphaBar[t];
+        double abPrev = t > 0 ? alphaBar[t - 1] : 1.0;
+        double c0 = Math.sqrt(abPrev) * beta[t] / (1 - ab);
+        double ct = Math.sqrt(alpha[t]) * (1 - abPrev) / (1 - ab);
+        double sigma = t > 0 ? Math.sqrt(beta[t] * (1 - abPrev) / (1 - ab)) : 0;
+        double sa = Math.sqrt(ab);
+        double sb = Math.sqrt(1 - ab);
+        float[] out = new float[x.length];
+        for (int j = 0; j < x.length; j++) {
+            double x0 = Math.max(-1, Math.min(1, (x[j] - sb * eps[j]) / sa));
+            double mean = c0 * x0 + ct * x[j];
+            out[j] = (float) (mean + (sigma > 0 ? sigma * rnd.nextGaussian() : 0));
+        }
+        return out;
+    }
+
+    /**
+     * One DDIM step from {@code t} to {@code prev} (-1 = the end): {@code x0} as above (clipped), {@code eps}
+     * recomputed from it, {@code x_prev = sqrt(abar_prev) x0 + sqrt(1 - abar_prev - s^2) eps + s z} with
+     * {@code s = eta sqrt((1 - abar_prev)/(1 - abar_t)) sqrt(1 - abar_t/abar_prev)}.
+     */
+    float[] ddimStep(float[] x, float[] eps, int t, int prev, double eta, Random rnd) {
+        double ab = alphaBar[t];
+        double abPrev = prev >= 0 ? alphaBar[prev] : 1.0;
+        double s = eta * Math.sqrt((1 - abPrev) / (1 - ab)) * Math.sqrt(Math.max(0, 1 - ab / abPrev));
+        double dir = Math.sqrt(Math.max(0, 1 - abPrev - s * s));
+        double sa = Math.sqrt(ab);
+        double sb = Math.sqrt(1 - ab);
+        float[] out = new float[x.length];
+        for (int j = 0; j < x.length; j++) {
+            double x0 = Math.max(-1, Math.min(1, (x[j] - sb * eps[j]) / sa));
+            double e = (x[j] - sa * x0) / sb;
+            out[j] = (float) (Math.sqrt(abPrev) * x0 + dir * e + (s > 0 ? s * rnd.nextGaussian() : 0));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,292 @@
+package org.nnzoo.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * A small U-Net noise predictor for 28x28 one-channel images, conditioned on the diffusion time step through a
+ * sinusoidal time embedding: {@code eps_theta(x_t, t)}, the network of a denoising diffusion model
+ * ({@link Ddpm}).
+ *
+ * <p>O. Ronneberger, P. Fischer, T. Brox, "U-Net: convolutional networks for biomedical image segmentation",
+ * MICCAI 2015 (the encoder/decoder with skip connections); J. Ho, A. Jain, P. Abbeel, "Denoising diffusion
+ * probabilistic models", NeurIPS 2020 (its use as the noise predictor, with residual blocks, group
+ * normalisation and the Transformer's sinusoidal position embedding for {@code t}); Y. Wu, K. He, "Group
+ * normalization", ECCV 2018.
+ *
+ * <pre>
+ * t -> sinusoidal(embDim) -> linear, SiLU, linear            = e   (N, embDim)
+ * x (N, 1, 28, 28) -> conv3x3 c              -> res(c)   28x28   = s1
+ *                  -> conv3x3/2 2c           -> res(2c)  14x14   = s2
+ *                  -> conv3x3/2 4c           -> res(4c)   7x7    (the bottleneck)
+ *   upsample x2, concat s2 -> res(6c -> 2c)  14x14
+ *   upsample x2, concat s1 -> res(3c -> c)   28x28
+ *   GroupNorm, SiLU, conv3x3 1               -> eps (N, 1, 28, 28)
+ * res(a -> b): h = conv3x3(SiLU(GN(x))) + linear(SiLU(e)) per channel; h = conv3x3(SiLU(GN(h))); out = h + skip(x)
+ * </pre>
+ * Inputs: {@code NDList(x_t (N, 1, 28, 28), t (N))}, {@code t} the integer step as a float; output: one array of
+ * the shape of {@code x_t}. {@code c} is {@link #width()}.
+ */
+public final class UNet extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int width;
+    private final int embDim;
+    private final Block temb1;
+    private final Block temb2;
+    private final Block stem;
+    private final Res res1;
+    private final Block down1;
+    private final Res res2;
+    private final Block down2;
+    private final Res mid;
+    private final Res up2;
+    private final Res up1;
+    private final GroupNorm outNorm;
+    private final Block outConv;
+
+    /**
+     * @param width channels at full resolution (doubled at 14x14, quadrupled at 7x7); 16 is small and fast, 32
+     *              better; at least 4 and a multiple of 4 (group normalisation uses 4 groups)
+     */
+    public UNet(int width) {
+        super(VERSION);
+        if (width < 4 || width % 4 != 0) {
+            throw new IllegalArgumentException("width must be a positive multiple of 4 (GroupNorm uses 4 groups), got " + width);
+        }
+        this.width = width;
+        this.embDim = 4 * width;
+        temb1 = addChildBlock("temb1", Linear.builder().setUnits(embDim).build());
+        temb2 = addChildBlock("temb2", Linear.builder().setUnits(embDim).build());
+        stem = addChildBlock("stem", conv(width, 1));
+        res1 = addChildBlock("res1", new Res(width, width));
+        down1 = addChildBlock("down1", conv(2 * width, 2));
+        res2 = addChildBlock("res2", new Res(2 * width, 2 * width));
+        down2 = addChildBlock("down2", conv(4 * width, 2));
+        mid = addChildBlock("mid", new Res(4 * width, 4 * width));
+        up2 = addChildBlock("up2", new Res(6 * width, 2 * width));
+        up1 = addChildBlock("up1", new Res(3 * width, width));
+        outNorm = addChildBlock("outNorm", new GroupNorm(width, 4));
+        outConv = addChildBlock("outConv", conv(1, 1));
+    }
+
+    /** @return channels at full resolution */
+    public int width() {
+        return width;
+    }
+
+    private static Block conv(int filters, int stride) {
+        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                .optStride(new Shape(stride, stride)).build();
+    }
+
+    /**
+     * The sinusoidal embedding of the time steps (Vaswani et al. 2017, as in Ho et al. 2020):
+     * {@code [sin(t w_0) .. sin(t w_{d/2-1}), cos(t w_0) .. cos(t w_{d/2-1})]}, {@code w_i = 10000^(-i/(d/2))}.
+     *
+     * @param t   time steps, shape {@code (N)}
+     * @param dim embedding size, even
+     * @return {@code (N, dim)}
+     */
+    public static NDArray timeEmbedding(NDArray t, int dim) {
+        if (dim < 2 || dim % 2 != 0) {
+            throw new IllegalArgumentException("dim must be even and at least 2, got " + dim);
+        }
+        int half = dim / 2;
+        float[] w = new float[half];
+        for (int i = 0; i < half; i++) {
+            w[i] = (float) Math.exp(-Math.log(10000.0) * i / half);
+        }
+        NDArray angles = t.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(t.getManager().create(w).reshape(1, half));
+        return angles.sin().concat(angles.cos(), 1);
+    }
+
+    private static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    private static void checkInputs(Shape[] shapes) {
+        if (shapes.length != 2) {
+            throw new IllegalArgumentException("UNet takes NDList(x_t, t): 2 inputs, got " + shapes.length);
+        }
+        Shape x = shapes[0];
+        if (x.dimension() != 4 || x.get(1) != 1 || x.get(2) != 28 || x.get(3) != 28) {
+            throw new IllegalArgumentException("UNet needs x_t of shape (N, 1, 28, 28), got " + x
+                    + "; reshape the images to (N, 1, 28, 28)");
+        }
+        Shape t = shapes[1];
+        if (t.dimension() != 1 || t.get(0) != x.get(0)) {
+            throw new IllegalArgumentException("UNet needs t of shape (N) = (" + x.get(0) + "), one step per image, got " + t);
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        checkInputs(new Shape[] {inputs.get(0).getShape(), inputs.size() > 1 ? inputs.get(1).getShape() : new Shape()});
+        NDArray x = inputs.get(0);
+        NDArray e = timeEmbedding(inputs.get(1), embDim);
+        e = temb1.forward(ps, new NDList(e), training).head();
+        e = temb2.forward(ps, new NDList(silu(e)), training).head();
+        NDArray h = stem.forward(ps, new NDList(x), training).head();
+        NDArray s1 = res1.apply(ps, h, e, training);
+        h = down1.forward(ps, new NDList(s1), training).head();
+        NDArray s2 = res2.apply(ps, h, e, training);
+        h = down2.forward(ps, new NDList(s2), training).head();
+        h = mid.apply(ps, h, e, training);
+        h = up2.apply(ps, ConvAutoencoder.upsample2(h).concat(s2, 1), e, training);
+        h = up1.apply(ps, ConvAutoencoder.upsample2(h).concat(s1, 1), e, training);
+        h = silu(outNorm.forward(ps, new NDList(h), training).head());
+        return outConv.forward(ps, new NDList(h), training);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        checkInputs(inputShapes);
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        checkInputs(inputShapes);
+        long n = inputShapes[0].get(0);
+        Shape emb = new Shape(n, embDim);
+        temb1.initialize(manager, dataType, emb);
+        temb2.initialize(manager, dataType, emb);
+        stem.initialize(manager, dataType, inputShapes[0]);
+        Shape full = new Shape(n, width, 28, 28);
+        res1.initialize(manager, dataType, full, emb);
+        down1.initialize(manager, dataType, full);
+        Shape half = new Shape(n, 2 * width, 14, 14);
+        res2.initialize(manager, dataType, half, emb);
+        down2.initialize(manager, dataType, half);
+        mid.initialize(manager, dataType, new Shape(n, 4 * width, 7, 7), emb);
+        up2.initialize(manager, dataType, new Shape(n, 6 * width, 14, 14), emb);
+        up1.initialize(manager, dataType, new Shape(n, 3 * width, 28, 28), emb);
+        outNorm.initialize(manager, dataType, full);
+        outConv.initialize(manager, dataType, full);
+    }
+
+    /** Residual block with the time embedding added between its two convolutions. */
+    static final class Res extends AbstractBlock {
+        private final int in;
+        private final int out;
+        private final GroupNorm norm1;
+        private final Block conv1;
+        private final Block embProj;
+        private final GroupNorm norm2;
+        private final Block conv2;
+        private final Block skip;
+
+        Res(int in, int out) {
+            super(VERSION);
+            this.in = in;
+            this.out = out;
+            norm1 = addChildBlock("norm1", new GroupNorm(in, 4));
+            conv1 = addChildBlock("conv1", conv(out, 1));
+            embProj = addChildBlock("emb", Linear.builder().setUnits(out).build());
+            norm2 = addChildBlock("norm2", new GroupNorm(out, 4));
+            conv2 = addChildBlock("conv2", conv(out, 1));
+            skip = in == out ? null : addChildBlock("skip", Conv2d.builder().setFilters(out).setKernelShape(new Shape(1, 1)).build());
+        }
+
+        NDArray apply(ParameterStore ps, NDArray x, NDArray e, boolean training) {
+            return forward(ps, new NDList(x, e), training).head();
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+            NDArray x = inputs.get(0);
+            NDArray e = inputs.get(1);
+            NDArray h = silu(norm1.forward(ps, new NDList(x), training).head());
+            h = conv1.forward(ps, new NDList(h), training).head();
+            NDArray te = embProj.forward(ps, new NDList(silu(e)), training).head();
+            h = h.add(te.reshape(te.getShape().get(0), out, 1, 1));
+            h = silu(norm2.forward(ps, new NDList(h), training).head());
+            h = conv2.forward(ps, new NDList(h), training).head();
+            NDArray s = skip == null ? x : skip.forward(ps, new NDList(x), training).head();
+            return new NDList(h.add(s));
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            Shape x = inputShapes[0];
+            return new Shape[] {new Shape(x.get(0), out, x.get(2), x.get(3))};
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            Shape x = inputShapes[0];
+            Shape o = new Shape(x.get(0), out, x.get(2), x.get(3));
+            norm1.initialize(manager, dataType, x);
+            conv1.initialize(manager, dataType, x);
+            embProj.initialize(manager, dataType, inputShapes[1]);
+            norm2.initialize(manager, dataType, o);
+            conv2.initialize(manager, dataType, o);
+            if (skip != null) {
+                skip.initialize(manager, dataType, x);
+            }
+        }
+    }
+
+    /**
+     * Group normalisation (Wu and He 2018): the channels are split into {@code groups}; each image's values of
+     * a group are normalised to mean 0, variance 1, then scaled and shifted per channel ({@code gamma, beta}).
+     * Unlike batch normalisation it does not depend on the other images of the batch, so training and
+     * sampling behave the same. (DJL 0.35 has no GroupNorm block.)
+     */
+    public static final class GroupNorm extends AbstractBlock {
+        private final int channels;
+        private final int groups;
+        private final Parameter gamma;
+        private final Parameter beta;
+
+        /**
+         * @param channels number of channels (divisible by {@code groups})
+         * @param groups   number of groups
+         */
+        public GroupNorm(int channels, int groups) {
+            super(VERSION);
+            if (groups < 1 || channels % groups != 0) {
+                throw new IllegalArgumentException("channels (" + channels + ") must be a multiple of groups (" + groups + ")");
+            }
+            this.channels = channels;
+            this.groups = groups;
+            gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).optShape(new Shape(channels)).build());
+            beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).optShape(new Shape(channels)).build());
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+            NDArray x = inputs.head();
+            Shape s = x.getShape();
+            if (s.dimension() != 4 || s.get(1) != channels) {
+                throw new IllegalArgumentException("GroupNorm(" + channels + ") needs (N, " + channels + ", H, W), got " + s);
+            }
+            // each (image, group) normalised by PyTorch's fused layer norm over the group's values
+            long per = s.size() / (s.get(0) * groups);
+            NDManager m = x.getManager();
+            NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(x.reshape(s.get(0), groups, per), new Shape(per),
+                    m.ones(new Shape(per)), m.zeros(new Shape(per)), 1e-5f).head().reshape(s);
+            NDArray ga = ps.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
+            NDArray be = ps.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);
+            return new NDList(normed.mul(ga).add(be));
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return new Shape[] {inputShapes[0]};
+        }
+    }
+}

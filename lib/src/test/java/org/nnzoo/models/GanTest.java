@@ -1,0 +1,111 @@
+package org.nnzoo.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nnzoo.data.ImageSet;
+import org.nnzoo.data.Mnist;
+import org.nnzoo.data.Slice;
+import org.nnzoo.train.History;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+
+/** The GAN's two players each lower their own loss, training is deterministic, shapes and errors. */
+class GanTest {
+
+    private static ImageSet train;
+
+    @BeforeAll
+    static void load() {
+        train = Slice.load(Mnist.Split.TRAIN);
+    }
+
+    private static float[] batch(int n) {
+        float[] x = new float[n * 784];
+        float[] px = train.pixels();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 2 * px[i] - 1;
+        }
+        return x;
+    }
+
+    @Test
+    void eachPlayersUpdatesLowerItsOwnLossOnATinyDataset() {
+        try (Gan gan = Gan.mlp(); NDManager m = NDManager.newBaseManager()) {
+            Gan.Training tr = gan.training(train.pixels()).batchSize(32).seed(3).adam(2e-4f, 0.5f);
+            tr.start();
+            int n = 32;
+            NDArray x = m.create(batch(n), new Shape(n, 1, 28, 28));
+            NDArray z = m.randomNormal(new Shape(n, Gan.LATENT));
+            double firstD = tr.discriminatorStep(x, z)[0];
+            double lastD = firstD;
+            for (int i = 0; i < 10; i++) {
+                lastD = tr.discriminatorStep(x, z)[0];
+            }
+            assertTrue(lastD < firstD, "D loss on a fixed batch should fall with D updates: " + firstD + " -> " + lastD);
+            double firstG = tr.generatorStep(z);
+            double lastG = firstG;
+            for (int i = 0; i < 10; i++) {
+                lastG = tr.generatorStep(z);
+            }
+            assertTrue(lastG < firstG, "G loss against a fixed D should fall with G updates: " + firstG + " -> " + lastG);
+        }
+    }
+
+    @Test
+    void alternatingTrainingIsDeterministic() {
+        double[] first = null;
+        float[] px = java.util.Arrays.copyOf(train.pixels(), 120 * 784);
+        for (int run = 0; run < 2; run++) {
+            try (Gan gan = Gan.mlp()) {
+                History h = gan.training(px).batchSize(30).epochs(2).seed(11).run();
+                assertEquals(2, h.epochs());
+                assertTrue(Double.isFinite(h.last("d_loss")) && Double.isFinite(h.last("g_loss")));
+                assertEquals(8, gan.lossTrace().length);
+                float[] img = gan.generate(4, 9);
+                assertEquals(4 * 784, img.length);
+                double[] now = {h.last("d_loss"), h.last("g_loss"), img[100], img[3000]};
+                if (first == null) {
+                    first = now;
+                } else {
+                    assertArrayEquals(first, now, 1e-6, "same seed, same losses and images");
+                }
+            }
+        }
+    }
+
+    @Test
+    void dcganShapes() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var g = Gan.dcganGenerator(Gan.LATENT, 8);
+            var d = Gan.dcganDiscriminator(8);
+            g.initialize(m, DataType.FLOAT32, new Shape(3, Gan.LATENT));
+            d.initialize(m, DataType.FLOAT32, new Shape(3, 1, 28, 28));
+            NDArray img = g.forward(new ParameterStore(m, false), new NDList(m.randomNormal(new Shape(3, Gan.LATENT))), false).head();
+            assertEquals(new Shape(3, 1, 28, 28), img.getShape());
+            assertTrue(img.abs().max().getFloat() <= 1f, "tanh output");
+            assertEquals(new Shape(3, 1), d.forward(new ParameterStore(m, false), new NDList(img), false).head().getShape());
+        }
+    }
+
+    @Test
+    void badInputIsRejected() {
+        try (Gan gan = Gan.mlp()) {
+            assertThrows(IllegalArgumentException.class, () -> gan.training(new float[783]));
+            assertThrows(IllegalStateException.class, () -> gan.generate(2, 1));
+            var e = assertThrows(IllegalArgumentException.class, () -> gan.training(new float[784 * 10]).batchSize(64).run());
+            assertTrue(e.getMessage().contains("batchSize"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Gan.mlpDiscriminator(1f));
+        }
+    }
+}
