@@ -76,6 +76,9 @@ def main():
     py = ["/usr/bin/python3", os.path.join(args.root, "environment", "bench_torch.py")]
     env = dict(os.environ)
     env.setdefault("DJL_CACHE_DIR", os.path.expanduser("~/.djl.ai"))
+    # Debian's torch calls OpenBLAS through the generic BLAS interface and does not pass its thread count on:
+    # without this, OpenBLAS runs its own pool of one thread per core whatever torch.set_num_threads says
+    py_env = dict(env, OPENBLAS_NUM_THREADS=str(args.threads))
     before = machine()
     if not os.path.exists(os.path.join(args.data, "shapes.json")):
         subprocess.run(java + ["export", args.data], check=True, env=env)
@@ -93,7 +96,7 @@ def main():
                     res = run(java + ["run", name] + extra, env)
                 else:
                     res = run(py + [name, "--data", args.data, "--threads", str(args.threads),
-                                    "--interop-threads", "1"] + extra, env)
+                                    "--interop-threads", "1"] + extra, py_env)
                 sides[side].append(res)
                 print(f"  {name:6s} round {r + 1} {side:6s}: median {res['median']:.1f} {res['unit']}/s "
                       f"(cpu {statistics.median(res['cpu_rates']):.1f}), peak RSS {res['vmhwm_kb'] / 1024:.0f} MB, "
@@ -107,7 +110,8 @@ def main():
     p0 = results[next(iter(results))]["sides"]["python"][0]
     print(f"java:   {j0['runtime']}; threads {j0['threads']} intra-op, {j0['interop_threads']} inter-op; "
           f"native tuning: {j0.get('native_tuning')}")
-    print(f"python: {p0['runtime']}; threads {p0['threads']} intra-op, {p0['interop_threads']} inter-op")
+    print(f"python: {p0['runtime']}; threads {p0['threads']} intra-op, {p0['interop_threads']} inter-op, "
+          f"OPENBLAS_NUM_THREADS={args.threads}")
     print(f"{'warm-up epoch excluded; median of all other epochs of ' + str(rounds) + ' round(s)'}; "
           f"samples/s by wall clock, and per CPU-second of the process in brackets")
     print()
