@@ -20,7 +20,7 @@ import time
 
 MODELS = {
     # name: (description, Java/Python arguments in the default and in the --tiny configuration)
-    "mlp": ("MLP 784-256-10, SGD 0.1, batch 128", ["--samples", "60000", "--epochs", "4"],
+    "mlp": ("MLP 784-256-10, SGD 0.1, batch 128", ["--samples", "60000", "--epochs", "6"],
             ["--samples", "2048", "--epochs", "2"]),
     "lenet": ("LeNet-5 (ReLU, max-pool), SGD 0.1, batch 128", ["--samples", "30000", "--epochs", "3"],
               ["--samples", "1024", "--epochs", "2"]),
