@@ -61,6 +61,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="PyTorch intra-op threads on both sides")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--tiny", action="store_true", help="a few batches per model, one round (CI)")
+    ap.add_argument("--java-only", action="store_true",
+                    help="only the Java side (no python3-torch needed): proves the Java benchmark runs")
     ap.add_argument("--out", default=None, help="write the results as JSON here")
     args = ap.parse_args()
     rounds = 1 if args.tiny else args.rounds
@@ -91,6 +93,8 @@ def main():
         sides = {"java": [], "python": []}
         for r in range(rounds):
             order = ["java", "python"] if r % 2 == 0 else ["python", "java"]
+            if args.java_only:
+                order = ["java"]
             for side in order:
                 if side == "java":
                     res = run(java + ["run", name] + extra, env)
@@ -104,6 +108,13 @@ def main():
         results[name] = {"description": desc, "sides": sides}
     after = machine()
     print()
+    if args.java_only:
+        for name, res in results.items():
+            r = res["sides"]["java"]
+            print(f"java only: {res['description']}: {statistics.median([x for q in r for x in q['rates']]):.1f} "
+                  f"{r[0]['unit']}/s, peak RSS {max(q['vmhwm_kb'] for q in r) / 1024:.0f} MB, "
+                  f"native tuning: {r[0].get('native_tuning')}")
+        return
     print(f"machine: {before['nproc']} CPUs, {before['cpu']}, Linux {before['kernel']}; "
           f"load average before {before['load']}, after {after['load']}")
     j0 = results[next(iter(results))]["sides"]["java"][0]

@@ -8,6 +8,7 @@
 # Installs python3-torch and libopenblas0-pthread if missing (root or sudo), builds the library if needed.
 #   NNZOO_DATA=../shared/datasets bash environment/bench.sh [--tiny] [--threads 2] [--rounds 2] [--models mlp,gcn]
 # --tiny: a few batches per model, one round (well under a minute; proves the benchmark runs).
+# --java-only: the Java side alone (nothing installed; what the tests run when python3-torch is absent).
 # Output: the table on stdout and target/bench/bench.json.
 set -euo pipefail
 # shellcheck source=environment/common.sh
@@ -15,7 +16,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$NNZOO_ROOT"
 
 py=/usr/bin/python3
-if ! "$py" -c 'import torch' >/dev/null 2>&1 || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+java_only=false
+for a in "$@"; do [[ "$a" == --java-only ]] && java_only=true; done
+if ! $java_only && { ! "$py" -c 'import torch' >/dev/null 2>&1 || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; }; then
     nnzoo_info "installing python3-torch and libopenblas0-pthread (Debian packages)"
     sudo=""
     [[ "$(id -u)" == 0 ]] || sudo="sudo"

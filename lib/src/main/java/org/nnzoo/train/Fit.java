@@ -173,7 +173,9 @@ public final class Fit {
             ProgressView view = new ProgressView(title, epochs, train.batchCount(), history);
             NDManager root = trainer.getManager();
             Optimizer opt = config.getOptimizer();
-            java.util.List<Parameter> trained = new java.util.ArrayList<>();
+            Map<String, ?> used = parametersInUse(trainer); // null: DJL changed, use Trainer.step() throughout
+            java.util.List<Parameter> trained = null; // what Trainer.step() would update, once known
+            int usedCount = -1;
             NDManager snapshot = null;
             double best = Double.NaN;
             for (int epoch = 0; epoch < epochs; epoch++) {
@@ -197,12 +199,13 @@ public final class Fit {
                             l = trainer.getLoss().evaluate(y, pred);
                             gc.backward(l);
                         }
-                        if (trained.isEmpty()) {
-                            trainer.step(); // the first step also checks that every parameter got a gradient
-                            for (var p : model.getBlock().getParameters()) {
-                                if (p.getValue().requiresGradient()) {
-                                    trained.add(p.getValue());
-                                }
+                        if (trained == null || used.size() != usedCount) {
+                            // the first step (which also checks that every parameter got a gradient), any step in
+                            // which the forward pass used a parameter for the first time, and any DJL we cannot read
+                            trainer.step();
+                            if (used != null) {
+                                usedCount = used.size();
+                                trained = trainable(model, used);
                             }
                         } else {
                             update(opt, trained);
@@ -271,6 +274,43 @@ public final class Fit {
             }
         }
         return history;
+    }
+
+    /**
+     * @return the trainer's parameter store's map (parameter id to data) of the parameters the forward pass has
+     *     used, which are the ones {@code Trainer.step()} updates; null if this DJL version keeps it elsewhere
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> parametersInUse(Trainer trainer) {
+        try {
+            java.lang.reflect.Field storeField = Trainer.class.getDeclaredField("parameterStore");
+            storeField.setAccessible(true);
+            Object store = storeField.get(trainer);
+            java.lang.reflect.Field mapField = ai.djl.training.ParameterStore.class.getDeclaredField("parameterMap");
+            mapField.setAccessible(true);
+            return (Map<String, ?>) mapField.get(store);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** @return the parameters that {@code Trainer.step()} would update: used so far and requiring a gradient */
+    private static java.util.List<Parameter> trainable(Model model, Map<String, ?> used) {
+        Map<String, Parameter> byId = new java.util.HashMap<>();
+        for (var p : model.getBlock().getParameters()) {
+            byId.put(p.getValue().getId(), p.getValue());
+        }
+        java.util.List<Parameter> out = new java.util.ArrayList<>();
+        for (String id : used.keySet()) {
+            Parameter p = byId.get(id);
+            if (p == null) {
+                return null;
+            }
+            if (p.requiresGradient()) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /**

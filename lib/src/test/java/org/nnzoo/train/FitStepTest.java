@@ -2,6 +2,7 @@ package org.nnzoo.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -42,12 +43,17 @@ class FitStepTest {
 
     /** The reference: DJL's own Trainer.step() every batch, batches made straight from Java arrays. */
     private static float[] reference(TestData d, InMemoryDataset ds, int epochs, boolean adam, List<Double> epochLoss) {
+        return reference(d, ds, epochs, Mlp.build(new int[] {16}, 3), optimizer(adam), epochLoss);
+    }
+
+    private static float[] reference(TestData d, InMemoryDataset ds, int epochs, ai.djl.nn.Block block, Optimizer opt,
+                                     List<Double> epochLoss) {
         try (Model model = Model.newInstance("ref")) {
-            model.setBlock(Mlp.build(new int[] {16}, 3));
+            model.setBlock(block);
             Engine.getInstance().setRandomSeed(5);
             RandomUtils.RANDOM.setSeed(5);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(optimizer(adam)).optDevices(new Device[] {Device.cpu()});
+                    .optOptimizer(opt).optDevices(new Device[] {Device.cpu()});
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(ds.inputShapes());
                 for (int e = 0; e < epochs; e++) {
@@ -120,6 +126,46 @@ class FitStepTest {
     @Test
     void adamMatchesTrainerStep() {
         compare(true);
+    }
+
+    /** A block with a second linear layer that the forward pass never uses. */
+    private static final class OneOfTwo extends ai.djl.nn.AbstractBlock {
+        private final ai.djl.nn.Block used = addChildBlock("used", ai.djl.nn.core.Linear.builder().setUnits(3).build());
+        private final ai.djl.nn.Block unused = addChildBlock("unused", ai.djl.nn.core.Linear.builder().setUnits(3).build());
+
+        @Override
+        protected NDList forwardInternal(ai.djl.training.ParameterStore ps, NDList inputs, boolean training,
+                                         ai.djl.util.PairList<String, Object> params) {
+            return used.forward(ps, inputs, training);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return used.getOutputShapes(inputShapes);
+        }
+
+        @Override
+        protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, ai.djl.ndarray.types.DataType type,
+                                             Shape... inputShapes) {
+            used.initialize(manager, type, inputShapes);
+            unused.initialize(manager, type, inputShapes);
+        }
+    }
+
+    @Test
+    void aParameterTheForwardPassNeverUsesIsTreatedAsTrainerStepTreatsIt() {
+        // Fit's own update works on the parameters in the trainer's parameter store, the set Trainer.step() updates;
+        // with weight decay even a zero gradient moves a weight, so a different set would give different numbers
+        TestData d = new TestData(96, 5, 3, 1.0, 4);
+        InMemoryDataset ds = InMemoryDataset.classification(d.x, new Shape(d.dim), d.y, BATCH, true, 3);
+        java.util.function.Supplier<Optimizer> opt = () -> Optimizer.sgd()
+                .setLearningRateTracker(Tracker.fixed(0.1f)).optWeightDecays(0.1f).build();
+        float[] ref = reference(d, ds, 2, new OneOfTwo(), opt.get(), new ArrayList<>());
+        try (Model model = Model.newInstance("one-of-two")) {
+            model.setBlock(new OneOfTwo());
+            Fit.of(model, ds).epochs(2).seed(5).optimizer(opt.get()).run();
+            assertArrayEquals(ref, parameters(model), 0f);
+        }
     }
 
     @Test
