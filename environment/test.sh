@@ -41,8 +41,13 @@ nnzoo_info "2/6 mvn verify (unit tests + every notebook, smoke profile)"
 # shellcheck disable=SC2086  # NNZOO_MVN_ARGS is a list of words
 mvn -B -ntp -Dstyle.color=never ${NNZOO_MVN_ARGS:-} verify </dev/null
 
-nnzoo_info "3/6 notebook runner self-test"
+nnzoo_info "3/6 notebook runner self-test; benchmark smoke (bench.sh --tiny, no timing asserted)"
 bash environment/tests/test-runner.sh
+if /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+    bash environment/bench.sh --tiny
+else  # python3-torch is a large install: without it, only the Java side of the benchmark runs
+    bash environment/bench.sh --tiny --java-only
+fi
 
 nnzoo_info "4/6 kernel start-up reliability"
 bash environment/kernel-starts.sh 10

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -171,6 +172,10 @@ public final class Fit {
             }
             ProgressView view = new ProgressView(title, epochs, train.batchCount(), history);
             NDManager root = trainer.getManager();
+            Optimizer opt = config.getOptimizer();
+            Map<String, ?> used = parametersInUse(trainer); // null: DJL changed, use Trainer.step() throughout
+            java.util.List<Parameter> trained = null; // what Trainer.step() would update, once known
+            int usedCount = -1;
             NDManager snapshot = null;
             double best = Double.NaN;
             for (int epoch = 0; epoch < epochs; epoch++) {
@@ -194,7 +199,17 @@ public final class Fit {
                             l = trainer.getLoss().evaluate(y, pred);
                             gc.backward(l);
                         }
-                        trainer.step();
+                        if (trained == null || used.size() != usedCount) {
+                            // the first step (which also checks that every parameter got a gradient), any step in
+                            // which the forward pass used a parameter for the first time, and any DJL we cannot read
+                            trainer.step();
+                            if (used != null) {
+                                usedCount = used.size();
+                                trained = trainable(model, used);
+                            }
+                        } else {
+                            update(opt, trained);
+                        }
                         int n = batch.getSize();
                         lossSum += l.getFloat() * n;
                         if (accuracy) {
@@ -261,6 +276,57 @@ public final class Fit {
         return history;
     }
 
+    /**
+     * @return the trainer's parameter store's map (parameter id to data) of the parameters the forward pass has
+     *     used, which are the ones {@code Trainer.step()} updates; null if this DJL version keeps it elsewhere
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> parametersInUse(Trainer trainer) {
+        try {
+            java.lang.reflect.Field storeField = Trainer.class.getDeclaredField("parameterStore");
+            storeField.setAccessible(true);
+            Object store = storeField.get(trainer);
+            java.lang.reflect.Field mapField = ai.djl.training.ParameterStore.class.getDeclaredField("parameterMap");
+            mapField.setAccessible(true);
+            return (Map<String, ?>) mapField.get(store);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** @return the parameters that {@code Trainer.step()} would update: used so far and requiring a gradient */
+    private static java.util.List<Parameter> trainable(Model model, Map<String, ?> used) {
+        Map<String, Parameter> byId = new java.util.HashMap<>();
+        for (var p : model.getBlock().getParameters()) {
+            byId.put(p.getValue().getId(), p.getValue());
+        }
+        java.util.List<Parameter> out = new java.util.ArrayList<>();
+        for (String id : used.keySet()) {
+            Parameter p = byId.get(id);
+            if (p == null) {
+                return null;
+            }
+            if (p.requiresGradient()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One optimizer step, as {@code Trainer.step()} does it on one device but without its per-parameter copy of
+     * every gradient (DJL's {@code LocalParameterServer} duplicates each gradient to reduce it across devices, which
+     * on one CPU only costs time): the same {@code Optimizer.update} on the same arrays, so the same numbers.
+     */
+    private static void update(Optimizer opt, java.util.List<Parameter> params) {
+        for (Parameter p : params) {
+            NDArray w = p.getArray();
+            try (NDArray g = w.getGradient()) {
+                opt.update(p.getId(), w, g);
+            }
+        }
+    }
+
     /** @return {mean loss, accuracy} of the trainer's model on {@code data}, in inference mode */
     private double[] evaluate(Trainer trainer, BatchSource data) {
         double lossSum = 0;
@@ -280,8 +346,19 @@ public final class Fit {
     }
 
     static long countCorrect(NDList pred, NDList labels) {
-        NDArray p = pred.head().argMax(1).toType(DataType.INT64, false);
-        NDArray t = labels.head().toType(DataType.INT64, false).reshape(p.getShape());
-        return p.eq(t).sum().getLong();
+        // two reads instead of five more native ops (eq, sum, ...) per batch: argmax and labels come back as longs
+        long[] p = pred.head().argMax(1).toType(DataType.INT64, false).toLongArray();
+        long[] t = labels.head().toType(DataType.INT64, false).toLongArray();
+        if (p.length != t.length) {
+            throw new IllegalArgumentException("accuracy: " + p.length + " predictions (argmax over axis 1 of "
+                    + pred.head().getShape() + ") but " + t.length + " labels " + labels.head().getShape());
+        }
+        long correct = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] == t[i]) {
+                correct++;
+            }
+        }
+        return correct;
     }
 }

@@ -1,10 +1,14 @@
 package org.nnzoo.train;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
@@ -14,7 +18,7 @@ import ai.djl.util.Progress;
 /**
  * A DJL {@link Dataset} over samples held in plain Java arrays, with seeded shuffling and cheap batching.
  *
- * <p>Each batch is gathered into one direct buffer and becomes one NDArray per input/label, created in a
+ * <p>Each batch is gathered into one reused direct buffer and copied once into one NDArray per input/label, in a
  * fresh sub-manager of the manager passed to {@link #getData}; closing the {@link Batch} (the training
  * loop does) frees its native memory. This avoids DJL's per-sample {@code ArrayDataset} batchifier,
  * which costs one NDArray per sample.
@@ -159,23 +163,36 @@ public final class InMemoryDataset implements Dataset, BatchSource {
 
     private Iterable<Batch> iterate(NDManager manager, int epochIndex) {
         final int[] order = order(epochIndex);
+        // one staging buffer per pass, reused by every batch: the batch is gathered into it and copied once into
+        // PyTorch's own memory (no direct-buffer allocation per batch, which left the freeing to the GC)
+        int most = Math.min(batchSize, count);
+        ByteBuffer xStage = ByteBuffer.allocateDirect(most * sampleSize * Float.BYTES).order(ByteOrder.nativeOrder());
+        ByteBuffer yStage = ByteBuffer.allocateDirect(Math.max(1, most * labelSize) * Float.BYTES)
+                .order(ByteOrder.nativeOrder());
         return BatchSource.generate(batchCount(), b -> {
             int first = b * batchSize;
             int n = Math.min(batchSize, count - first);
-            FloatBuffer x = FloatBuffer.allocate(n * sampleSize);
-            FloatBuffer y = FloatBuffer.allocate(n * labelSize);
+            FloatBuffer x = xStage.clear().asFloatBuffer();
+            FloatBuffer y = yStage.clear().asFloatBuffer();
             for (int i = 0; i < n; i++) {
                 int s = order[first + i];
                 x.put(features, s * sampleSize, sampleSize);
                 y.put(labels, s * labelSize, labelSize);
             }
-            x.flip();
-            y.flip();
             NDManager bm = manager.newSubManager();
-            NDList data = new NDList(bm.create(x, new Shape(n).addAll(sampleShape)));
-            NDList lab = new NDList(bm.create(y, new Shape(n).addAll(labelShape)));
+            NDList data = new NDList(owned(bm, xStage, n * sampleSize, new Shape(n).addAll(sampleShape)));
+            NDList lab = new NDList(owned(bm, yStage, n * labelSize, new Shape(n).addAll(labelShape)));
             return new Batch(bm, data, lab, n, Batchifier.STACK, Batchifier.STACK, b, batchCount());
         });
+    }
+
+    /** @return a copy, in PyTorch-owned memory of {@code bm}, of the first {@code values} floats of {@code stage} */
+    private static NDArray owned(NDManager bm, ByteBuffer stage, int values, Shape shape) {
+        ByteBuffer view = stage.duplicate().order(ByteOrder.nativeOrder());
+        view.position(0).limit(values * Float.BYTES);
+        try (NDArray wrapped = bm.create(view.slice().order(ByteOrder.nativeOrder()), shape, DataType.FLOAT32)) {
+            return wrapped.duplicate(); // the wrapper points into the staging buffer; the copy does not
+        }
     }
 
     @Override

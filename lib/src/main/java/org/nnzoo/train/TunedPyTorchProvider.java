@@ -1,0 +1,42 @@
+package org.nnzoo.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineProvider;
+import ai.djl.pytorch.engine.PtEngineProvider;
+
+/**
+ * DJL's PyTorch engine provider, plus {@link NativeTuning#apply()} right after the natives are loaded (before the
+ * first computation, which is when oneMKL decides on its code path). Registered in
+ * {@code META-INF/services/ai.djl.engine.EngineProvider} under the same name, "PyTorch": DJL keeps the first
+ * provider of a name it finds on the class path, and the library jar comes before DJL's jars (in the kernel, the
+ * tests and the benchmark). Where it does not, DJL's own provider is used and nothing changes but the speed.
+ */
+public final class TunedPyTorchProvider implements EngineProvider {
+
+    private final PtEngineProvider delegate = new PtEngineProvider();
+    private volatile Engine engine;
+
+    @Override
+    public String getEngineName() {
+        return delegate.getEngineName();
+    }
+
+    @Override
+    public int getEngineRank() {
+        return delegate.getEngineRank();
+    }
+
+    @Override
+    public Engine getEngine() {
+        if (engine == null) {
+            synchronized (this) {
+                if (engine == null) {
+                    Engine e = delegate.getEngine();
+                    NativeTuning.apply();
+                    engine = e;
+                }
+            }
+        }
+        return engine;
+    }
+}
