@@ -73,6 +73,11 @@ class VisionModelsTest {
         assertEquals(new Shape(2, 16, 7, 7), forwardShape(ResNet.basicBlock(8, 16, 2, false), new Shape(2, 8, 14, 14)));
         assertEquals(new Shape(2, 10), forwardShape(ResNet.small(1, 8, 10, true), new Shape(2, 1, 28, 28)));
         assertEquals(new Shape(2, 10), forwardShape(ResNet.small(3, 4, 10, false), new Shape(2, 1, 28, 28)));
+        // early downsampling: the stem's max-pool halves 28 to 14, the stages give 14, 7, 4
+        SequentialBlock compact = ResNet.compact(8, 10);
+        assertEquals(new Shape(2, 10), forwardShape(compact, new Shape(2, 1, 28, 28)));
+        assertEquals(new Shape(2, 8, 14, 14), compact.getChildren().get(0).getValue()
+                .getOutputShapes(new Shape[] {new Shape(2, 1, 28, 28)})[0]);
         assertEquals(20, ResNet.depth(new int[] {3, 3, 3}));
         assertEquals(18, ResNet.depth(new int[] {2, 2, 2, 2}));
         SequentialBlock r18 = ResNet.resnet18(10);

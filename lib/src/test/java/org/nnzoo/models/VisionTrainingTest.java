@@ -12,6 +12,8 @@ import org.nnzoo.train.Evaluation;
 import org.nnzoo.train.Fit;
 import org.nnzoo.train.History;
 import org.nnzoo.train.InMemoryDataset;
+import org.nnzoo.train.OneCycle;
+import org.nnzoo.train.RandomShifts;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
@@ -58,6 +60,21 @@ class VisionTrainingTest {
     void smallResNetLearnsDigitsFromThreeHundredImages() {
         double acc = trainClassifier(ResNet.small(1, 8, 10, true), 10, 3e-3f); // 100 steps
         assertTrue(acc > 0.5, "ResNet-8 test-slice accuracy " + acc + " (chance 0.1)");
+    }
+
+    @Test
+    void compactResNetLearnsFromShiftedDigitsWithOneCycle() {
+        try (Model model = Model.newInstance("compact")) {
+            model.setBlock(ResNet.compact(8, 10));
+            RandomShifts tr = new RandomShifts(train, 2, 30, 1);
+            int epochs = 10; // 100 steps
+            History h = Fit.of(model, tr)
+                    .optimizer(Optimizer.adam().optLearningRateTracker(OneCycle.of(3e-3f, epochs * tr.batchCount())).build())
+                    .epochs(epochs).accuracy(true).seed(5).run();
+            assertTrue(h.last("train_loss") < h.values("train_loss")[0], "training loss should fall");
+            double acc = Evaluation.accuracy(test.labels(), Evaluation.predictClasses(model, InMemoryDataset.of(test, 100, false, 0)));
+            assertTrue(acc > 0.5, "compact ResNet test-slice accuracy " + acc + " (chance 0.1)");
+        }
     }
 
     @Test
