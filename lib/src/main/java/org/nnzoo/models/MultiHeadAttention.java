@@ -23,7 +23,8 @@ import ai.djl.util.PairList;
  * "Neural machine translation by jointly learning to align and translate", ICLR 2015.
  *
  * <p>Input: {@code (queries)} for self-attention, or {@code (queries, keysAndValues)} for cross-attention,
- * each {@code (B, T, d_model)}. Output: {@code (B, T_q, d_model)} and the attention weights
+ * each {@code (B, T, d_model)}, optionally followed by a key mask {@code (B, T_k)}: 1 for a real key, 0 for
+ * padding that no query may attend to (the encoder's source mask). Output: {@code (B, T_q, d_model)} and the attention weights
  * {@code (B, heads, T_q, T_k)} (each row sums to 1), which the notebooks draw as heat maps.
  */
 public final class MultiHeadAttention extends AbstractBlock {
@@ -112,6 +113,15 @@ public final class MultiHeadAttention extends AbstractBlock {
         long tq = xq.getShape().get(1);
         long tk = xkv.getShape().get(1);
         NDArray mask = causal ? causalMask(xq.getManager(), tq, tk, q.getDataType()) : null;
+        if (inputs.size() > 2) {
+            NDArray keep = inputs.get(2);
+            if (!keep.getShape().equals(new Shape(b, tk))) {
+                throw new IllegalArgumentException("MultiHeadAttention key mask must be (batch, keys) = (" + b + ", " + tk
+                        + ") with 1 for real keys and 0 for padding, got " + keep.getShape());
+            }
+            NDArray pad = keep.toType(q.getDataType(), false).neg().add(1f).mul(-1e9f).reshape(b, 1, 1, tk);
+            mask = mask == null ? pad : mask.add(pad);
+        }
         NDList a = attention(q, k, v, mask);
         NDArray merged = a.get(0).transpose(0, 2, 1, 3).reshape(b, tq, dModel);
         return new NDList(out.forward(ps, new NDList(merged), training).head(), a.get(1));

@@ -27,7 +27,8 @@ import ai.djl.util.PairList;
  * </pre>
  * O. Vinyals, M. Fortunato, N. Jaitly, "Pointer networks", NeurIPS 2015. Additive attention: Bahdanau et al.
  * 2015. Trained with teacher forcing: the decoder input at step i is the input value chosen at step i-1
- * (a start value -1 at step 0).
+ * (a start value -1 at step 0). Positions already pointed at are masked out of the softmax (in training and
+ * decoding), so every output is a permutation of the input positions.
  *
  * <p>Inputs: values {@code (B, n)} and decoder inputs {@code (B, n)}. Output: pointer logits
  * {@code (B, n_out, n)}; train with {@code SequenceCrossEntropy} against the target positions {@code (B, n)}.
@@ -76,7 +77,21 @@ public final class PointerNetwork extends AbstractBlock {
         NDArray a = w1.forward(ps, new NDList(e), training).head().expandDims(1);                 // (B, 1, n, H)
         NDArray b = w2.forward(ps, new NDList(d), training).head().expandDims(2);                 // (B, m, 1, H)
         NDArray u = v.forward(ps, new NDList(a.add(b).tanh()), training).head().squeeze(3);       // (B, m, n)
-        return new NDList(u);
+        return new NDList(u.add(pointedMask(inputs.get(0), inputs.get(1))));
+    }
+
+    /**
+     * The additive mask that forbids pointing twice at the same position: at output step i, input position j is
+     * masked ({@code -1e9}) when its value was already fed to the decoder at a step {@code k <= i}, i.e. when
+     * it was pointed at before. Applied in training (teacher forcing) and decoding alike, so the model learns
+     * the distribution it is used with: a permutation. Assumes distinct input values.
+     *
+     * @return {@code (B, m, n)}: 0 where allowed, {@code -1e9} where already pointed at
+     */
+    static NDArray pointedMask(NDArray values, NDArray decoderInputs) {
+        NDArray fed = decoderInputs.expandDims(2).eq(values.expandDims(1)).toType(DataType.FLOAT32, false); // (B, m, n)
+        NDArray pointed = fed.cumSum(1).gt(0).toType(DataType.FLOAT32, false);
+        return pointed.mul(org.nnzoo.train.Scalars.of(pointed, -1e9f));
     }
 
     @Override
@@ -176,13 +191,24 @@ public final class PointerNetwork extends AbstractBlock {
         return java.util.Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
     }
 
-    /** @return {@code count} sequences of {@code n} numbers uniform in [0, 1), from {@code seed} */
+    /**
+     * @return {@code count} sequences of {@code n} distinct numbers uniform in [0, 1), from {@code seed} (a value
+     *         that repeats one earlier in its sequence, about once in 400,000 sequences of 10 floats, is drawn
+     *         again: the sorting target and the pointer mask need distinct values)
+     */
     public static float[][] randomSequences(int count, int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[][] s = new float[count][n];
         for (float[] row : s) {
             for (int j = 0; j < n; j++) {
-                row[j] = (float) rnd.nextDouble();
+                boolean repeated;
+                do {
+                    row[j] = (float) rnd.nextDouble();
+                    repeated = false;
+                    for (int k = 0; k < j && !repeated; k++) {
+                        repeated = row[k] == row[j];
+                    }
+                } while (repeated);
             }
         }
         return s;

@@ -14,6 +14,18 @@ import ai.djl.training.tracker.Tracker;
 class PointerNetworkTest {
 
     @Test
+    void positionsAlreadyPointedAtAreMasked() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            // values (0.3, 0.1, 0.2); decoder fed START, then 0.1 (position 1), then 0.2 (position 2)
+            ai.djl.ndarray.NDArray x = m.create(new float[] {0.3f, 0.1f, 0.2f}, new ai.djl.ndarray.types.Shape(1, 3));
+            ai.djl.ndarray.NDArray d = m.create(new float[] {PointerNetwork.START, 0.1f, 0.2f}, new ai.djl.ndarray.types.Shape(1, 3));
+            float[] mask = PointerNetwork.pointedMask(x, d).toFloatArray();
+            float[] want = {0, 0, 0, 0, -1e9f, 0, 0, -1e9f, -1e9f};
+            assertArrayEquals(want, mask, 1f);
+        }
+    }
+
+    @Test
     void learnsToSortFiveNumbers() {
         assertArrayEquals(new int[] {2, 0, 1}, PointerNetwork.argsort(new float[] {0.5f, 0.7f, 0.1f}));
         try (Model model = Model.newInstance("ptr")) {
