@@ -77,6 +77,8 @@ def main():
             "-cp", cp, "org.nnzoo.bench.Bench"]
     py = ["/usr/bin/python3", os.path.join(args.root, "environment", "bench_torch.py")]
     env = dict(os.environ)
+    # both sides use libgomp; the same wait policy for both (the notebooks' kernel sets PASSIVE)
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     env.setdefault("DJL_CACHE_DIR", os.path.expanduser("~/.djl.ai"))
     # Debian's torch calls OpenBLAS through the generic BLAS interface and does not pass its thread count on:
     # without this, OpenBLAS runs its own pool of one thread per core whatever torch.set_num_threads says

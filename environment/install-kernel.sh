@@ -255,6 +255,9 @@ env = {
     # <= 0: no per-cell time limit inside the kernel (the runner has its own --timeout)
     "RJK_TIMEOUT_MILLIS": "-1",
     "DJL_CACHE_DIR": os.environ["NNZOO_DJL"],
+    # PyTorch's OpenMP threads sleep instead of spinning while they wait: with spinning (libgomp's default),
+    # 2 intra-op threads slow 4-10x or stall as soon as anything else wants a core (another kernel, a browser)
+    "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY") or "PASSIVE",
 }
 if os.environ["NNZOO_DATA_DIR"]:
     env["NNZOO_DATA"] = os.environ["NNZOO_DATA_DIR"]

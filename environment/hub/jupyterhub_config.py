@@ -84,6 +84,8 @@ environment = {
     # PyTorch/OpenMP threads per kernel: 30 students x all cores each would thrash the machine
     "OMP_NUM_THREADS": threads,
     "MKL_NUM_THREADS": threads,
+    # waiting OpenMP threads sleep instead of spinning: many kernels share the cores
+    "OMP_WAIT_POLICY": "PASSIVE",
 }
 if env("NNZOO_HUB_JUPYTER_PATH"):
     environment["JUPYTER_PATH"] = env("NNZOO_HUB_JUPYTER_PATH")
