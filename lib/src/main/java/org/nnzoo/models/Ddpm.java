@@ -213,7 +213,7 @@ public final class Ddpm {
         return new BatchSource() {
             @Override
             public Iterable<Batch> batches(NDManager manager, int epoch) {
-                int[] order = permutation(count, new SplittableRandom(seed * 31 + epoch));
+                int[] order = BatchSource.permutation(count, new SplittableRandom(seed * 31 + epoch));
                 return BatchSource.generate(batches, b -> {
                     int first = b * batchSize;
                     int n = Math.min(batchSize, count - first);
@@ -252,19 +252,6 @@ public final class Ddpm {
         };
     }
 
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int tmp = idx[i];
-            idx[i] = idx[j];
-            idx[j] = tmp;
-        }
-        return idx;
-    }
 
     /** How to run the reverse process. */
     public static final class Sampler {

@@ -1,5 +1,6 @@
 package org.nnzoo.models;
 
+import org.nnzoo.train.BatchSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -410,7 +411,7 @@ public final class Gan implements AutoCloseable {
             float[] real = new float[batchSize * 784];
             for (int epoch = 0; epoch < epochs; epoch++) {
                 long t0 = System.nanoTime();
-                int[] order = permutation(count, new SplittableRandom(seed + epoch));
+                int[] order = BatchSource.permutation(count, new SplittableRandom(seed + epoch));
                 double[] sums = new double[4];
                 for (int b = 0; b < batches; b++) {
                     if (Thread.currentThread().isInterrupted()) {
@@ -466,17 +467,4 @@ public final class Gan implements AutoCloseable {
         }
     }
 
-    private static int[] permutation(int n, SplittableRandom rnd) {
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
-        return idx;
-    }
 }

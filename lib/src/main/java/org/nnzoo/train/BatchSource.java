@@ -34,6 +34,24 @@ public interface BatchSource {
      * @param count   number of batches
      * @param batchAt makes batch {@code b} (0-based); called once per batch, in increasing order
      */
+    /**
+     * A seeded Fisher-Yates shuffle of {@code 0..n-1}: the order in which a source visits its examples in one
+     * epoch (the same seed gives the same order).
+     */
+    static int[] permutation(int n, java.util.SplittableRandom rnd) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return idx;
+    }
+
     static Iterable<Batch> generate(int count, java.util.function.IntFunction<Batch> batchAt) {
         return () -> new java.util.Iterator<>() {
             private int b;
