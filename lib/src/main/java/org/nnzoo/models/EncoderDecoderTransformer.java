@@ -13,7 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -63,12 +62,7 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
      * @param ffn    hidden width of the feed-forward parts
      */
     public EncoderDecoderTransformer(int vocab, int dModel, int heads, int layers, int ffn) {
-        if (vocab < 2 || layers < 1 || ffn < 1) {
-            throw new IllegalArgumentException("need vocab >= 2, layers >= 1, ffn >= 1; got " + vocab + ", " + layers + ", " + ffn);
-        }
-        if (dModel % 2 != 0) {
-            throw new IllegalArgumentException("dModel must be even for the sinusoidal positional encoding, got " + dModel);
-        }
+        Transformer.checkSizes(vocab, dModel, layers, ffn);
         this.vocab = vocab;
         this.dModel = dModel;
         srcEmbed = addChildBlock("src_embed", Linear.builder().setUnits(dModel).optBias(false).build());
@@ -149,13 +143,6 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
         return out;
     }
 
-    private static SequentialBlock ffn(int dModel, int width) {
-        return new SequentialBlock()
-                .add(Linear.builder().setUnits(width).build())
-                .add(Activation::gelu)
-                .add(Linear.builder().setUnits(dModel).build());
-    }
-
     /** Pre-norm encoder block: non-causal self-attention (respecting the source mask) and a feed-forward network. */
     static final class EncoderBlock extends AbstractBlock {
 
@@ -168,7 +155,7 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
             addChildBlock("norm1", norm1);
             attention = addChildBlock("attention", new MultiHeadAttention(dModel, heads, false));
             addChildBlock("norm2", norm2);
-            ffn = addChildBlock("ffn", EncoderDecoderTransformer.ffn(dModel, ffnWidth));
+            ffn = addChildBlock("ffn", Transformer.feedForward(dModel, ffnWidth));
         }
 
         @Override
@@ -211,7 +198,7 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
             addChildBlock("norm2", norm2);
             cross = addChildBlock("cross_attention", new MultiHeadAttention(dModel, heads, false));
             addChildBlock("norm3", norm3);
-            ffn = addChildBlock("ffn", EncoderDecoderTransformer.ffn(dModel, ffnWidth));
+            ffn = addChildBlock("ffn", Transformer.feedForward(dModel, ffnWidth));
         }
 
         /** inputs: decoder states {@code (B, T, d)}, encoder memory {@code (B, S, d)}, optional source mask. */

@@ -51,12 +51,7 @@ public final class Transformer extends AbstractBlock {
      * @param ffn    hidden width of the feed-forward part (usually {@code 4 * dModel})
      */
     public Transformer(int vocab, int dModel, int heads, int layers, int ffn) {
-        if (vocab < 2 || layers < 1 || ffn < 1) {
-            throw new IllegalArgumentException("need vocab >= 2, layers >= 1, ffn >= 1; got " + vocab + ", " + layers + ", " + ffn);
-        }
-        if (dModel % 2 != 0) {
-            throw new IllegalArgumentException("dModel must be even for the sinusoidal positional encoding, got " + dModel);
-        }
+        checkSizes(vocab, dModel, layers, ffn);
         this.vocab = vocab;
         this.dModel = dModel;
         embed = addChildBlock("embed", Linear.builder().setUnits(dModel).optBias(false).build()); // one-hot times E
@@ -114,6 +109,24 @@ public final class Transformer extends AbstractBlock {
         return out;
     }
 
+    /** The size checks shared by this model and {@link EncoderDecoderTransformer}. */
+    static void checkSizes(int vocab, int dModel, int layers, int ffn) {
+        if (vocab < 2 || layers < 1 || ffn < 1) {
+            throw new IllegalArgumentException("need vocab >= 2, layers >= 1, ffn >= 1; got " + vocab + ", " + layers + ", " + ffn);
+        }
+        if (dModel % 2 != 0) {
+            throw new IllegalArgumentException("dModel must be even for the sinusoidal positional encoding, got " + dModel);
+        }
+    }
+
+    /** The position-wise feed-forward network of a block: dModel -> width -> GELU -> dModel. */
+    static SequentialBlock feedForward(int dModel, int width) {
+        return new SequentialBlock()
+                .add(Linear.builder().setUnits(width).build())
+                .add(Activation::gelu)
+                .add(Linear.builder().setUnits(dModel).build());
+    }
+
     /** One pre-norm decoder block: causal self-attention and a feed-forward network, each with a residual. */
     static final class DecoderBlock extends AbstractBlock {
 
@@ -126,10 +139,7 @@ public final class Transformer extends AbstractBlock {
             addChildBlock("norm1", norm1);
             attention = addChildBlock("attention", new MultiHeadAttention(dModel, heads, true));
             addChildBlock("norm2", norm2);
-            ffn = addChildBlock("ffn", new SequentialBlock()
-                    .add(Linear.builder().setUnits(ffnWidth).build())
-                    .add(Activation::gelu)
-                    .add(Linear.builder().setUnits(dModel).build()));
+            ffn = addChildBlock("ffn", feedForward(dModel, ffnWidth));
         }
 
         @Override
