@@ -17,8 +17,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.dataset.Batch;
-import ai.djl.translate.Batchifier;
 import ai.djl.util.PairList;
 
 /**
@@ -297,38 +295,18 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
             throw new IllegalArgumentException("tokens has " + tokens.length + " entries; windows of " + length
                     + " need more: use a shorter length or more text");
         }
-        return new BatchSource() {
-            @Override
-            public Iterable<Batch> batches(NDManager manager, int epoch) {
-                SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + epoch);
-                return BatchSource.generate(batches, b -> {
-                    float[] src = new float[batchSize * length];
-                    float[] dec = new float[batchSize * length];
-                    float[] y = new float[batchSize * length];
-                    for (int i = 0; i < batchSize; i++) {
-                        int start = rnd.nextInt(tokens.length - length);
-                        for (int t = 0; t < length; t++) {
-                            src[i * length + t] = tokens[start + t];
-                            y[i * length + t] = tokens[start + length - 1 - t];
-                            dec[i * length + t] = t == 0 ? begin : tokens[start + length - t];
-                        }
+        return BatchSource.sequencePairs(batches, batchSize, length, epoch -> {
+            SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + epoch);
+            return (b, src, dec, y) -> {
+                for (int i = 0; i < batchSize; i++) {
+                    int start = rnd.nextInt(tokens.length - length);
+                    for (int t = 0; t < length; t++) {
+                        src[i * length + t] = tokens[start + t];
+                        y[i * length + t] = tokens[start + length - 1 - t];
+                        dec[i * length + t] = t == 0 ? begin : tokens[start + length - t];
                     }
-                    NDManager bm = manager.newSubManager();
-                    Shape sh = new Shape(batchSize, length);
-                    return new Batch(bm, new NDList(bm.create(src, sh), bm.create(dec, sh)), new NDList(bm.create(y, sh)),
-                            batchSize, Batchifier.STACK, Batchifier.STACK, b, batches);
-                });
-            }
-
-            @Override
-            public int batchCount() {
-                return batches;
-            }
-
-            @Override
-            public Shape[] inputShapes() {
-                return new Shape[] {new Shape(batchSize, length), new Shape(batchSize, length)};
-            }
-        };
+                }
+            };
+        });
     }
 }

@@ -14,8 +14,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.dataset.Batch;
-import ai.djl.translate.Batchifier;
 import ai.djl.util.PairList;
 
 /**
@@ -222,38 +220,16 @@ public final class PointerNetwork extends AbstractBlock {
         if (n < 2 || batchSize < 1 || batches < 1) {
             throw new IllegalArgumentException("need n >= 2, batchSize >= 1, batches >= 1; got " + n + ", " + batchSize + ", " + batches);
         }
-        return new BatchSource() {
-            @Override
-            public Iterable<Batch> batches(NDManager manager, int epoch) {
-                return BatchSource.generate(batches, b -> {
-                    float[][] seqs = randomSequences(batchSize, n, seed * 1_000_003L + (long) epoch * batches + b);
-                    float[] x = new float[batchSize * n];
-                    float[] dec = new float[batchSize * n];
-                    float[] y = new float[batchSize * n];
-                    for (int i = 0; i < batchSize; i++) {
-                        int[] order = argsort(seqs[i]);
-                        for (int t = 0; t < n; t++) {
-                            x[i * n + t] = seqs[i][t];
-                            y[i * n + t] = order[t];
-                            dec[i * n + t] = t == 0 ? START : seqs[i][order[t - 1]];
-                        }
-                    }
-                    NDManager bm = manager.newSubManager();
-                    Shape s = new Shape(batchSize, n);
-                    return new Batch(bm, new NDList(bm.create(x, s), bm.create(dec, s)), new NDList(bm.create(y, s)),
-                            batchSize, Batchifier.STACK, Batchifier.STACK, b, batches);
-                });
+        return BatchSource.sequencePairs(batches, batchSize, n, epoch -> (b, x, dec, y) -> {
+            float[][] seqs = randomSequences(batchSize, n, seed * 1_000_003L + (long) epoch * batches + b);
+            for (int i = 0; i < batchSize; i++) {
+                int[] order = argsort(seqs[i]);
+                for (int t = 0; t < n; t++) {
+                    x[i * n + t] = seqs[i][t];
+                    y[i * n + t] = order[t];
+                    dec[i * n + t] = t == 0 ? START : seqs[i][order[t - 1]];
+                }
             }
-
-            @Override
-            public int batchCount() {
-                return batches;
-            }
-
-            @Override
-            public Shape[] inputShapes() {
-                return new Shape[] {new Shape(batchSize, n), new Shape(batchSize, n)};
-            }
-        };
+        });
     }
 }

@@ -1,8 +1,10 @@
 package org.nnzoo.train;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
+import ai.djl.translate.Batchifier;
 
 /**
  * What {@link Fit} trains on: a sequence of batches per epoch. {@link InMemoryDataset} is the usual one
@@ -29,12 +31,6 @@ public interface BatchSource {
     Shape[] inputShapes();
 
     /**
-     * The usual way to implement {@link #batches}: {@code count} batches made on demand, in order.
-     *
-     * @param count   number of batches
-     * @param batchAt makes batch {@code b} (0-based); called once per batch, in increasing order
-     */
-    /**
      * A seeded Fisher-Yates shuffle of {@code 0..n-1}: the order in which a source visits its examples in one
      * epoch (the same seed gives the same order).
      */
@@ -52,6 +48,12 @@ public interface BatchSource {
         return idx;
     }
 
+    /**
+     * The usual way to implement {@link #batches}: {@code count} batches made on demand, in order.
+     *
+     * @param count   number of batches
+     * @param batchAt makes batch {@code b} (0-based); called once per batch, in increasing order
+     */
     static Iterable<Batch> generate(int count, java.util.function.IntFunction<Batch> batchAt) {
         return () -> new java.util.Iterator<>() {
             private int b;
@@ -67,6 +69,64 @@ public interface BatchSource {
                     throw new java.util.NoSuchElementException();
                 }
                 return batchAt.apply(b++);
+            }
+        };
+    }
+
+    /**
+     * Fills one batch of a generated sequence-to-sequence task: three row-major {@code (batchSize, length)}
+     * arrays, the source, the teacher-forced decoder input and the target.
+     */
+    @FunctionalInterface
+    interface PairFiller {
+        /**
+         * @param batch        0-based batch index in the epoch (batches are filled in increasing order)
+         * @param source       to fill: the encoder input
+         * @param decoderInput to fill: the begin symbol, then the target shifted right by one
+         * @param target       to fill: what the decoder must predict
+         */
+        void fill(int batch, float[] source, float[] decoderInput, float[] target);
+    }
+
+    /**
+     * A generated sequence-to-sequence task (the pointer network's sorting, the Transformer's reversal):
+     * {@code batches} batches per epoch with inputs (source, decoder input) and label target, all
+     * {@code (batchSize, length)}.
+     *
+     * @param perEpoch gives the filler of epoch {@code e} (where a task makes its seeded random source per epoch)
+     */
+    static BatchSource sequencePairs(int batches, int batchSize, int length,
+                                     java.util.function.IntFunction<PairFiller> perEpoch) {
+        if (batches < 1 || batchSize < 1 || length < 1) {
+            throw new IllegalArgumentException("need batches, batchSize and length >= 1; got " + batches + ", "
+                    + batchSize + ", " + length);
+        }
+        Shape shape = new Shape(batchSize, length);
+        return new BatchSource() {
+            @Override
+            public Iterable<Batch> batches(NDManager manager, int epoch) {
+                PairFiller filler = perEpoch.apply(epoch);
+                return generate(batches, b -> {
+                    int n = batchSize * length;
+                    float[] src = new float[n];
+                    float[] dec = new float[n];
+                    float[] y = new float[n];
+                    filler.fill(b, src, dec, y);
+                    NDManager bm = manager.newSubManager();
+                    return new Batch(bm, new NDList(bm.create(src, shape), bm.create(dec, shape)),
+                            new NDList(bm.create(y, shape)), batchSize,
+                            Batchifier.STACK, Batchifier.STACK, b, batches);
+                });
+            }
+
+            @Override
+            public int batchCount() {
+                return batches;
+            }
+
+            @Override
+            public Shape[] inputShapes() {
+                return new Shape[] {shape, shape};
             }
         };
     }
