@@ -64,6 +64,10 @@ def main():
     ap.add_argument("--java-only", action="store_true",
                     help="only the Java side (no python3-torch needed): proves the Java benchmark runs")
     ap.add_argument("--out", default=None, help="write the results as JSON here")
+    ap.add_argument("--java-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="an environment variable for the Java side only (repeatable), e.g. GOMP_SPINCOUNT=100000")
+    ap.add_argument("--python-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="an environment variable for the Python side only (repeatable)")
     args = ap.parse_args()
     rounds = 1 if args.tiny else args.rounds
     jars = [j for j in glob.glob(os.path.join(args.root, "lib", "target", "nnzoo-lib-*.jar"))
@@ -83,6 +87,14 @@ def main():
     # Debian's torch calls OpenBLAS through the generic BLAS interface and does not pass its thread count on:
     # without this, OpenBLAS runs its own pool of one thread per core whatever torch.set_num_threads says
     py_env = dict(env, OPENBLAS_NUM_THREADS=str(args.threads))
+    for target, pairs, flag in ((env, args.java_env, "--java-env"), (py_env, args.python_env, "--python-env")):
+        for kv in pairs:
+            if "=" not in kv:
+                raise SystemExit(f"bench: {flag} wants KEY=VALUE, got {kv!r}")
+            k, v = kv.split("=", 1)
+            target[k] = v
+    waits = {side: {k: e[k] for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT") if k in e}
+             for side, e in (("java", env), ("python", py_env))}
     before = machine()
     if not os.path.exists(os.path.join(args.data, "shapes.json")):
         subprocess.run(java + ["export", args.data], check=True, env=env)
@@ -122,9 +134,9 @@ def main():
     j0 = results[next(iter(results))]["sides"]["java"][0]
     p0 = results[next(iter(results))]["sides"]["python"][0]
     print(f"java:   {j0['runtime']}; threads {j0['threads']} intra-op, {j0['interop_threads']} inter-op; "
-          f"native tuning: {j0.get('native_tuning')}")
+          f"native tuning: {j0.get('native_tuning')}; {waits['java']}")
     print(f"python: {p0['runtime']}; threads {p0['threads']} intra-op, {p0['interop_threads']} inter-op, "
-          f"OPENBLAS_NUM_THREADS={args.threads}")
+          f"OPENBLAS_NUM_THREADS={args.threads}; {waits['python']}")
     print(f"{'warm-up epoch excluded; median of all other epochs of ' + str(rounds) + ' round(s)'}; "
           f"samples/s by wall clock, and per CPU-second of the process in brackets")
     print()
@@ -152,7 +164,7 @@ def main():
               f"| {jr:.0f} MB | {pr:.0f} MB | {row['rss_ratio']:.2f} |")
     if args.out:
         with open(args.out, "w") as f:
-            json.dump({"machine_before": before, "machine_after": after, "threads": args.threads, "rounds": rounds,
+            json.dump({"machine_before": before, "machine_after": after, "threads": args.threads, "rounds": rounds, "wait": waits,
                        "tiny": args.tiny, "table": table, "runs": results}, f, indent=1)
         print(f"\nwritten {args.out}")
 
