@@ -906,8 +906,14 @@ public final class Word2Vec {
             }
         }
 
-        /** @return whether the three kernels give the scalar results bit for bit on random data */
+        /**
+         * @return whether the hardware has vectors of at least 128 bits (else the Vector API would run its
+         *     slow Java fallback) and the three kernels give the scalar results bit for bit on random data
+         */
         static boolean matchesScalar() {
+            if (SP.vectorBitSize() < 128) {
+                return false;
+            }
             java.util.SplittableRandom r = new java.util.SplittableRandom(42);
             for (int n : new int[] {1, 3, 4, 7, 20, 37, 100, 300}) {
                 float[] a = new float[n + 5];
