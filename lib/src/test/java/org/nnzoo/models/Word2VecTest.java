@@ -192,4 +192,43 @@ class Word2VecTest {
         }
         assertTrue(var0 >= var1 && var1 > 0, "first component carries the most variance: " + var0 + " " + var1);
     }
+
+    @Test
+    void vectorKernelsEqualTheScalarLoopsBitForBit() {
+        // surefire starts the JVM with --add-modules jdk.incubator.vector, as the kernel does: SIMD must be on
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertEquals(module, Word2Vec.simd(), "Word2Vec.simd() with the Vector API module present: " + module);
+        if (!module) {
+            return;
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = trial % 3 == 0 ? 100 : 1 + r.nextInt(130);
+            int ao = r.nextInt(9);
+            int bo = r.nextInt(9);
+            double scale = Math.pow(10, r.nextInt(-3, 2));
+            float[] a = new float[ao + n];
+            float[] b = new float[bo + n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (r.nextDouble(-1, 1) * scale);
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) (r.nextDouble(-1, 1) * scale);
+            }
+            assertEquals(Float.floatToRawIntBits(Word2Vec.dot(a, ao, b, bo, n)),
+                    Float.floatToRawIntBits(Word2Vec.VectorKernels.dot(a, ao, b, bo, n)), "dot, n = " + n);
+            float g = (float) r.nextDouble(-0.05, 0.05);
+            float[] u1 = b.clone();
+            float[] u2 = b.clone();
+            float[] e1 = new float[n];
+            float[] e2 = new float[n];
+            Word2Vec.update(g, u1, bo, a, ao, e1, n);
+            Word2Vec.VectorKernels.update(g, u2, bo, a, ao, e2, n);
+            assertArrayEquals(u1, u2, "update of u, n = " + n);
+            assertArrayEquals(e1, e2, "update of neu1e, n = " + n);
+            Word2Vec.axpy(g, e1, 0, u1, bo, n);
+            Word2Vec.VectorKernels.axpy(g, e2, 0, u2, bo, n);
+            assertArrayEquals(u1, u2, "axpy, n = " + n);
+        }
+    }
 }
