@@ -48,6 +48,12 @@ import org.nnzoo.train.StopRule;
  * </ul>
  * With {@link Adjacency#identity} instead of the graph, the same network is a two-layer MLP that sees each
  * paper's words but not its citations: the baseline the graph has to beat.
+ *
+ * <p>Two reference implementations, each reproduced piece by piece (see the 13-gcn notebook): Kipf's TensorFlow code
+ * (github.com/tkipf/gcn: no biases, L2 {@code 5e-4 * l2_loss(W1)} in the loss, Adam with TensorFlow's epsilon,
+ * {@link #kipfEarlyStopping}) and PyTorch Geometric's {@code examples/gcn.py} ({@code GCNConv} layers with biases,
+ * {@link #build(int, int, float, boolean)} with {@code useBias}; 200 epochs, the epoch of the best validation
+ * accuracy).
  */
 public final class Gcn {
 
