@@ -48,6 +48,12 @@ import org.nnzoo.train.StopRule;
  * </ul>
  * With {@link Adjacency#identity} instead of the graph, the same network is a two-layer MLP that sees each
  * paper's words but not its citations: the baseline the graph has to beat.
+ *
+ * <p>Two reference implementations, each reproduced piece by piece (see the 13-gcn notebook): Kipf's TensorFlow code
+ * (github.com/tkipf/gcn: no biases, L2 {@code 5e-4 * l2_loss(W1)} in the loss, Adam with TensorFlow's epsilon,
+ * {@link #kipfEarlyStopping}) and PyTorch Geometric's {@code examples/gcn.py} ({@code GCNConv} layers with biases,
+ * {@link #build(int, int, float, boolean)} with {@code useBias}; 200 epochs, the epoch of the best validation
+ * accuracy).
  */
 public final class Gcn {
 
@@ -61,7 +67,19 @@ public final class Gcn {
      * @return the two-layer GCN
      */
     public static Net build(int hidden, int classes, float dropout) {
-        return new Net(hidden, classes, dropout);
+        return new Net(hidden, classes, dropout, false);
+    }
+
+    /**
+     * @param hidden  width of the hidden layer
+     * @param classes number of classes
+     * @param dropout dropout rate on the input and hidden features
+     * @param useBias give both layers a bias (Kipf's reference code has none; PyTorch Geometric's {@code GCNConv}
+     *                has one, starting at zero)
+     * @return the two-layer GCN
+     */
+    public static Net build(int hidden, int classes, float dropout, boolean useBias) {
+        return new Net(hidden, classes, dropout, useBias);
     }
 
     /**
@@ -271,6 +289,11 @@ public final class Gcn {
             return weight;
         }
 
+        /** @return the bias parameter, shape (units), if the layer has one */
+        public java.util.Optional<Parameter> bias() {
+            return java.util.Optional.ofNullable(bias);
+        }
+
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                          PairList<String, Object> params) {
@@ -313,7 +336,7 @@ public final class Gcn {
         private final GraphConv conv2;
         private final int classes;
 
-        Net(int hidden, int classes, float dropout) {
+        Net(int hidden, int classes, float dropout, boolean useBias) {
             if (classes < 1) {
                 throw new IllegalArgumentException("classes must be at least 1, got " + classes);
             }
@@ -322,9 +345,9 @@ public final class Gcn {
             }
             this.classes = classes;
             inputDropout = addChildBlock("inputDropout", Dropout.builder().optRate(dropout).build());
-            conv1 = addChildBlock("conv1", new GraphConv(hidden, false));
+            conv1 = addChildBlock("conv1", new GraphConv(hidden, useBias));
             hiddenDropout = addChildBlock("hiddenDropout", Dropout.builder().optRate(dropout).build());
-            conv2 = addChildBlock("conv2", new GraphConv(classes, false));
+            conv2 = addChildBlock("conv2", new GraphConv(classes, useBias));
         }
 
         /** @return the first layer (its weight is the one Kipf and Welling regularise) */

@@ -227,4 +227,71 @@ class GcnTest {
         assertTrue(e.getMessage().contains("Fit.validation"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Gcn.kipfEarlyStopping(0));
     }
+
+    /**
+     * The parts of Kipf and Welling's recipe (tkipf/gcn, TensorFlow 1) that come from DJL rather than from this
+     * file, checked against the reference's formulas: Glorot-uniform weights with bound sqrt(6 / (in + out)), no
+     * bias by default, dropout that keeps or scales by 1 / (1 - p), a cross-entropy averaged over the labelled nodes,
+     * and Adam with TensorFlow's "epsilon hat" (the step is lr sqrt(1 - b2^t) / (1 - b1^t) m / (sqrt(v) + eps), which
+     * differs from PyTorch's lr / (1 - b1^t) m / (sqrt(v / (1 - b2^t)) + eps) for gradients near eps).
+     */
+    @Test
+    void djlPiecesFollowTheReferenceFormulas() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(0);
+            Gcn.Net net = Gcn.build(16, 7, 0.5f);
+            net.initialize(m, DataType.FLOAT32, new Shape(50, 300), new Shape(50, 50), new Shape(5));
+            assertEquals(2, net.getParameters().size(), "no biases: " + net.getParameters().keys());
+            for (Gcn.GraphConv c : new Gcn.GraphConv[] {net.firstLayer(), net.secondLayer()}) {
+                Shape s = c.weight().getArray().getShape();
+                double bound = Math.sqrt(6.0 / (s.get(0) + s.get(1)));
+                float[] w = c.weight().getArray().toFloatArray();
+                double max = 0;
+                double sq = 0;
+                for (float v : w) {
+                    max = Math.max(max, Math.abs(v));
+                    sq += v * v;
+                }
+                assertTrue(max <= bound && max > 0.95 * bound, s + ": max |w| " + max + ", Glorot bound " + bound);
+                double sd = Math.sqrt(sq / w.length);
+                assertEquals(bound / Math.sqrt(3), sd, 0.1 * bound / Math.sqrt(3), s + ": sd of U(-b, b) is b / sqrt(3)");
+            }
+            assertTrue(Gcn.build(4, 2, 0f, true).secondLayer().bias().isPresent());
+            assertTrue(net.firstLayer().bias().isEmpty());
+
+            ai.djl.nn.norm.Dropout drop = ai.djl.nn.norm.Dropout.builder().optRate(0.5f).build();
+            drop.initialize(m, DataType.FLOAT32, new Shape(2000));
+            float[] kept = drop.forward(new ParameterStore(m, false), new NDList(m.ones(new Shape(2000)).mul(3f)), true)
+                    .head().toFloatArray();
+            int zeros = 0;
+            for (float v : kept) {
+                assertTrue(v == 0f || v == 6f, "dropout output " + v + " is neither 0 nor 3 / (1 - 0.5)");
+                zeros += v == 0f ? 1 : 0;
+            }
+            assertTrue(zeros > 900 && zeros < 1100, zeros + " of 2000 dropped at p = 0.5");
+
+            // cross-entropy of 4 nodes: the mean, not the sum, of -log softmax at the label
+            NDArray logits = m.create(new float[] {2, 0, 0, 1, 1, 0, 3, 0}, new Shape(4, 2));
+            float ce = Loss.softmaxCrossEntropyLoss().evaluate(new NDList(m.create(new float[] {0, 1, 0, 1})),
+                    new NDList(logits)).getFloat();
+            double expected = (Math.log(1 + Math.exp(-2)) + Math.log(1 + Math.exp(-1)) + Math.log(1 + Math.exp(-1))
+                    + Math.log(1 + Math.exp(3))) / 4;
+            assertEquals(expected, ce, 1e-5);
+
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build();
+            float[] g = {1e-7f, 1e-8f, 1e-3f};
+            NDArray w = m.create(new float[] {1, 1, 1});
+            for (int t = 1; t <= 3; t++) {
+                float[] before = w.toFloatArray();
+                adam.update("w", w, m.create(g));
+                float[] after = w.toFloatArray();
+                for (int i = 0; i < g.length; i++) {
+                    double b1 = 1 - Math.pow(0.9, t);
+                    double b2 = 1 - Math.pow(0.999, t); // constant gradient: m = b1 g, v = b2 g^2
+                    double tf = 0.01 * Math.sqrt(b2) / b1 * (b1 * g[i]) / (Math.sqrt(b2) * g[i] + 1e-8);
+                    assertEquals(tf, before[i] - after[i], 1e-3 * tf + 1e-9, "Adam step " + t + " for gradient " + g[i]);
+                }
+            }
+        }
+    }
 }
