@@ -28,11 +28,13 @@ import org.nnzoo.train.BatchSource;
  * {@code beta_1 = 1e-4 .. beta_T = 0.02}, the epsilon-prediction loss, ancestral sampling); A. Nichol,
  * P. Dhariwal, "Improved denoising diffusion probabilistic models", ICML 2021 (the cosine schedule);
  * J. Song, C. Meng, S. Ermon, "Denoising diffusion implicit models", ICLR 2021 (DDIM: deterministic sampling
- * with a subsequence of the steps).
+ * with a subsequence of the steps); T. Salimans, J. Ho, "Progressive distillation for fast sampling of diffusion
+ * models", ICLR 2022 (v-prediction, {@link Prediction#V}); T. Hang et al., "Efficient diffusion training via Min-SNR
+ * weighting strategy", ICCV 2023 ({@link #minSnrWeight}).
  *
  * <pre>
  * forward:   q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I),   abar_t = prod_{s<=t} (1 - beta_s)
- * training:  L = E_{x_0, t, eps} || eps - eps_theta(sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, t) ||^2
+ * training:  L = E_{x_0, t, eps} || eps - eps_theta(sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, t) ||^2   (or v, see Prediction)
  * sampling:  x_{t-1} = 1/sqrt(alpha_t) (x_t - beta_t / sqrt(1 - abar_t) eps_theta(x_t, t)) + sigma_t z
  * </pre>
  * Steps are indexed {@code 0 .. T-1} here ({@code t = 0} is the paper's {@code t = 1}). Images are scaled from
@@ -48,8 +50,20 @@ public final class Ddpm {
         COSINE
     }
 
+    /**
+     * What the network predicts (T. Salimans, J. Ho, "Progressive distillation for fast sampling of diffusion
+     * models", ICLR 2022). With {@code x_t = a x_0 + s eps} ({@code a = sqrt(abar_t)}, {@code s = sqrt(1 - abar_t)}):
+     */
+    public enum Prediction {
+        /** the noise {@code eps} (Ho et al. 2020); {@code x_0 = (x_t - s eps)/a} amplifies errors where {@code a -> 0}. */
+        EPSILON,
+        /** the velocity {@code v = a eps - s x_0}; {@code x_0 = a x_t - s v}, {@code eps = s x_t + a v}: well defined at every noise level. */
+        V
+    }
+
     private final int steps;
     private final Schedule schedule;
+    private final Prediction prediction;
     private final double[] beta;
     private final double[] alpha;
     private final double[] alphaBar;
@@ -59,6 +73,19 @@ public final class Ddpm {
      * @param schedule the noise schedule
      */
     public Ddpm(int steps, Schedule schedule) {
+        this(steps, schedule, Prediction.EPSILON);
+    }
+
+    /**
+     * @param steps      number of diffusion steps {@code T} (1000 in the papers)
+     * @param schedule   the noise schedule
+     * @param prediction what the network is trained to predict ({@link Prediction#EPSILON} as in Ho et al.)
+     */
+    public Ddpm(int steps, Schedule schedule, Prediction prediction) {
+        if (prediction == null) {
+            throw new IllegalArgumentException("prediction must be EPSILON or V, got null");
+        }
+        this.prediction = prediction;
         if (steps <= 0) {
             throw new IllegalArgumentException("steps (T) must be positive, got " + steps + "; the papers use T = 1000");
         }
@@ -108,6 +135,11 @@ public final class Ddpm {
     /** @return the schedule */
     public Schedule schedule() {
         return schedule;
+    }
+
+    /** @return what the network predicts */
+    public Prediction prediction() {
+        return prediction;
     }
 
     /** @return a copy of {@code beta_t}, t = 0..T-1 */
@@ -188,25 +220,100 @@ public final class Ddpm {
 
     /** @return the simplified loss of Ho et al.: mean squared error between the true and the predicted noise */
     public static Loss epsilonLoss() {
-        return Loss.l2Loss("eps_mse", 2f); // DJL's L2Loss is weight/2 * mean(diff^2): weight 2 gives the plain MSE
+        return Loss.l2Loss("eps_mse", 1f); // DJL 0.35's L2Loss is weight * mean(diff^2) (its default weight is 1/2): weight 1 is the plain MSE
+    }
+
+    /**
+     * The loss for {@link #trainingData(float[], int, long, double)}: per image the mean squared error between
+     * target and prediction, times the image's weight (the second label), averaged over the batch. Without a
+     * second label it is the plain mean squared error ({@link #epsilonLoss()}).
+     */
+    public static Loss weightedLoss() {
+        return new Loss("weighted_mse") {
+            @Override
+            public NDArray evaluate(NDList labels, NDList predictions) {
+                NDArray d = predictions.head().sub(labels.head());
+                NDArray perImage = d.mul(d).reshape(d.getShape().get(0), -1).mean(new int[] {1});
+                if (labels.size() > 1) {
+                    perImage = perImage.mul(labels.get(1));
+                }
+                return perImage.mean();
+            }
+        };
+    }
+
+    /**
+     * The signal-to-noise ratio {@code SNR_t = abar_t / (1 - abar_t)} of step {@code t}.
+     */
+    public double snr(int t) {
+        checkStep(t);
+        return alphaBar[t] / (1 - alphaBar[t]);
+    }
+
+    /**
+     * Min-SNR-gamma loss weight of step {@code t} (T. Hang et al., "Efficient diffusion training via Min-SNR
+     * weighting strategy", ICCV 2023): the loss on {@code x_0} is weighted by {@code min(SNR_t, gamma)}, so the
+     * nearly clean steps (large SNR), which are easy and dominate the gradient, stop crowding out the noisy ones.
+     * Expressed for this model's prediction target: {@code min(SNR, gamma)/SNR} for {@code eps}, {@code
+     * min(SNR, gamma)/(SNR + 1)} for {@code v}. {@code gamma = +infinity} gives 1 for {@code eps} (plain loss).
+     */
+    public double minSnrWeight(int t, double gamma) {
+        if (!(gamma > 0)) {
+            throw new IllegalArgumentException("gamma must be positive (Hang et al. use 5), got " + gamma);
+        }
+        double snr = snr(t);
+        double w = Math.min(snr, gamma);
+        return prediction == Prediction.EPSILON ? w / snr : w / (snr + 1);
+    }
+
+    /**
+     * The network's training target for {@code x_t = a x_0 + s eps}: {@code eps}, or {@code v = a eps - s x_0}.
+     */
+    void target(float[] x0, int[] t, float[] eps, float[] out, int size) {
+        if (prediction == Prediction.EPSILON) {
+            System.arraycopy(eps, 0, out, 0, t.length * size);
+            return;
+        }
+        for (int i = 0; i < t.length; i++) {
+            float a = (float) Math.sqrt(alphaBar[t[i]]);
+            float b = (float) Math.sqrt(1 - alphaBar[t[i]]);
+            for (int j = i * size; j < (i + 1) * size; j++) {
+                out[j] = a * eps[j] - b * x0[j];
+            }
+        }
     }
 
     /**
      * Training data for {@code Fit}: each batch takes images in a seeded shuffled order, draws a step
      * {@code t ~ U{0..T-1}} and {@code eps ~ N(0, I)} per image from a generator seeded by (seed, epoch, batch),
-     * and gives inputs {@code NDList(x_t, t)} and label {@code eps}. Train with {@link #epsilonLoss()}.
+     * and gives inputs {@code NDList(x_t, t)} and label {@code eps} (or {@code v}, see {@link Prediction}).
+     * Train with {@link #epsilonLoss()} (the plain mean squared error).
      *
      * @param pixels    28x28 images, pixels in [0, 1], 784 values each (scaled to [-1, 1] here)
      * @param batchSize images per batch
      * @param seed      seed of the order, the steps and the noise
      */
     public BatchSource trainingData(float[] pixels, int batchSize, long seed) {
+        return trainingData(pixels, batchSize, seed, Double.NaN);
+    }
+
+    /**
+     * As {@link #trainingData(float[], int, long)}, with a second label: each image's Min-SNR-gamma weight
+     * ({@link #minSnrWeight}). Train with {@link #weightedLoss()}.
+     *
+     * @param minSnrGamma gamma of the Min-SNR weighting (5 in Hang et al.); NaN for no weight label
+     */
+    public BatchSource trainingData(float[] pixels, int batchSize, long seed, double minSnrGamma) {
         if (pixels == null || pixels.length == 0 || pixels.length % 784 != 0) {
             throw new IllegalArgumentException("pixels has " + (pixels == null ? "no" : pixels.length) + " values, not a whole number of 28x28 images (784 each)");
         }
         float[] images = toModelScale(pixels);
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+        boolean weighted = !Double.isNaN(minSnrGamma);
+        if (weighted) {
+            minSnrWeight(0, minSnrGamma); // checks gamma
         }
         int count = images.length / 784;
         int batches = (count + batchSize - 1) / batchSize;
@@ -232,10 +339,19 @@ public final class Ddpm {
                         eps[j] = (float) rnd.nextGaussian();
                     }
                     qSample(x0, t, eps, xt, 784);
+                    float[] target = new float[n * 784];
+                    target(x0, t, eps, target, 784);
                     NDManager bm = manager.newSubManager();
                     Shape img = new Shape(n, 1, 28, 28);
                     NDList data = new NDList(bm.create(xt, img), bm.create(tf));
-                    NDList labels = new NDList(bm.create(eps, img));
+                    NDList labels = new NDList(bm.create(target, img));
+                    if (weighted) {
+                        float[] w = new float[n];
+                        for (int i = 0; i < n; i++) {
+                            w[i] = (float) minSnrWeight(t[i], minSnrGamma);
+                        }
+                        labels.add(bm.create(w));
+                    }
                     return new Batch(bm, data, labels, n, Batchifier.STACK, Batchifier.STACK, b, batches);
                 });
             }
@@ -344,7 +460,7 @@ public final class Ddpm {
         /**
          * Generates {@code n} images with a trained noise predictor.
          *
-         * @param model a model whose block takes {@code NDList(x_t, t)} and predicts the noise ({@link UNet})
+         * @param model a model whose block takes {@code NDList(x_t, t)} and predicts what this model was trained to predict ({@link Ddpm#prediction()}: the noise or {@code v}; a {@link UNet})
          * @param n     number of images
          */
         public Result sample(Model model, int n) {
@@ -377,6 +493,7 @@ public final class Ddpm {
                         NDList in = new NDList(sm.create(x, new Shape(m, 1, 28, 28)), sm.create(tf));
                         eps = net.forward(new ParameterStore(sm, false), in, false).head().toFloatArray();
                     }
+                    ddpm.toEpsilon(x, eps, t);
                     int prev = k + 1 < timesteps.length ? timesteps[k + 1] : -1;
                     x = ddim ? ddpm.ddimStep(x, eps, t, prev, eta, rnd) : ddpm.ancestralStep(x, eps, t, rnd);
                     record(k + 1, x, traj, start);
@@ -413,6 +530,18 @@ public final class Ddpm {
     /** @return a sampler with the full ancestral (DDPM) reverse process, {@code T} network calls per image */
     public Sampler sampler() {
         return new Sampler(this);
+    }
+
+    /** Turns the network's output at step {@code t} into the predicted noise, in place ({@code eps = s x_t + a v}). */
+    void toEpsilon(float[] x, float[] out, int t) {
+        if (prediction == Prediction.EPSILON) {
+            return;
+        }
+        float a = (float) Math.sqrt(alphaBar[t]);
+        float b = (float) Math.sqrt(1 - alphaBar[t]);
+        for (int j = 0; j < out.length; j++) {
+            out[j] = b * x[j] + a * out[j];
+        }
     }
 
     /**

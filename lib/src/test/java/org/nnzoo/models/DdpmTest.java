@@ -153,4 +153,115 @@ class DdpmTest {
             assertArrayEquals(r.pixels(), again.pixels(), 0f, "same seed, same samples");
         }
     }
+
+    @Test
+    void vPredictionTargetGivesBackTheNoiseAndTheImage() {
+        Ddpm d = new Ddpm(1000, Ddpm.Schedule.COSINE, Ddpm.Prediction.V);
+        double[] ab = d.alphaBars();
+        java.util.Random rnd = new java.util.Random(4);
+        int[] t = {0, 300, 700, 999};
+        float[] x0 = new float[t.length * 784];
+        float[] eps = new float[x0.length];
+        for (int j = 0; j < x0.length; j++) {
+            x0[j] = (float) (2 * rnd.nextDouble() - 1);
+            eps[j] = (float) rnd.nextGaussian();
+        }
+        float[] xt = new float[x0.length];
+        float[] v = new float[x0.length];
+        d.qSample(x0, t, eps, xt, 784);
+        d.target(x0, t, eps, v, 784);
+        for (int i = 0; i < t.length; i++) {
+            double a = Math.sqrt(ab[t[i]]);
+            double s = Math.sqrt(1 - ab[t[i]]);
+            float[] xi = java.util.Arrays.copyOfRange(xt, i * 784, (i + 1) * 784);
+            float[] vi = java.util.Arrays.copyOfRange(v, i * 784, (i + 1) * 784);
+            for (int j = 0; j < 784; j++) { // v = a eps - s x0 and x0 = a x_t - s v
+                assertEquals(a * eps[i * 784 + j] - s * x0[i * 784 + j], vi[j], 1e-5, "v at t=" + t[i]);
+                assertEquals(x0[i * 784 + j], a * xi[j] - s * vi[j], 1e-4, "x0 from v at t=" + t[i]);
+            }
+            d.toEpsilon(xi, vi, t[i]); // eps = s x_t + a v
+            for (int j = 0; j < 784; j++) {
+                assertEquals(eps[i * 784 + j], vi[j], 1e-4, "eps from v at t=" + t[i]);
+            }
+        }
+        // the epsilon model's target is the noise itself
+        Ddpm e = new Ddpm(1000, Ddpm.Schedule.COSINE);
+        float[] target = new float[x0.length];
+        e.target(x0, t, eps, target, 784);
+        assertArrayEquals(eps, target, 0f);
+        assertThrows(IllegalArgumentException.class, () -> new Ddpm(10, Ddpm.Schedule.COSINE, null));
+    }
+
+    @Test
+    void minSnrWeightsFollowHangEtAl() {
+        Ddpm eps = new Ddpm(1000, Ddpm.Schedule.COSINE);
+        Ddpm v = new Ddpm(1000, Ddpm.Schedule.COSINE, Ddpm.Prediction.V);
+        double[] ab = eps.alphaBars();
+        for (int t : new int[] {0, 10, 100, 500, 900, 999}) {
+            double snr = ab[t] / (1 - ab[t]);
+            assertEquals(snr, eps.snr(t), 1e-9 * snr);
+            assertEquals(Math.min(snr, 5) / snr, eps.minSnrWeight(t, 5), 1e-12);
+            assertEquals(Math.min(snr, 5) / (snr + 1), v.minSnrWeight(t, 5), 1e-12);
+            assertEquals(1.0, eps.minSnrWeight(t, Double.POSITIVE_INFINITY), 1e-12, "no clipping: the plain loss");
+        }
+        assertTrue(eps.minSnrWeight(0, 5) < 0.01, "nearly clean steps are down-weighted");
+        assertEquals(1.0, eps.minSnrWeight(999, 5), 1e-12, "noisy steps (SNR < gamma) keep weight 1");
+        var bad = assertThrows(IllegalArgumentException.class, () -> eps.minSnrWeight(3, 0));
+        assertTrue(bad.getMessage().contains("gamma"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> eps.trainingData(new float[784], 1, 1, -1));
+    }
+
+    @Test
+    void weightedLossIsThePerImageMseTimesTheWeight() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray target = m.create(new float[] {0, 0, 0, 0, 1, 1, 1, 1}, new Shape(2, 1, 2, 2));
+            NDArray pred = m.create(new float[] {1, 1, 1, 1, 1, 1, 1, 3}, new Shape(2, 1, 2, 2));
+            // per image: mean((p - y)^2) = 1 and (0 + 0 + 0 + 4)/4 = 1; weights 0.5, 2
+            float plain = Ddpm.weightedLoss().evaluate(new NDList(target), new NDList(pred)).getFloat();
+            assertEquals(1f, plain, 1e-6f);
+            assertEquals(Ddpm.epsilonLoss().evaluate(new NDList(target), new NDList(pred)).getFloat(), plain, 1e-6f);
+            float w = Ddpm.weightedLoss().evaluate(new NDList(target, m.create(new float[] {0.5f, 2f})), new NDList(pred)).getFloat();
+            assertEquals((0.5f * 1 + 2f * 1) / 2, w, 1e-6f);
+        }
+    }
+
+    @Test
+    void patchUNetHasTheInputShapeAndPatchesRoundTrip() {
+        UNet net = new UNet(8, 2);
+        assertEquals(2, net.patch());
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
+            NDArray p = UNet.toPatches(x);
+            assertEquals(new Shape(3, 4, 14, 14), p.getShape());
+            // channel 2 dy + dx at (i, j) is pixel (2i + dy, 2j + dx)
+            assertEquals(x.getFloat(1, 0, 5, 8), p.getFloat(1, 2, 2, 4), 0f);
+            assertEquals(x.getFloat(2, 0, 27, 27), p.getFloat(2, 3, 13, 13), 0f);
+            assertArrayEquals(x.toFloatArray(), UNet.fromPatches(p).toFloatArray(), 0f);
+            net.initialize(m, DataType.FLOAT32, new Shape(3, 1, 28, 28), new Shape(3));
+            NDArray y = net.forward(new ParameterStore(m, false), new NDList(x, m.create(new float[] {0, 500, 999})), false).head();
+            assertEquals(new Shape(3, 1, 28, 28), y.getShape());
+            assertTrue(Float.isFinite(y.sum().getFloat()));
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> new UNet(8, 3));
+        assertTrue(e.getMessage().contains("patch"), e.getMessage());
+    }
+
+    @Test
+    void vPredictionWithMinSnrTrainsThroughFit() {
+        ImageSet train = Slice.load(Mnist.Split.TRAIN);
+        Ddpm d = new Ddpm(100, Ddpm.Schedule.COSINE, Ddpm.Prediction.V);
+        try (Model model = Model.newInstance("ddpm-v-test")) {
+            model.setBlock(new UNet(8, 2));
+            History h = Fit.of(model, d.trainingData(train.pixels(), 50, 1, 5)).loss(Ddpm.weightedLoss())
+                    .optimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build())
+                    .epochs(4).seed(1).run();
+            double[] loss = h.values("train_loss");
+            assertTrue(loss[3] < 0.8 * loss[0], "weighted v loss should fall: " + java.util.Arrays.toString(loss));
+            float[] px = d.sampler().ddim(5).seed(3).sample(model, 2).pixels();
+            assertEquals(2 * 784, px.length);
+            for (float v : px) {
+                assertTrue(v >= 0 && v <= 1);
+            }
+        }
+    }
 }
