@@ -75,7 +75,36 @@ public final class Charts {
             s.setMarker(xs.size() > 40 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
             k++;
         }
+        if (k > 0 && x.length > ROUND_TICKS_ABOVE) {
+            roundXTicks(chart, x, series.values().iterator().next());
+        }
         return chart;
+    }
+
+    /** Above this many x values {@link #lines} asks for round x ticks instead of ticks on the data points. */
+    static final int ROUND_TICKS_ABOVE = 30;
+
+    /**
+     * xchart 3.8.8 puts the x ticks on the data points, starting at the first one, whenever all x values of a
+     * chart are equally spaced: a loss per step at x = 0.001, 0.002, ... gets ticks 0.001, 0.342, 0.683, ...
+     * that run into each other. One invisible point off that grid (no line, no marker, not in the legend)
+     * makes it compute round ticks (0, 0.5, 1, ...) as for any other data.
+     */
+    private static void roundXTicks(XYChart chart, double[] x, double[] y) {
+        double yAt = Double.NaN;
+        for (double v : y) {
+            if (Double.isFinite(v)) {
+                yAt = v;
+                break;
+            }
+        }
+        if (Double.isNaN(yAt) || !(x[1] != x[0])) {
+            return;
+        }
+        XYSeries helper = chart.addSeries(" ", new double[] {x[0] + 0.37 * (x[1] - x[0])}, new double[] {yAt});
+        helper.setShowInLegend(false);
+        helper.setMarker(SeriesMarkers.NONE);
+        helper.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
     }
 
     /**

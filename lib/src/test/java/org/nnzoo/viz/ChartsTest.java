@@ -26,6 +26,26 @@ class ChartsTest {
     }
 
     @Test
+    void longEquallySpacedSeriesGetAnOffGridHelperPointForRoundTicks() {
+        double[] x = new double[Charts.ROUND_TICKS_ABOVE + 1];
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i + 1) / 1000.0;
+            y[i] = Math.sin(i);
+        }
+        var longChart = Charts.lines("t", "step (thousands)", "y", x, Map.of("loss", y));
+        assertEquals(2, longChart.getSeriesMap().size());
+        var helper = longChart.getSeriesMap().get(" ");
+        assertTrue(!helper.isShowInLegend() && helper.getXData().length == 1);
+        double hx = helper.getXData()[0];
+        assertTrue(hx > x[0] && hx < x[1], "the helper point lies between two data points: " + hx);
+        assertTrue(hasInk(Charts.toImage(longChart)));
+        double[] fewX = java.util.Arrays.copyOf(x, Charts.ROUND_TICKS_ABOVE);
+        var shortChart = Charts.lines("t", "epoch", "y", fewX, Map.of("loss", java.util.Arrays.copyOf(y, fewX.length)));
+        assertEquals(1, shortChart.getSeriesMap().size(), "short series keep xchart's ticks on the data points");
+    }
+
+    @Test
     void rendersEveryChartKindToPng() {
         History h = new History();
         h.add(Map.of("train_loss", 1.0, "val_loss", 1.2, "train_acc", 0.5, "val_acc", 0.45));
