@@ -46,7 +46,7 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
     private final Linear srcEmbed;
     private final Linear tgtEmbed;
     private final PositionalEncoding position = new PositionalEncoding();
-    private final List<EncoderBlock> encoder = new ArrayList<>();
+    private final List<Transformer.SelfAttentionBlock> encoder = new ArrayList<>();
     private final List<DecoderBlock> decoder = new ArrayList<>();
     private final LayerNorm encNorm;
     private final LayerNorm decNorm;
@@ -67,7 +67,7 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
         tgtEmbed = addChildBlock("tgt_embed", Linear.builder().setUnits(dModel).optBias(false).build());
         addChildBlock("position", position);
         for (int i = 0; i < layers; i++) {
-            encoder.add(addChildBlock("enc" + i, new EncoderBlock(dModel, heads, ffn)));
+            encoder.add(addChildBlock("enc" + i, new Transformer.SelfAttentionBlock(dModel, heads, ffn, false)));
         }
         for (int i = 0; i < layers; i++) {
             decoder.add(addChildBlock("dec" + i, new DecoderBlock(dModel, heads, ffn)));
@@ -92,7 +92,7 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
         }
         NDArray srcMask = inputs.size() > 2 ? inputs.get(2) : null;
         NDArray x = embed(ps, srcEmbed, inputs.get(0), training);
-        for (EncoderBlock b : encoder) {
+        for (Transformer.SelfAttentionBlock b : encoder) {
             x = b.forward(ps, srcMask == null ? new NDList(x) : new NDList(x, srcMask), training).head();
         }
         NDArray memory = encNorm.forward(ps, new NDList(x), training).head();
@@ -118,7 +118,7 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
         srcEmbed.initialize(manager, dataType, new Shape(src.get(0), src.get(1), vocab));
         tgtEmbed.initialize(manager, dataType, new Shape(tgt.get(0), tgt.get(1), vocab));
         position.initialize(manager, dataType, hs);
-        for (EncoderBlock b : encoder) {
+        for (Transformer.SelfAttentionBlock b : encoder) {
             b.initialize(manager, dataType, hs);
         }
         for (DecoderBlock b : decoder) {
@@ -139,45 +139,6 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
             out[i + 1] = new Shape(tgt.get(0), decoder.get(i).cross.heads(), tgt.get(1), src.get(1));
         }
         return out;
-    }
-
-    /** Pre-norm encoder block: non-causal self-attention (respecting the source mask) and a feed-forward network. */
-    static final class EncoderBlock extends AbstractBlock {
-
-        private final LayerNorm norm1 = LayerNorm.builder().axis(2).build();
-        private final MultiHeadAttention attention;
-        private final LayerNorm norm2 = LayerNorm.builder().axis(2).build();
-        private final SequentialBlock ffn;
-
-        EncoderBlock(int dModel, int heads, int ffnWidth) {
-            addChildBlock("norm1", norm1);
-            attention = addChildBlock("attention", new MultiHeadAttention(dModel, heads, false));
-            addChildBlock("norm2", norm2);
-            ffn = addChildBlock("ffn", Transformer.feedForward(dModel, ffnWidth));
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray x = inputs.head();
-            NDArray n = norm1.forward(ps, new NDList(x), training).head();
-            NDList in = inputs.size() > 1 ? new NDList(n, n, inputs.get(1)) : new NDList(n);
-            x = x.add(attention.forward(ps, in, training).head());
-            x = x.add(ffn.forward(ps, norm2.forward(ps, new NDList(x), training), training).head());
-            return new NDList(x);
-        }
-
-        @Override
-        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-            norm1.initialize(manager, dataType, inputShapes[0]);
-            attention.initialize(manager, dataType, inputShapes[0]);
-            norm2.initialize(manager, dataType, inputShapes[0]);
-            ffn.initialize(manager, dataType, inputShapes[0]);
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[] {inputShapes[0]};
-        }
     }
 
     /** Pre-norm decoder block: causal self-attention, cross-attention to the encoder output, feed-forward. */

@@ -39,7 +39,7 @@ public final class Transformer extends AbstractBlock {
     private final int dModel;
     private final Linear embed;
     private final PositionalEncoding position = new PositionalEncoding();
-    private final List<DecoderBlock> blocks = new ArrayList<>();
+    private final List<SelfAttentionBlock> blocks = new ArrayList<>();
     private final LayerNorm norm;
     private final Linear head;
 
@@ -57,7 +57,7 @@ public final class Transformer extends AbstractBlock {
         embed = addChildBlock("embed", Linear.builder().setUnits(dModel).optBias(false).build()); // one-hot times E
         addChildBlock("position", position);
         for (int i = 0; i < layers; i++) {
-            blocks.add(addChildBlock("block" + i, new DecoderBlock(dModel, heads, ffn)));
+            blocks.add(addChildBlock("block" + i, new SelfAttentionBlock(dModel, heads, ffn, true)));
         }
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
         head = addChildBlock("head", Linear.builder().setUnits(vocab).build());
@@ -74,7 +74,7 @@ public final class Transformer extends AbstractBlock {
         x = embedded.mul(org.nnzoo.train.Scalars.of(embedded, (float) Math.sqrt(dModel)));
         x = position.forward(ps, new NDList(x), training).head();
         NDList attention = new NDList();
-        for (DecoderBlock b : blocks) {
+        for (SelfAttentionBlock b : blocks) {
             NDList o = b.forward(ps, new NDList(x), training);
             x = o.get(0);
             attention.add(o.get(1));
@@ -91,7 +91,7 @@ public final class Transformer extends AbstractBlock {
         Shape hidden = new Shape(ids.get(0), ids.get(1), dModel);
         embed.initialize(manager, dataType, new Shape(ids.get(0), ids.get(1), vocab));
         position.initialize(manager, dataType, hidden);
-        for (DecoderBlock b : blocks) {
+        for (SelfAttentionBlock b : blocks) {
             b.initialize(manager, dataType, hidden);
         }
         norm.initialize(manager, dataType, hidden);
@@ -127,17 +127,22 @@ public final class Transformer extends AbstractBlock {
                 .add(Linear.builder().setUnits(dModel).build());
     }
 
-    /** One pre-norm decoder block: causal self-attention and a feed-forward network, each with a residual. */
-    static final class DecoderBlock extends AbstractBlock {
+    /**
+     * One pre-norm self-attention block: self-attention (causal in this model's decoder, not in
+     * {@link EncoderDecoderTransformer}'s encoder) and a feed-forward network, each with a residual.
+     * Inputs: {@code x (B, T, d)} and, optionally, a key mask {@code (B, T)}; outputs: {@code x} and the
+     * attention weights {@code (B, heads, T, T)}.
+     */
+    static final class SelfAttentionBlock extends AbstractBlock {
 
         private final LayerNorm norm1 = LayerNorm.builder().axis(2).build();
         private final MultiHeadAttention attention;
         private final LayerNorm norm2 = LayerNorm.builder().axis(2).build();
         private final SequentialBlock ffn;
 
-        DecoderBlock(int dModel, int heads, int ffnWidth) {
+        SelfAttentionBlock(int dModel, int heads, int ffnWidth, boolean causal) {
             addChildBlock("norm1", norm1);
-            attention = addChildBlock("attention", new MultiHeadAttention(dModel, heads, true));
+            attention = addChildBlock("attention", new MultiHeadAttention(dModel, heads, causal));
             addChildBlock("norm2", norm2);
             ffn = addChildBlock("ffn", feedForward(dModel, ffnWidth));
         }
@@ -145,7 +150,8 @@ public final class Transformer extends AbstractBlock {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray x = inputs.head();
-            NDList a = attention.forward(ps, norm1.forward(ps, new NDList(x), training), training);
+            NDArray n = norm1.forward(ps, new NDList(x), training).head();
+            NDList a = attention.forward(ps, inputs.size() > 1 ? new NDList(n, n, inputs.get(1)) : new NDList(n), training);
             x = x.add(a.get(0));
             x = x.add(ffn.forward(ps, norm2.forward(ps, new NDList(x), training), training).head());
             return new NDList(x, a.get(1));
