@@ -91,7 +91,12 @@ def run_images(args, model, optimizer):
     y = y[:n]
     gen = torch.Generator().manual_seed(42)
     rates, cpu_rates, losses = [], [], []
+    prof_file = os.environ.get("NNZOO_BENCH_PROFILE")  # PyTorch profiler over epoch 2: op table to this file
+    prof = None
     for epoch in range(args.epochs):
+        if prof_file and epoch == 1:
+            prof = torch.autograd.profiler.profile()
+            prof.__enter__()
         t0 = time.perf_counter()
         c0 = time.process_time()
         order = torch.randperm(n, generator=gen)
@@ -108,6 +113,11 @@ def run_images(args, model, optimizer):
             correct += (pred.argmax(1) == yb).sum().item()
         seconds = time.perf_counter() - t0
         cpu = time.process_time() - c0
+        if prof is not None:
+            prof.__exit__(None, None, None)
+            with open(prof_file, "w") as f:
+                f.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=40))
+            prof = None
         losses.append(loss_sum / n)
         if epoch > 0:
             rates.append(n / seconds)

@@ -138,10 +138,16 @@ public final class Bench {
         }
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        String profileFile = System.getenv("NNZOO_BENCH_PROFILE");
         List<Double> cpuSeconds = new ArrayList<>();
         long[] cpuMark = {os.getProcessCpuTime()};
         History h = Fit.of(model, data).loss(loss).optimizer(optimizer).epochs(epochs).accuracy(true).seed(42)
                 .title("bench " + name).onEpoch((e, hist) -> {
+                    if (profileFile != null && e == 0) {
+                        JniUtils.startProfile(false, false, false); // PyTorch's profiler over epoch 2
+                    } else if (profileFile != null && e == 1) {
+                        JniUtils.stopProfile(profileFile); // a Chrome trace (JSON)
+                    }
                     long now = os.getProcessCpuTime();
                     cpuSeconds.add((now - cpuMark[0]) / 1e9);
                     cpuMark[0] = now;

@@ -28,6 +28,17 @@ import com.sun.jna.Pointer;
  * computation, and only on Linux x86-64 with a non-Intel CPU. Turn it off with {@code -Dnnzoo.mkl.vendorFix=false}
  * or the environment variable {@code NNZOO_MKL_VENDOR_FIX=0}. Results stay deterministic (same kernels every run);
  * they can differ from the generic path in the last bits of floating-point rounding.
+ *
+ * <p>Second, it keeps glibc's {@code malloc} from handing tensor memory back to the kernel after every batch.
+ * DJL runs PyTorch from a Java thread, whose allocations come from one of glibc's secondary arenas; there the
+ * megabyte-sized activation and gradient buffers of each batch were unmapped when freed and mapped again (and
+ * zero-filled page by page) in the next batch. Measured (LeNet, batch 128, 20,480 images x 3 epochs, one thread):
+ * 984,541 minor page faults and 10,200 images/s with glibc's defaults, 81,099 and 15,900 images/s after
+ * {@code mallopt(M_MMAP_THRESHOLD, 32 MiB)} and {@code mallopt(M_TRIM_THRESHOLD, 128 MiB)}, the same final loss and
+ * about the same peak memory. Python's PyTorch runs from the main thread (the main arena), where glibc's dynamic
+ * threshold already does this. Skipped when the user set {@code MALLOC_MMAP_THRESHOLD_},
+ * {@code MALLOC_TRIM_THRESHOLD_} or {@code GLIBC_TUNABLES}; turn it off with {@code -Dnnzoo.malloc.tune=false} or
+ * {@code NNZOO_MALLOC_TUNE=0}.
  */
 public final class NativeTuning {
 
@@ -36,16 +47,27 @@ public final class NativeTuning {
     private NativeTuning() {
     }
 
-    /** @return what {@link #apply()} did, e.g. {@code "oneMKL vendor check patched (AuthenticAMD)"} */
+    /** @return what {@link #apply()} did, e.g. {@code "oneMKL vendor check patched (AuthenticAMD); malloc: ..."} */
     public static String status() {
         return status;
     }
 
-    /** Interface to two libc functions. */
+    /** glibc's {@code mallopt} parameter: requests at least this large are served by {@code mmap}. */
+    static final int M_MMAP_THRESHOLD = -3;
+    /** glibc's {@code mallopt} parameter: free memory at the top of a heap above this is given back. */
+    static final int M_TRIM_THRESHOLD = -1;
+    /** Allocations below this come from the heap and are reused (glibc's dynamic threshold stops at 32 MiB). */
+    static final int MMAP_THRESHOLD_BYTES = 32 << 20;
+    /** Free heap memory kept for reuse before glibc trims it. */
+    static final int TRIM_THRESHOLD_BYTES = 128 << 20;
+
+    /** Interface to a few libc functions. */
     interface LibC extends Library {
         int mprotect(Pointer addr, long len, int prot);
 
         int getpagesize();
+
+        int mallopt(int param, int value);
     }
 
     /**
@@ -53,12 +75,46 @@ public final class NativeTuning {
      * {@link #status()}). Call it after {@code libtorch_cpu.so} is loaded and before the first matrix product.
      */
     public static synchronized String apply() {
+        String mkl;
         try {
-            status = applyOrExplain();
+            mkl = applyOrExplain();
         } catch (Throwable t) { // NOPMD: a speed fix must never break the engine
-            status = "not applied: " + t;
+            mkl = "not applied: " + t;
         }
+        String malloc;
+        try {
+            malloc = tuneMalloc();
+        } catch (Throwable t) { // NOPMD: likewise
+            malloc = "not applied: " + t;
+        }
+        status = mkl + "; malloc: " + malloc;
         return status;
+    }
+
+    /**
+     * Sets glibc's mmap and trim thresholds (see the class comment); never throws.
+     *
+     * @return what it did, for {@link #status()}
+     */
+    static String tuneMalloc() {
+        if ("false".equalsIgnoreCase(System.getProperty("nnzoo.malloc.tune"))
+                || "0".equals(System.getenv("NNZOO_MALLOC_TUNE"))) {
+            return "glibc defaults (nnzoo.malloc.tune=false or NNZOO_MALLOC_TUNE=0)";
+        }
+        for (String v : new String[] {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"}) {
+            if (System.getenv(v) != null) {
+                return "left as set by " + v;
+            }
+        }
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return "not needed (not Linux)";
+        }
+        LibC libc = Native.load("c", LibC.class);
+        if (libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) != 1
+                || libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) != 1) {
+            return "not applied: mallopt refused (not glibc?)";
+        }
+        return "mmap threshold " + (MMAP_THRESHOLD_BYTES >> 20) + " MiB, trim threshold " + (TRIM_THRESHOLD_BYTES >> 20) + " MiB";
     }
 
     private static String applyOrExplain() throws IOException {

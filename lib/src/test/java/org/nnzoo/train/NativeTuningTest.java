@@ -51,4 +51,72 @@ class NativeTuningTest {
         }
         assertFalse(NativeTuning.apply().startsWith("not applied:"), "a second apply() must be harmless");
     }
+
+    /**
+     * Tensor memory is reused between batches: LeNet training steps (batch 128) on a worker thread, as in the
+     * notebooks' kernel, fault in far fewer fresh pages than their activations and gradients occupy (about 1,900
+     * pages a step with glibc's defaults, when every large buffer is mapped afresh).
+     */
+    @Test
+    void tensorMemoryIsReusedOnWorkerThreads() throws Exception {
+        Engine.getInstance();
+        String status = NativeTuning.status();
+        boolean tuned = status.contains("malloc: mmap threshold");
+        boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        if (linux && System.getenv("NNZOO_MALLOC_TUNE") == null && System.getenv("GLIBC_TUNABLES") == null
+                && System.getenv("MALLOC_MMAP_THRESHOLD_") == null && System.getenv("MALLOC_TRIM_THRESHOLD_") == null) {
+            assertTrue(tuned, status);
+        }
+        if (!linux) {
+            return;
+        }
+        int steps = 40;
+        long[] faults = new long[1];
+        Throwable[] failure = new Throwable[1];
+        Thread worker = new Thread(() -> {
+            try (ai.djl.Model model = ai.djl.Model.newInstance("lenet")) {
+                model.setBlock(org.nnzoo.models.LeNet.build());
+                var config = new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.softmaxCrossEntropyLoss())
+                        .optOptimizer(ai.djl.training.optimizer.Optimizer.sgd()
+                                .setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.01f)).build());
+                try (ai.djl.training.Trainer trainer = model.newTrainer(config)) {
+                    trainer.initialize(new Shape(128, 1, 28, 28));
+                    for (int step = 0; step < steps + 10; step++) {
+                        if (step == 10) {
+                            faults[0] = minorFaults();
+                        }
+                        try (NDManager batch = trainer.getManager().newSubManager();
+                                ai.djl.training.GradientCollector gc = trainer.newGradientCollector()) {
+                            var x = batch.randomUniform(0, 1, new Shape(128, 1, 28, 28));
+                            var y = batch.randomInteger(0, 10, new Shape(128), ai.djl.ndarray.types.DataType.INT32);
+                            var loss = trainer.getLoss().evaluate(new ai.djl.ndarray.NDList(y),
+                                    trainer.forward(new ai.djl.ndarray.NDList(x)));
+                            gc.backward(loss);
+                            trainer.step();
+                        }
+                    }
+                    faults[0] = minorFaults() - faults[0];
+                }
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        worker.start();
+        worker.join();
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
+        }
+        System.out.printf("minor page faults per LeNet step on a worker thread: %.0f (%s)%n", faults[0] / (double) steps, status);
+        if (tuned) {
+            assertTrue(faults[0] < steps * 300L, "minor page faults per LeNet training step: " + faults[0] / steps
+                    + " (about 1,900 a step means every large buffer was mapped afresh)");
+        }
+    }
+
+    /** @return this process's minor page faults so far (field 10 of /proc/self/stat) */
+    private static long minorFaults() throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[7]);
+    }
 }
