@@ -304,6 +304,28 @@ public final class Ddpm {
      * @param minSnrGamma gamma of the Min-SNR weighting (5 in Hang et al.); NaN for no weight label
      */
     public BatchSource trainingData(float[] pixels, int batchSize, long seed, double minSnrGamma) {
+        return trainingData(pixels, null, 0, 0, batchSize, seed, minSnrGamma);
+    }
+
+    /**
+     * Training data for a class-conditional network ({@link UNet#UNet(int, int, int)}): inputs
+     * {@code NDList(x_t, t, y)}, where {@code y} is the image's label, replaced by "no label" ({@code classes}) with
+     * probability {@code dropLabel}, so that the same network also learns the unconditional model that
+     * classifier-free guidance needs (Ho and Salimans use 0.1 to 0.2).
+     *
+     * @param labels    one class per image, in {@code 0..classes-1}
+     * @param classes   number of classes
+     * @param dropLabel probability of training an image without its label, in [0, 1)
+     */
+    public BatchSource trainingData(float[] pixels, int[] labels, int classes, double dropLabel, int batchSize, long seed) {
+        if (labels == null) {
+            throw new IllegalArgumentException("labels must not be null for class-conditional training data; use trainingData(pixels, batchSize, seed) without labels");
+        }
+        return trainingData(pixels, labels, classes, dropLabel, batchSize, seed, Double.NaN);
+    }
+
+    private BatchSource trainingData(float[] pixels, int[] labels, int classes, double dropLabel, int batchSize, long seed,
+            double minSnrGamma) {
         if (pixels == null || pixels.length == 0 || pixels.length % 784 != 0) {
             throw new IllegalArgumentException("pixels has " + (pixels == null ? "no" : pixels.length) + " values, not a whole number of 28x28 images (784 each)");
         }
@@ -316,6 +338,22 @@ public final class Ddpm {
             minSnrWeight(0, minSnrGamma); // checks gamma
         }
         int count = images.length / 784;
+        if (labels != null) {
+            if (labels.length != count) {
+                throw new IllegalArgumentException("labels has " + labels.length + " entries for " + count + " images");
+            }
+            if (classes < 1) {
+                throw new IllegalArgumentException("classes must be positive, got " + classes);
+            }
+            for (int i = 0; i < count; i++) {
+                if (labels[i] < 0 || labels[i] >= classes) {
+                    throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is outside 0.." + (classes - 1));
+                }
+            }
+            if (!(dropLabel >= 0 && dropLabel < 1)) {
+                throw new IllegalArgumentException("dropLabel must be in [0, 1), got " + dropLabel);
+            }
+        }
         int batches = (count + batchSize - 1) / batchSize;
         return new BatchSource() {
             @Override
@@ -344,6 +382,14 @@ public final class Ddpm {
                     NDManager bm = manager.newSubManager();
                     Shape img = new Shape(n, 1, 28, 28);
                     NDList data = new NDList(bm.create(xt, img), bm.create(tf));
+                    if (labels != null) {
+                        Random drop = new Random(seed * 7_000_003L + epoch * 70_001L + b); // its own stream: same x_t, t as unlabelled
+                        float[] y = new float[n];
+                        for (int i = 0; i < n; i++) {
+                            y[i] = drop.nextDouble() < dropLabel ? classes : labels[order[first + i]];
+                        }
+                        data.add(bm.create(y));
+                    }
                     NDList labels = new NDList(bm.create(target, img));
                     if (weighted) {
                         float[] w = new float[n];
@@ -363,7 +409,8 @@ public final class Ddpm {
 
             @Override
             public Shape[] inputShapes() {
-                return new Shape[] {new Shape(batchSize, 1, 28, 28), new Shape(batchSize)};
+                return labels == null ? new Shape[] {new Shape(batchSize, 1, 28, 28), new Shape(batchSize)}
+                        : new Shape[] {new Shape(batchSize, 1, 28, 28), new Shape(batchSize), new Shape(batchSize)};
             }
         };
     }
@@ -379,6 +426,9 @@ public final class Ddpm {
         private long seed = 7;
         private int[] recordAt = new int[0];
         private IntConsumer onBatch;
+        private int classes;
+        private int[] labels;
+        private double guidance;
 
         private Sampler(Ddpm ddpm) {
             this.ddpm = ddpm;
@@ -414,6 +464,42 @@ public final class Ddpm {
             this.timesteps = ts;
             this.ddim = true;
             this.eta = eta;
+            return this;
+        }
+
+        /**
+         * Generates with a class-conditional network ({@link UNet#UNet(int, int, int)}): image {@code i} of
+         * {@link #sample} gets {@code labels[i % labels.length]}, a class in {@code 0..classes-1}, or
+         * {@code classes} for "no label" (the unconditional model).
+         */
+        public Sampler labels(int classes, int... labels) {
+            if (classes < 1) {
+                throw new IllegalArgumentException("classes must be positive, got " + classes);
+            }
+            if (labels == null || labels.length == 0) {
+                throw new IllegalArgumentException("give at least one label (0.." + classes + ", " + classes + " = no label)");
+            }
+            for (int y : labels) {
+                if (y < 0 || y > classes) {
+                    throw new IllegalArgumentException("label " + y + " is outside 0.." + classes + " (" + classes + " = no label)");
+                }
+            }
+            this.classes = classes;
+            this.labels = labels.clone();
+            return this;
+        }
+
+        /**
+         * Classifier-free guidance of weight {@code w} (Ho and Salimans 2022): at each step the network runs with the
+         * label and without it, and the sampler follows {@code (1 + w) out(x_t, t, y) - w out(x_t, t)}; {@code w = 0}
+         * is plain conditional sampling, larger {@code w} gives more typical, less varied images. Needs
+         * {@link #labels}; costs two network evaluations per step.
+         */
+        public Sampler guidance(double w) {
+            if (!(w >= 0)) {
+                throw new IllegalArgumentException("guidance weight must be >= 0, got " + w);
+            }
+            this.guidance = w;
             return this;
         }
 
@@ -471,6 +557,9 @@ public final class Ddpm {
                 throw new IllegalArgumentException("n must be positive, got " + n);
             }
             Block net = model.getBlock();
+            if (guidance > 0 && labels == null) {
+                throw new IllegalArgumentException("guidance needs labels: call labels(classes, ...) first");
+            }
             float[] out = new float[n * 784];
             List<float[]> traj = new ArrayList<>();
             for (int r = 0; r < recordAt.length; r++) {
@@ -488,10 +577,7 @@ public final class Ddpm {
                     int t = timesteps[k];
                     float[] eps;
                     try (NDManager sm = model.getNDManager().newSubManager()) {
-                        float[] tf = new float[m];
-                        java.util.Arrays.fill(tf, t);
-                        NDList in = new NDList(sm.create(x, new Shape(m, 1, 28, 28)), sm.create(tf));
-                        eps = net.forward(new ParameterStore(sm, false), in, false).head().toFloatArray();
+                        eps = predict(net, sm, x, t, m, start);
                     }
                     ddpm.toEpsilon(x, eps, t);
                     int prev = k + 1 < timesteps.length ? timesteps[k + 1] : -1;
@@ -508,6 +594,39 @@ public final class Ddpm {
                 pixTraj.add(toPixels(f));
             }
             return new Result(toPixels(out), pixTraj, recordAt.clone(), timesteps.length);
+        }
+
+        /** The network's output for a batch of {@code m} images at step {@code t}, guided if asked to. */
+        private float[] predict(Block net, NDManager sm, float[] x, int t, int m, int start) {
+            boolean guided = labels != null && guidance > 0;
+            int rows = guided ? 2 * m : m;
+            float[] tf = new float[rows];
+            java.util.Arrays.fill(tf, t);
+            float[] xs = guided ? java.util.Arrays.copyOf(x, 2 * x.length) : x;
+            if (guided) {
+                System.arraycopy(x, 0, xs, x.length, x.length);
+            }
+            NDList in = new NDList(sm.create(xs, new Shape(rows, 1, 28, 28)), sm.create(tf));
+            if (labels != null) {
+                float[] y = new float[rows];
+                for (int i = 0; i < m; i++) {
+                    y[i] = labels[(start + i) % labels.length];
+                }
+                for (int i = m; i < rows; i++) {
+                    y[i] = classes; // the unconditional half
+                }
+                in.add(sm.create(y));
+            }
+            float[] o = net.forward(new ParameterStore(sm, false), in, false).head().toFloatArray();
+            if (!guided) {
+                return o;
+            }
+            float[] mixed = new float[m * 784];
+            float w = (float) guidance;
+            for (int j = 0; j < mixed.length; j++) {
+                mixed[j] = (1 + w) * o[j] - w * o[j + mixed.length];
+            }
+            return mixed;
         }
 
         private void record(int step, float[] x, List<float[]> traj, int start) {

@@ -47,6 +47,12 @@ import ai.djl.util.PairList;
  * with four times the parameters, the better trade for a short training run on a CPU.
  * Inputs: {@code NDList(x_t (N, 1, 28, 28), t (N))}, {@code t} the integer step as a float; output: one array of
  * the shape of {@code x_t}. {@code c} is {@link #width()}.
+ *
+ * <p>Class-conditional ({@link #UNet(int, int, int)} with {@code classes > 0}): a third input {@code y (N)}, the
+ * class index as a float, or {@code classes} for "no label"; its learned embedding (a linear map of the one-hot
+ * vector, {@code classes + 1} rows) is added to the time embedding {@code e}. Trained with some labels dropped to
+ * "no label", one network gives both {@code eps(x_t, t, y)} and {@code eps(x_t, t)}, which classifier-free guidance
+ * mixes ({@link Ddpm.Sampler#guidance}; J. Ho, T. Salimans, "Classifier-free diffusion guidance", 2022).
  */
 public final class UNet extends AbstractBlock {
 
@@ -54,9 +60,11 @@ public final class UNet extends AbstractBlock {
 
     private final int width;
     private final int patch;
+    private final int classes;
     private final int embDim;
     private final Block temb1;
     private final Block temb2;
+    private final Block label; // null when unconditional
     private final Block stem;
     private final Res res1;
     private final Block down1;
@@ -85,7 +93,21 @@ public final class UNet extends AbstractBlock {
      *              network at half the width, with four times the parameters
      */
     public UNet(int width, int patch) {
+        this(width, patch, 0);
+    }
+
+    /**
+     * @param width   channels of the first level
+     * @param patch   1 or 2, as in {@link #UNet(int, int)}
+     * @param classes 0: unconditional (inputs {@code (x_t, t)}); {@code > 0}: class-conditional, inputs
+     *                {@code (x_t, t, y)} with {@code y} in {@code 0..classes}, {@code classes} meaning "no label"
+     */
+    public UNet(int width, int patch, int classes) {
         super(VERSION);
+        if (classes < 0) {
+            throw new IllegalArgumentException("classes must be 0 (unconditional) or the number of classes, got " + classes);
+        }
+        this.classes = classes;
         if (width < 4 || width % 4 != 0) {
             throw new IllegalArgumentException("width must be a positive multiple of 4 (GroupNorm uses 4 groups), got " + width);
         }
@@ -97,6 +119,7 @@ public final class UNet extends AbstractBlock {
         this.embDim = 4 * width;
         temb1 = addChildBlock("temb1", Linear.builder().setUnits(embDim).build());
         temb2 = addChildBlock("temb2", Linear.builder().setUnits(embDim).build());
+        label = classes > 0 ? addChildBlock("label", Linear.builder().setUnits(embDim).optBias(false).build()) : null;
         stem = addChildBlock("stem", conv(width, 1));
         res1 = addChildBlock("res1", new Res(width, width));
         down1 = addChildBlock("down1", conv(2 * width, 2));
@@ -113,6 +136,11 @@ public final class UNet extends AbstractBlock {
         up1 = addChildBlock("up1", new Res(3 * width, width));
         outNorm = addChildBlock("outNorm", new GroupNorm(width, 4));
         outConv = addChildBlock("outConv", conv(patch * patch, 1));
+    }
+
+    /** @return number of classes of a class-conditional network (its "no label" index), 0 if unconditional */
+    public int classes() {
+        return classes;
     }
 
     /** @return the patch size, 1 or 2 */
@@ -167,9 +195,14 @@ public final class UNet extends AbstractBlock {
         return x.mul(Activation.sigmoid(x));
     }
 
-    private static void checkInputs(Shape[] shapes) {
-        if (shapes.length != 2) {
-            throw new IllegalArgumentException("UNet takes NDList(x_t, t): 2 inputs, got " + shapes.length);
+    private void checkInputs(Shape[] shapes) {
+        if (classes == 0 && shapes.length != 2) {
+            throw new IllegalArgumentException("UNet takes NDList(x_t, t): 2 inputs, got " + shapes.length
+                    + (shapes.length == 3 ? "; for class labels build it with new UNet(width, patch, classes)" : ""));
+        }
+        if (classes > 0 && shapes.length != 3) {
+            throw new IllegalArgumentException("this class-conditional UNet takes NDList(x_t, t, y): 3 inputs, got " + shapes.length
+                    + " (y = " + classes + " for no label)");
         }
         Shape x = shapes[0];
         if (x.dimension() != 4 || x.get(1) != 1 || x.get(2) != 28 || x.get(3) != 28) {
@@ -180,15 +213,22 @@ public final class UNet extends AbstractBlock {
         if (t.dimension() != 1 || t.get(0) != x.get(0)) {
             throw new IllegalArgumentException("UNet needs t of shape (N) = (" + x.get(0) + "), one step per image, got " + t);
         }
+        if (classes > 0 && (shapes[2].dimension() != 1 || shapes[2].get(0) != x.get(0))) {
+            throw new IllegalArgumentException("UNet needs y of shape (N) = (" + x.get(0) + "), one label per image, got " + shapes[2]);
+        }
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        checkInputs(new Shape[] {inputs.get(0).getShape(), inputs.size() > 1 ? inputs.get(1).getShape() : new Shape()});
+        checkInputs(inputs.getShapes());
         NDArray x = inputs.get(0);
         NDArray e = timeEmbedding(inputs.get(1), embDim);
         e = temb1.forward(ps, new NDList(e), training).head();
         e = temb2.forward(ps, new NDList(silu(e)), training).head();
+        if (label != null) {
+            NDArray oneHot = inputs.get(2).toType(DataType.INT32, false).oneHot(classes + 1);
+            e = e.add(label.forward(ps, new NDList(oneHot), training).head());
+        }
         NDArray h = stem.forward(ps, new NDList(patch == 1 ? x : toPatches(x)), training).head();
         NDArray s1 = res1.apply(ps, h, e, training);
         h = down1.forward(ps, new NDList(s1), training).head();
@@ -220,6 +260,9 @@ public final class UNet extends AbstractBlock {
         Shape emb = new Shape(n, embDim);
         temb1.initialize(manager, dataType, emb);
         temb2.initialize(manager, dataType, emb);
+        if (label != null) {
+            label.initialize(manager, dataType, new Shape(n, classes + 1));
+        }
         int side = 28 / patch;
         stem.initialize(manager, dataType, new Shape(n, patch * patch, side, side));
         Shape full = new Shape(n, width, side, side);

@@ -264,4 +264,108 @@ class DdpmTest {
             }
         }
     }
+
+    @Test
+    void classConditionalUNetUsesItsLabelInput() {
+        UNet net = new UNet(8, 2, 10);
+        assertEquals(10, net.classes());
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(5);
+            net.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28), new Shape(2), new Shape(2));
+            NDArray x = m.randomNormal(new Shape(2, 1, 28, 28));
+            NDArray t = m.create(new float[] {300, 300});
+            ParameterStore ps = new ParameterStore(m, false);
+            float[] three = net.forward(ps, new NDList(x, t, m.create(new float[] {3, 3})), false).head().toFloatArray();
+            float[] none = net.forward(ps, new NDList(x, t, m.create(new float[] {10, 10})), false).head().toFloatArray();
+            assertEquals(2 * 784, three.length);
+            double diff = 0;
+            for (int j = 0; j < three.length; j++) {
+                diff = Math.max(diff, Math.abs(three[j] - none[j]));
+            }
+            assertTrue(diff > 1e-4, "the label must change the output, max diff " + diff);
+            var e = assertThrows(IllegalArgumentException.class, () -> net.forward(ps, new NDList(x, t), false));
+            assertTrue(e.getMessage().contains("3 inputs"), e.getMessage());
+            var e2 = assertThrows(IllegalArgumentException.class, () -> new UNet(8, 2).forward(ps, new NDList(x, t, t), false));
+            assertTrue(e2.getMessage().contains("new UNet(width, patch, classes)"), e2.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new UNet(8, 2, -1));
+    }
+
+    @Test
+    void labelledTrainingDataDropsLabelsAtTheGivenRateAndKeepsTheNoise() {
+        Ddpm d = new Ddpm(100, Ddpm.Schedule.COSINE);
+        int n = 400;
+        float[] px = new float[n * 784];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 10;
+            px[i * 784 + i % 784] = 1;
+        }
+        var plain = d.trainingData(px, 100, 9);
+        var labelled = d.trainingData(px, labels, 10, 0.25, 100, 9);
+        assertEquals(3, labelled.inputShapes().length);
+        int dropped = 0;
+        int total = 0;
+        try (NDManager m = NDManager.newBaseManager()) {
+            var a = plain.batches(m, 0).iterator();
+            for (var b : labelled.batches(m, 0)) {
+                var p = a.next();
+                assertArrayEquals(p.getData().get(0).toFloatArray(), b.getData().get(0).toFloatArray(), 0f, "x_t as without labels");
+                assertArrayEquals(p.getData().get(1).toFloatArray(), b.getData().get(1).toFloatArray(), 0f, "t as without labels");
+                for (float y : b.getData().get(2).toFloatArray()) {
+                    assertTrue(y >= 0 && y <= 10 && y == Math.rint(y), "label " + y);
+                    dropped += y == 10 ? 1 : 0;
+                    total++;
+                }
+                b.close();
+                p.close();
+            }
+        }
+        assertEquals(n, total);
+        assertTrue(dropped > 70 && dropped < 130, "about a quarter of 400 labels dropped, got " + dropped);
+        var e = assertThrows(IllegalArgumentException.class, () -> d.trainingData(px, new int[] {1}, 10, 0.1, 100, 9));
+        assertTrue(e.getMessage().contains("labels"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> d.trainingData(px, labels, 10, 1.0, 100, 9));
+        int[] bad = labels.clone();
+        bad[5] = 10;
+        assertThrows(IllegalArgumentException.class, () -> d.trainingData(px, bad, 10, 0.1, 100, 9));
+    }
+
+    /** A stand-in network: output c(y) everywhere for a label y, u for "no label" (y = 10). */
+    private static Model constantNet(float[] c, float u) {
+        Model model = Model.newInstance("constant");
+        model.setBlock(new ai.djl.nn.LambdaBlock(in -> {
+            float[] y = in.get(2).toFloatArray();
+            float[] out = new float[y.length * 784];
+            for (int i = 0; i < y.length; i++) {
+                java.util.Arrays.fill(out, i * 784, (i + 1) * 784, y[i] == 10 ? u : c[(int) y[i]]);
+            }
+            return new NDList(in.get(0).getManager().create(out, in.get(0).getShape()));
+        }));
+        return model;
+    }
+
+    @Test
+    void guidanceFollowsOnePlusWTimesConditionalMinusWTimesUnconditional() {
+        Ddpm d = new Ddpm(100, Ddpm.Schedule.COSINE);
+        float[] c = {0.3f, -0.2f};
+        float u = 0.1f;
+        double w = 2.5;
+        float[] mixed = new float[2];
+        for (int k = 0; k < 2; k++) {
+            mixed[k] = (float) ((1 + w) * c[k] - w * u);
+        }
+        try (Model guidedNet = constantNet(c, u); Model expectedNet = constantNet(mixed, u)) {
+            float[] guided = d.sampler().ddim(4, 1.0).seed(2).labels(10, 0, 1).guidance(w).sample(guidedNet, 4).pixels();
+            float[] expected = d.sampler().ddim(4, 1.0).seed(2).labels(10, 0, 1).sample(expectedNet, 4).pixels();
+            assertArrayEquals(expected, guided, 1e-6f, "guided = sampling with (1 + w) c - w u");
+            float[] conditional = d.sampler().ddim(4, 1.0).seed(2).labels(10, 0, 1).sample(guidedNet, 4).pixels();
+            float[] zeroW = d.sampler().ddim(4, 1.0).seed(2).labels(10, 0, 1).guidance(0).sample(guidedNet, 4).pixels();
+            assertArrayEquals(conditional, zeroW, 0f, "w = 0 is plain conditional sampling");
+            var e = assertThrows(IllegalArgumentException.class, () -> d.sampler().guidance(1).sample(guidedNet, 1));
+            assertTrue(e.getMessage().contains("labels"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> d.sampler().labels(10, 11));
+            assertThrows(IllegalArgumentException.class, () -> d.sampler().guidance(-1));
+        }
+    }
 }
