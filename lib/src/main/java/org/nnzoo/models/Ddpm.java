@@ -546,7 +546,9 @@ public final class Ddpm {
         /**
          * Generates {@code n} images with a trained noise predictor.
          *
-         * @param model a model whose block takes {@code NDList(x_t, t)} and predicts what this model was trained to predict ({@link Ddpm#prediction()}: the noise or {@code v}; a {@link UNet})
+         * @param model a model whose block takes {@code NDList(x_t, t)}, or {@code NDList(x_t, t, y)} when
+         *              {@link #labels} are given, and predicts what this model was trained to predict
+         *              ({@link Ddpm#prediction()}: the noise or {@code v}; a {@link UNet})
          * @param n     number of images
          */
         public Result sample(Model model, int n) {
