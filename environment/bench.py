@@ -48,6 +48,9 @@ def run(cmd, env=None):
     if p.returncode != 0 or not lines:
         sys.stderr.write(p.stdout[-4000:])
         raise SystemExit(f"bench: {' '.join(cmd[:3])}... failed (exit {p.returncode})")
+    for line in p.stdout.splitlines():  # NNZOO_FIT_PHASES=1: where each batch's time goes, both sides
+        if " phases, us per batch" in line:
+            print("    " + line, flush=True)
     r = json.loads(lines[-1][len("BENCH "):])
     r["process_seconds"] = time.time() - t0
     return r
@@ -63,6 +66,10 @@ def main():
     ap.add_argument("--tiny", action="store_true", help="a few batches per model, one round (CI)")
     ap.add_argument("--java-only", action="store_true",
                     help="only the Java side (no python3-torch needed): proves the Java benchmark runs")
+    ap.add_argument("--python-malloc", choices=["tuned", "default"], default="tuned",
+                    help="tuned (default): the Python process gets the glibc malloc thresholds that NativeTuning sets in "
+                         "the Java process (without them PyTorch in Python also falls into a slow mode in some runs); "
+                         "default: glibc's own")
     ap.add_argument("--out", default=None, help="write the results as JSON here")
     ap.add_argument("--java-env", action="append", default=[], metavar="KEY=VALUE",
                     help="an environment variable for the Java side only (repeatable), e.g. GOMP_SPINCOUNT=100000")
@@ -87,13 +94,20 @@ def main():
     # Debian's torch calls OpenBLAS through the generic BLAS interface and does not pass its thread count on:
     # without this, OpenBLAS runs its own pool of one thread per core whatever torch.set_num_threads says
     py_env = dict(env, OPENBLAS_NUM_THREADS=str(args.threads))
+    if args.python_malloc == "tuned":
+        # what NativeTuning does with mallopt in the Java process (32 MiB mmap threshold, 128 MiB trim threshold):
+        # without it glibc sometimes unmaps and re-faults every batch's buffers (measured, LeNet, one thread:
+        # 1,591,784 minor faults and 12,200 samples/s in one run, 43,000 and 22,000 in the next)
+        py_env.setdefault("MALLOC_MMAP_THRESHOLD_", str(32 << 20))
+        py_env.setdefault("MALLOC_TRIM_THRESHOLD_", str(128 << 20))
     for target, pairs, flag in ((env, args.java_env, "--java-env"), (py_env, args.python_env, "--python-env")):
         for kv in pairs:
             if "=" not in kv:
                 raise SystemExit(f"bench: {flag} wants KEY=VALUE, got {kv!r}")
             k, v = kv.split("=", 1)
             target[k] = v
-    waits = {side: {k: e[k] for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT") if k in e}
+    waits = {side: {k: e[k] for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT",
+                                                   "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_") if k in e}
              for side, e in (("java", env), ("python", py_env))}
     before = machine()
     if not os.path.exists(os.path.join(args.data, "shapes.json")):

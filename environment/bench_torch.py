@@ -92,6 +92,7 @@ def run_images(args, model, optimizer):
     gen = torch.Generator().manual_seed(42)
     rates, cpu_rates, losses = [], [], []
     prof_file = os.environ.get("NNZOO_BENCH_PROFILE")  # PyTorch profiler over epoch 2: op table to this file
+    phases = os.environ.get("NNZOO_FIT_PHASES") == "1"  # per-phase times, as the Java side's Fit prints them
     prof = None
     for epoch in range(args.epochs):
         if prof_file and epoch == 1:
@@ -101,16 +102,46 @@ def run_images(args, model, optimizer):
         c0 = time.process_time()
         order = torch.randperm(n, generator=gen)
         loss_sum, correct = 0.0, 0
-        for first in range(0, n, args.batch):
-            idx = order[first:first + args.batch]
-            xb, yb = x.index_select(0, idx), y.index_select(0, idx)
-            pred = model(xb)
-            loss = F.cross_entropy(pred, yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            loss_sum += loss.item() * idx.shape[0]
-            correct += (pred.argmax(1) == yb).sum().item()
+        if not phases:
+            for first in range(0, n, args.batch):
+                idx = order[first:first + args.batch]
+                xb, yb = x.index_select(0, idx), y.index_select(0, idx)
+                pred = model(xb)
+                loss = F.cross_entropy(pred, yb)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                loss_sum += loss.item() * idx.shape[0]
+                correct += (pred.argmax(1) == yb).sum().item()
+        else:  # the same loop with a clock read after each phase (the phases of the Java side's Fit)
+            t, clock, batches = [0.0] * 7, time.perf_counter, 0
+            for first in range(0, n, args.batch):
+                a = clock()
+                idx = order[first:first + args.batch]
+                xb, yb = x.index_select(0, idx), y.index_select(0, idx)
+                b = clock()
+                pred = model(xb)
+                c = clock()
+                loss = F.cross_entropy(pred, yb)
+                d = clock()
+                optimizer.zero_grad()
+                e = clock()
+                loss.backward()
+                f = clock()
+                optimizer.step()
+                g = clock()
+                loss_sum += loss.item() * idx.shape[0]
+                h = clock()
+                correct += (pred.argmax(1) == yb).sum().item()
+                i = clock()
+                for k, dt in enumerate((b - a, c - b, d - c, f - e, (e - d) + (g - f), h - g, i - h)):
+                    t[k] += dt
+                batches += 1
+            names = ("next batch", "forward", "loss", "backward", "optimizer step (with zero_grad)", "loss read",
+                     "correct count")
+            print(f"python {args.model}: epoch {epoch + 1} phases, us per batch ({batches} batches): "
+                  + " ".join(f"{nm} {v / batches * 1e6:.0f};" for nm, v in zip(names, t))
+                  + f" total {sum(t) / batches * 1e6:.0f}", flush=True)
         seconds = time.perf_counter() - t0
         cpu = time.process_time() - c0
         if prof is not None:

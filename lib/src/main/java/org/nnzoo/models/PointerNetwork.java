@@ -38,8 +38,8 @@ public final class PointerNetwork extends AbstractBlock {
 
     private final Linear embedIn;
     private final Linear embedDec;
-    private final LSTM encoder;
-    private final LSTM decoder;
+    private final RecurrentNetworks.LstmLayer encoder;
+    private final RecurrentNetworks.LstmLayer decoder;
     private final Linear w1;
     private final Linear w2;
     private final Linear v;
@@ -53,8 +53,10 @@ public final class PointerNetwork extends AbstractBlock {
         this.hidden = hidden;
         embedIn = addChildBlock("embed_in", Linear.builder().setUnits(hidden).build());
         embedDec = addChildBlock("embed_dec", Linear.builder().setUnits(hidden).build());
-        encoder = addChildBlock("encoder", LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).optReturnState(true).build());
-        decoder = addChildBlock("decoder", LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).optReturnState(false).build());
+        encoder = addChildBlock("encoder", new RecurrentNetworks.LstmLayer(
+                LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).optReturnState(true).build()));
+        decoder = addChildBlock("decoder", new RecurrentNetworks.LstmLayer(
+                LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true).optReturnState(false).build()));
         w1 = addChildBlock("w1", Linear.builder().setUnits(hidden).optBias(false).build());
         w2 = addChildBlock("w2", Linear.builder().setUnits(hidden).optBias(false).build());
         v = addChildBlock("v", Linear.builder().setUnits(1).optBias(false).build());

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
@@ -20,6 +21,9 @@ import ai.djl.nn.recurrent.RNN;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
+import ai.djl.util.PairList;
+
+import org.nnzoo.train.NativeTuning;
 
 /**
  * The models that unroll the recurrent cells: a character-level language model and a sequence
@@ -68,7 +72,37 @@ public final class RecurrentNetworks {
             case GRU:
                 return GRU.builder().setStateSize(hidden).setNumLayers(layers).optBatchFirst(true).optReturnState(false).build();
             default:
-                return LSTM.builder().setStateSize(hidden).setNumLayers(layers).optBatchFirst(true).optReturnState(false).build();
+                return new LstmLayer(LSTM.builder().setStateSize(hidden).setNumLayers(layers).optBatchFirst(true)
+                        .optReturnState(false).build());
+        }
+    }
+
+    /**
+     * DJL's fused {@link LSTM} layer, run through {@link NativeTuning#lstmKernel}: the same parameters and maths,
+     * with ATen's LSTM instead of oneDNN's when PyTorch runs on one thread (much faster for training there; see
+     * {@link NativeTuning}). Use it like the layer it wraps.
+     */
+    public static final class LstmLayer extends AbstractBlock {
+        private final LSTM lstm;
+
+        /** @param lstm the DJL layer to run (its parameters become this block's) */
+        public LstmLayer(LSTM lstm) {
+            this.lstm = addChildBlock("lstm", lstm);
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+            return NativeTuning.lstmKernel(() -> lstm.forward(ps, inputs, training, params));
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return lstm.getOutputShapes(inputShapes);
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            lstm.initialize(manager, dataType, inputShapes);
         }
     }
 

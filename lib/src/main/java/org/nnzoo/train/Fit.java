@@ -29,6 +29,8 @@ import ai.djl.util.RandomUtils;
  * <p>Memory: each batch's arrays (inputs, activations, loss) live in the batch's own sub-manager, closed
  * after the step, so native memory stays flat over any number of steps. Determinism: {@link #seed} seeds
  * DJL's engine (parameter initialisation, dropout) and the shuffling; same seed, same numbers on CPU.
+ * Speed: {@code NNZOO_FIT_PHASES=1} (or {@code -Dnnzoo.fit.phases=true}) prints, after each epoch, the wall-clock
+ * time per batch of each phase of the step (next batch, forward, loss, backward, optimizer step, ...).
  *
  * <pre>{@code
  * History h = Fit.of(model, train).validation(test)
@@ -178,13 +180,20 @@ public final class Fit {
             int usedCount = -1;
             NDManager snapshot = null;
             double best = Double.NaN;
+            PhaseTimes phases = PhaseTimes.ifEnabled();
             for (int epoch = 0; epoch < epochs; epoch++) {
                 long t0 = System.nanoTime();
                 double lossSum = 0;
                 long correct = 0;
                 long seen = 0;
                 int b = 0;
+                if (phases != null) {
+                    phases.start();
+                }
                 for (Batch batch : train.batches(root, epoch)) {
+                    if (phases != null) {
+                        phases.mark(0);
+                    }
                     try (batch) {
                         if (Thread.currentThread().isInterrupted()) { // the notebook's "interrupt" button
                             throw new java.util.concurrent.CancellationException("training interrupted in epoch "
@@ -196,8 +205,17 @@ public final class Fit {
                         NDArray l;
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             pred = trainer.forward(x, y);
+                            if (phases != null) {
+                                phases.mark(1);
+                            }
                             l = trainer.getLoss().evaluate(y, pred);
+                            if (phases != null) {
+                                phases.mark(2);
+                            }
                             gc.backward(l);
+                        }
+                        if (phases != null) {
+                            phases.mark(3);
                         }
                         if (trained == null || used.size() != usedCount) {
                             // the first step (which also checks that every parameter got a gradient), any step in
@@ -210,16 +228,32 @@ public final class Fit {
                         } else {
                             update(opt, trained);
                         }
+                        if (phases != null) {
+                            phases.mark(4);
+                        }
                         int n = batch.getSize();
                         lossSum += l.getFloat() * n;
+                        if (phases != null) {
+                            phases.mark(5);
+                        }
                         if (accuracy) {
                             correct += countCorrect(pred, y);
+                        }
+                        if (phases != null) {
+                            phases.mark(6);
                         }
                         seen += n;
                         b++;
                         double secs = (System.nanoTime() - t0) / 1e9;
                         view.batch(epoch, b, lossSum / seen, accuracy ? correct / (double) seen : Double.NaN, seen / secs);
                     }
+                    if (phases != null) {
+                        phases.mark(7);
+                        phases.batchDone();
+                    }
+                }
+                if (phases != null) {
+                    System.out.println(phases.report(title, epoch));
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Map<String, Double> row = new LinkedHashMap<>();

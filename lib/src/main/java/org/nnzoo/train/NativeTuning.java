@@ -5,12 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Makes the PyTorch natives that DJL ships use their fast matrix-multiply kernels on AMD processors.
@@ -39,6 +42,14 @@ import com.sun.jna.Pointer;
  * threshold already does this. Skipped when the user set {@code MALLOC_MMAP_THRESHOLD_},
  * {@code MALLOC_TRIM_THRESHOLD_} or {@code GLIBC_TUNABLES}; turn it off with {@code -Dnnzoo.malloc.tune=false} or
  * {@code NNZOO_MALLOC_TUNE=0}.
+ *
+ * <p>Third, {@link #lstmKernel(Supplier)} picks PyTorch's LSTM implementation for one forward call. PyTorch 2.x
+ * runs {@code aten::lstm} on CPU through oneDNN ({@code mkldnn_rnn_layer}) whenever oneDNN is enabled; with one
+ * intra-op thread that is much slower for training than ATen's own LSTM (a loop of matrix products and gate
+ * operations, what PyTorch 1.13 runs): measured with {@code bench.sh --threads 1} (LSTM 128 on 28 MNIST rows, batch
+ * 128, Adam), 5,508 samples/s through oneDNN against 9,074 through ATen. With two threads oneDNN is ahead (5,610
+ * against 4,717: ATen's loop has many small parallel regions, and waking the second OpenMP thread for each costs
+ * more than it saves), so oneDNN keeps the call then.
  */
 public final class NativeTuning {
 
@@ -115,6 +126,110 @@ public final class NativeTuning {
             return "not applied: mallopt refused (not glibc?)";
         }
         return "mmap threshold " + (MMAP_THRESHOLD_BYTES >> 20) + " MiB, trim threshold " + (TRIM_THRESHOLD_BYTES >> 20) + " MiB";
+    }
+
+    /** PyTorch's LSTM implementations that {@link #lstmKernel(Supplier)} chooses between. */
+    public enum LstmKernel {
+        /** ATen's loop of matrix products and gate operations (oneDNN switched off for the call). */
+        ATEN,
+        /** oneDNN's fused LSTM ({@code mkldnn_rnn_layer}), PyTorch's default on CPU. */
+        ONEDNN
+    }
+
+    /**
+     * @return the LSTM implementation for the current settings: {@code -Dnnzoo.lstm.kernel} or the environment
+     *     variable {@code NNZOO_LSTM_KERNEL} ({@code aten}, {@code onednn} or {@code auto}); {@code auto} (the
+     *     default) means ATen with one intra-op thread and oneDNN with more
+     */
+    public static LstmKernel lstmKernelChoice() {
+        String v = System.getProperty("nnzoo.lstm.kernel", System.getenv("NNZOO_LSTM_KERNEL"));
+        if (v == null || v.isBlank() || v.equalsIgnoreCase("auto")) {
+            return JniUtils.getNumThreads() == 1 ? LstmKernel.ATEN : LstmKernel.ONEDNN;
+        }
+        try {
+            return LstmKernel.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("nnzoo.lstm.kernel / NNZOO_LSTM_KERNEL must be aten, onednn or auto, got '" + v + "'", e);
+        }
+    }
+
+    /**
+     * Runs one LSTM forward call ({@code aten::lstm} and the backward it records) with the implementation that
+     * {@link #lstmKernelChoice()} picks: for {@link LstmKernel#ATEN} it switches PyTorch's global oneDNN flag
+     * ({@code at::globalContext().setUserEnabledMkldnn}, what {@code torch.backends.mkldnn.flags(enabled=False)}
+     * does in Python) off for the call and back on after it. The flag is process-wide: do not run convolutions on
+     * another thread at the same time. Where the flag cannot be reached it just runs the call.
+     */
+    public static <T> T lstmKernel(Supplier<T> forward) {
+        if (lstmKernelChoice() != LstmKernel.ATEN) {
+            return forward.get();
+        }
+        OneDnnFlag flag = OneDnnFlag.get();
+        if (flag == null || !flag.enabled()) {
+            return forward.get();
+        }
+        flag.set(false);
+        try {
+            return forward.get();
+        } finally {
+            flag.set(true);
+        }
+    }
+
+    /** @return PyTorch's global oneDNN flag ({@code torch.backends.mkldnn.enabled}), or null where it cannot be read */
+    public static Boolean oneDnnEnabled() {
+        OneDnnFlag flag = OneDnnFlag.get();
+        return flag == null ? null : flag.enabled();
+    }
+
+    /** ATen's {@code at::Context} oneDNN switch, called through its exported C++ symbols. */
+    static final class OneDnnFlag {
+        private static volatile OneDnnFlag instance;
+        private static volatile boolean resolved;
+        private final Pointer context;
+        private final Function getter;
+        private final Function setter;
+
+        private OneDnnFlag(Pointer context, Function getter, Function setter) {
+            this.context = context;
+            this.getter = getter;
+            this.setter = setter;
+        }
+
+        static OneDnnFlag get() {
+            if (!resolved) {
+                synchronized (OneDnnFlag.class) {
+                    if (!resolved) {
+                        instance = resolve();
+                        resolved = true;
+                    }
+                }
+            }
+            return instance;
+        }
+
+        private static OneDnnFlag resolve() {
+            try {
+                String torch = loadedLibrary("libtorch_cpu.so");
+                if (torch == null) {
+                    return null;
+                }
+                NativeLibrary lib = NativeLibrary.getInstance(torch);
+                Pointer context = (Pointer) lib.getFunction("_ZN2at13globalContextEv").invoke(Pointer.class, new Object[0]);
+                return context == null ? null : new OneDnnFlag(context, lib.getFunction("_ZNK2at7Context17userEnabledMkldnnEv"),
+                        lib.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb"));
+            } catch (IOException | UnsatisfiedLinkError e) {
+                return null;
+            }
+        }
+
+        boolean enabled() {
+            return (getter.invokeInt(new Object[] {context}) & 0xFF) != 0; // a C++ bool comes back in AL only
+        }
+
+        void set(boolean on) {
+            setter.invokeVoid(new Object[] {context, on ? 1 : 0});
+        }
     }
 
     private static String applyOrExplain() throws IOException {

@@ -49,6 +49,32 @@ class FitTest {
         assertFalse(java.util.Arrays.equals(a.values("train_loss"), c.values("train_loss")), "another seed should differ");
     }
 
+    /** NNZOO_FIT_PHASES / nnzoo.fit.phases: one line per epoch with every phase, and the same numbers as without. */
+    @Test
+    void phaseTimesArePrintedPerEpochAndChangeNothing() {
+        TestData data = new TestData(300, 6, 3, 1.0, 4);
+        History plain = train(5, 2, data, data);
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        History timed;
+        System.setProperty("nnzoo.fit.phases", "true");
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            timed = train(5, 2, data, data);
+        } finally {
+            System.setOut(out);
+            System.clearProperty("nnzoo.fit.phases");
+        }
+        String text = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.List<String> lines = text.lines().filter(l -> l.contains("phases, us per batch")).toList();
+        assertEquals(2, lines.size(), text);
+        assertTrue(lines.get(1).startsWith("training: epoch 2 phases, us per batch (10 batches):"), lines.get(1));
+        for (String phase : PhaseTimes.NAMES) {
+            assertTrue(lines.get(0).contains(" " + phase + " "), phase + " missing: " + lines.get(0));
+        }
+        assertArrayEquals(plain.values("train_loss"), timed.values("train_loss"), 0.0);
+    }
+
     @Test
     void earlyStopEndsTraining() {
         TestData data = new TestData(200, 4, 2, 0.3, 5);

@@ -7,10 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nnzoo.models.RecurrentNetworks;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 
 /** The oneMKL vendor fix: applied (or explained) when the engine starts, and matrix products stay right. */
 class NativeTuningTest {
@@ -118,5 +127,65 @@ class NativeTuningTest {
         String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[7]);
+    }
+
+    /**
+     * The two LSTM implementations behind {@link NativeTuning#lstmKernel}: ATen's really runs without oneDNN
+     * (PyTorch's profiler names the operators), both give the same outputs and gradients, the global flag is back on
+     * afterwards, and a bad setting is refused by name.
+     */
+    @Test
+    void lstmKernelsAgreeAndTheOneDnnFlagIsRestored(@TempDir java.nio.file.Path dir) throws Exception {
+        Engine.getInstance();
+        assertEquals(Boolean.TRUE, NativeTuning.oneDnnEnabled(), "PyTorch enables oneDNN by default");
+        assertEquals(JniUtils.getNumThreads() == 1 ? NativeTuning.LstmKernel.ATEN : NativeTuning.LstmKernel.ONEDNN,
+                NativeTuning.lstmKernelChoice());
+        Engine.getInstance().setRandomSeed(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block lstm = RecurrentNetworks.recurrent(RecurrentNetworks.Kind.LSTM, 16, 2, false);
+            lstm.initialize(m, DataType.FLOAT32, new Shape(4, 9, 5));
+            NDArray x = m.randomNormal(new Shape(4, 9, 5));
+            float[][] out = new float[2][];
+            float[][] grad = new float[2][];
+            String[] kernels = {"onednn", "aten"};
+            for (int k = 0; k < 2; k++) {
+                System.setProperty("nnzoo.lstm.kernel", kernels[k]);
+                try {
+                    assertEquals(k == 1 ? Boolean.FALSE : Boolean.TRUE, NativeTuning.lstmKernel(NativeTuning::oneDnnEnabled),
+                            kernels[k] + ": oneDNN flag during the call");
+                    java.nio.file.Path trace = dir.resolve(kernels[k] + ".json");
+                    NDArray xi = x.duplicate();
+                    xi.setRequiresGradient(true);
+                    JniUtils.startProfile(false, false, false);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray y = lstm.forward(new ParameterStore(m, false), new NDList(xi), true).head();
+                        out[k] = y.toFloatArray();
+                        gc.backward(y.square().sum());
+                    }
+                    grad[k] = xi.getGradient().toFloatArray();
+                    JniUtils.stopProfile(trace.toString());
+                    boolean oneDnnRan = java.nio.file.Files.readString(trace).contains("mkldnn_rnn_layer");
+                    assertEquals(k == 0, oneDnnRan, kernels[k] + ": oneDNN's mkldnn_rnn_layer in the profile");
+                    assertEquals(Boolean.TRUE, NativeTuning.oneDnnEnabled(), kernels[k] + ": oneDNN must be on again after the call");
+                } finally {
+                    System.clearProperty("nnzoo.lstm.kernel");
+                }
+            }
+            assertEquals(out[0].length, out[1].length);
+            for (int i = 0; i < out[0].length; i++) {
+                assertEquals(out[0][i], out[1][i], 1e-5, "output " + i);
+            }
+            for (int i = 0; i < grad[0].length; i++) {
+                assertEquals(grad[0][i], grad[1][i], 1e-4, "input gradient " + i);
+            }
+        }
+        System.setProperty("nnzoo.lstm.kernel", "cudnn");
+        try {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    NativeTuning::lstmKernelChoice);
+            assertTrue(e.getMessage().contains("nnzoo.lstm.kernel") && e.getMessage().contains("cudnn"), e.getMessage());
+        } finally {
+            System.clearProperty("nnzoo.lstm.kernel");
+        }
     }
 }
