@@ -163,36 +163,34 @@ public final class InMemoryDataset implements Dataset, BatchSource {
 
     private Iterable<Batch> iterate(NDManager manager, int epochIndex) {
         final int[] order = order(epochIndex);
-        // one staging buffer per pass, reused by every batch: the batch is gathered into it and copied once into
-        // PyTorch's own memory (no direct-buffer allocation per batch, which left the freeing to the GC)
-        int most = Math.min(batchSize, count);
-        ByteBuffer xStage = ByteBuffer.allocateDirect(most * sampleSize * Float.BYTES).order(ByteOrder.nativeOrder());
-        ByteBuffer yStage = ByteBuffer.allocateDirect(Math.max(1, most * labelSize) * Float.BYTES)
-                .order(ByteOrder.nativeOrder());
         return BatchSource.generate(batchCount(), b -> {
             int first = b * batchSize;
             int n = Math.min(batchSize, count - first);
-            FloatBuffer x = xStage.clear().asFloatBuffer();
-            FloatBuffer y = yStage.clear().asFloatBuffer();
+            NDManager bm = manager.newSubManager();
+            NDArray xa = bm.create(new Shape(n).addAll(sampleShape), DataType.FLOAT32);
+            NDArray ya = bm.create(new Shape(n).addAll(labelShape), DataType.FLOAT32);
+            FloatBuffer x = direct(xa, n * sampleSize);
+            FloatBuffer y = direct(ya, n * labelSize);
             for (int i = 0; i < n; i++) {
                 int s = order[first + i];
                 x.put(features, s * sampleSize, sampleSize);
                 y.put(labels, s * labelSize, labelSize);
             }
-            NDManager bm = manager.newSubManager();
-            NDList data = new NDList(owned(bm, xStage, n * sampleSize, new Shape(n).addAll(sampleShape)));
-            NDList lab = new NDList(owned(bm, yStage, n * labelSize, new Shape(n).addAll(labelShape)));
-            return new Batch(bm, data, lab, n, Batchifier.STACK, Batchifier.STACK, b, batchCount());
+            return new Batch(bm, new NDList(xa), new NDList(ya), n, Batchifier.STACK, Batchifier.STACK, b, batchCount());
         });
     }
 
-    /** @return a copy, in PyTorch-owned memory of {@code bm}, of the first {@code values} floats of {@code stage} */
-    private static NDArray owned(NDManager bm, ByteBuffer stage, int values, Shape shape) {
-        ByteBuffer view = stage.duplicate().order(ByteOrder.nativeOrder());
-        view.position(0).limit(values * Float.BYTES);
-        try (NDArray wrapped = bm.create(view.slice().order(ByteOrder.nativeOrder()), shape, DataType.FLOAT32)) {
-            return wrapped.duplicate(); // the wrapper points into the staging buffer; the copy does not
+    /**
+     * @return a view of the memory of the new, uninitialised array {@code a} (PyTorch's own, freed with the array),
+     *     so that the batch is gathered straight into it: no staging buffer, no copy (a copy of a large batch is an
+     *     OpenMP parallel region, which costs more than it saves when the threads wait passively)
+     */
+    private static FloatBuffer direct(NDArray a, int values) {
+        ByteBuffer view = a.toByteBuffer(true);
+        if (!view.isDirect() || view.capacity() != values * Float.BYTES) {
+            throw new IllegalStateException("expected a direct view of " + values + " floats, got " + view);
         }
+        return view.order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     @Override
