@@ -186,6 +186,9 @@ public final class InMemoryDataset implements Dataset, BatchSource {
      *     OpenMP parallel region, which costs more than it saves when the threads wait passively)
      */
     private static FloatBuffer direct(NDArray a, int values) {
+        if (values == 0) {
+            return FloatBuffer.allocate(0); // nothing to gather (a zero-sized sample or label shape)
+        }
         ByteBuffer view = a.toByteBuffer(true);
         if (!view.isDirect() || view.capacity() != values * Float.BYTES) {
             throw new IllegalStateException("expected a direct view of " + values + " floats, got " + view);
