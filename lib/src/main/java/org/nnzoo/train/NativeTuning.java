@@ -72,8 +72,14 @@ public final class NativeTuning {
     /** Free heap memory kept for reuse before glibc trims it. */
     static final int TRIM_THRESHOLD_BYTES = 128 << 20;
 
+    /** libc, loaded once, on first use (the vendor fix and the malloc thresholds both call it). */
+    private static final class LibcHolder {
+        static final LibC LIBC = Native.load("c", LibC.class);
+    }
+
     /** Interface to a few libc functions. */
     interface LibC extends Library {
+
         int mprotect(Pointer addr, long len, int prot);
 
         int getpagesize();
@@ -120,7 +126,7 @@ public final class NativeTuning {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return "not needed (not Linux)";
         }
-        LibC libc = Native.load("c", LibC.class);
+        LibC libc = LibcHolder.LIBC;
         if (libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) != 1
                 || libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) != 1) {
             return "not applied: mallopt refused (not glibc?)";
@@ -184,8 +190,6 @@ public final class NativeTuning {
 
     /** ATen's {@code at::Context} oneDNN switch, called through its exported C++ symbols. */
     static final class OneDnnFlag {
-        private static volatile OneDnnFlag instance;
-        private static volatile boolean resolved;
         private final Pointer context;
         private final Function getter;
         private final Function setter;
@@ -196,16 +200,14 @@ public final class NativeTuning {
             this.setter = setter;
         }
 
+        /** Resolved once, on first use (after the engine has loaded {@code libtorch_cpu.so}). */
+        private static final class Holder {
+            static final OneDnnFlag FLAG = resolve();
+        }
+
+        /** @return the flag, or null where it cannot be reached */
         static OneDnnFlag get() {
-            if (!resolved) {
-                synchronized (OneDnnFlag.class) {
-                    if (!resolved) {
-                        instance = resolve();
-                        resolved = true;
-                    }
-                }
-            }
-            return instance;
+            return Holder.FLAG;
         }
 
         private static OneDnnFlag resolve() {
@@ -259,7 +261,7 @@ public final class NativeTuning {
         if (check.invokeInt(new Object[0]) != 0) {
             return "not needed (oneMKL already takes this CPU for an Intel one)";
         }
-        LibC libc = Native.load("c", LibC.class);
+        LibC libc = LibcHolder.LIBC;
         long page = libc.getpagesize();
         long address = Pointer.nativeValue(check);
         Pointer start = new Pointer(address & -page);
