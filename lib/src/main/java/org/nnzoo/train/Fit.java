@@ -180,20 +180,16 @@ public final class Fit {
             int usedCount = -1;
             NDManager snapshot = null;
             double best = Double.NaN;
-            PhaseTimes phases = PhaseTimes.ifEnabled();
+            PhaseTimes phases = PhaseTimes.fromSettings();
             for (int epoch = 0; epoch < epochs; epoch++) {
                 long t0 = System.nanoTime();
                 double lossSum = 0;
                 long correct = 0;
                 long seen = 0;
                 int b = 0;
-                if (phases != null) {
-                    phases.start();
-                }
+                phases.start();
                 for (Batch batch : train.batches(root, epoch)) {
-                    if (phases != null) {
-                        phases.mark(0);
-                    }
+                    phases.mark(0);
                     try (batch) {
                         if (Thread.currentThread().isInterrupted()) { // the notebook's "interrupt" button
                             throw new java.util.concurrent.CancellationException("training interrupted in epoch "
@@ -205,18 +201,12 @@ public final class Fit {
                         NDArray l;
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             pred = trainer.forward(x, y);
-                            if (phases != null) {
-                                phases.mark(1);
-                            }
+                            phases.mark(1);
                             l = trainer.getLoss().evaluate(y, pred);
-                            if (phases != null) {
-                                phases.mark(2);
-                            }
+                            phases.mark(2);
                             gc.backward(l);
                         }
-                        if (phases != null) {
-                            phases.mark(3);
-                        }
+                        phases.mark(3);
                         if (trained == null || used.size() != usedCount) {
                             // the first step (which also checks that every parameter got a gradient), any step in
                             // which the forward pass used a parameter for the first time, and any DJL we cannot read
@@ -228,31 +218,23 @@ public final class Fit {
                         } else {
                             update(opt, trained);
                         }
-                        if (phases != null) {
-                            phases.mark(4);
-                        }
+                        phases.mark(4);
                         int n = batch.getSize();
                         lossSum += l.getFloat() * n;
-                        if (phases != null) {
-                            phases.mark(5);
-                        }
+                        phases.mark(5);
                         if (accuracy) {
                             correct += countCorrect(pred, y);
                         }
-                        if (phases != null) {
-                            phases.mark(6);
-                        }
+                        phases.mark(6);
                         seen += n;
                         b++;
                         double secs = (System.nanoTime() - t0) / 1e9;
                         view.batch(epoch, b, lossSum / seen, accuracy ? correct / (double) seen : Double.NaN, seen / secs);
                     }
-                    if (phases != null) {
-                        phases.mark(7);
-                        phases.batchDone();
-                    }
+                    phases.mark(7);
+                    phases.batchDone();
                 }
-                if (phases != null) {
+                if (phases.on()) {
                     System.out.println(phases.report(title, epoch));
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;

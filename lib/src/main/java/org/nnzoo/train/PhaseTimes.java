@@ -14,32 +14,47 @@ final class PhaseTimes {
     static final String[] NAMES = {"next batch", "forward", "loss", "backward", "optimizer step", "loss read",
         "correct count", "close batch + progress"};
 
+    private final boolean on;
     private final long[] nanos = new long[NAMES.length];
     private long last;
     private int batches;
 
-    /** @return a timer if phase timing is switched on, else null */
-    static PhaseTimes ifEnabled() {
-        boolean on = "true".equalsIgnoreCase(System.getProperty("nnzoo.fit.phases"))
-                || "1".equals(System.getenv("NNZOO_FIT_PHASES"));
-        return on ? new PhaseTimes() : null;
+    private PhaseTimes(boolean on) {
+        this.on = on;
+    }
+
+    /** @return a timer that measures if phase timing is switched on, and does nothing otherwise */
+    static PhaseTimes fromSettings() {
+        return new PhaseTimes("true".equalsIgnoreCase(System.getProperty("nnzoo.fit.phases"))
+                || "1".equals(System.getenv("NNZOO_FIT_PHASES")));
+    }
+
+    /** @return whether this timer measures (and {@link #report} has something to say) */
+    boolean on() {
+        return on;
     }
 
     /** Starts the clock (at the start of an epoch). */
     void start() {
-        last = System.nanoTime();
+        if (on) {
+            last = System.nanoTime();
+        }
     }
 
     /** Charges the time since the previous mark to {@code phase}. */
     void mark(int phase) {
-        long now = System.nanoTime();
-        nanos[phase] += now - last;
-        last = now;
+        if (on) {
+            long now = System.nanoTime();
+            nanos[phase] += now - last;
+            last = now;
+        }
     }
 
     /** Counts one finished batch. */
     void batchDone() {
-        batches++;
+        if (on) {
+            batches++;
+        }
     }
 
     /** @return one line, microseconds per batch for each phase, and resets the counters */
