@@ -9,6 +9,8 @@
 set -euo pipefail
 # shellcheck source=environment/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+nnzoo_abspath_options "--data --out" "$@"  # read from the folder the command is typed in
+set -- "${NNZOO_ARGS[@]+"${NNZOO_ARGS[@]}"}"
 cd "$NNZOO_ROOT"
 
 py=/usr/bin/python3
@@ -21,7 +23,7 @@ if ! "$py" -c 'import gensim, nltk' >/dev/null 2>&1; then
 fi
 compgen -G "lib/target/nnzoo-lib-*.jar" >/dev/null && compgen -G "lib/target/dependency/*.jar" >/dev/null \
     || nnzoo_die "lib is not built: run mvn -B -DskipTests -DskipNotebooks package first"
-export NNZOO_DATA="${NNZOO_DATA:-../shared/datasets}"
+export NNZOO_DATA="${NNZOO_DATA:-$(nnzoo_abspath "$NNZOO_ROOT/../shared/datasets")}"
 [[ -f "$NNZOO_DATA/abc/abc.zip" && -d "$NNZOO_DATA/abc/abc" ]] \
     || nnzoo_die "need \$NNZOO_DATA/abc/abc.zip and the unpacked \$NNZOO_DATA/abc/abc/ (NNZOO_DATA=$NNZOO_DATA)"
 nnzoo_info "load before: $(uptime)"

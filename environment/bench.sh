@@ -29,7 +29,7 @@ if ! compgen -G "lib/target/nnzoo-lib-*.jar" >/dev/null || ! compgen -G "lib/tar
     nnzoo_info "building the library (mvn package)"
     mvn -B -q -DskipTests -DskipNotebooks package
 fi
-export NNZOO_DATA="${NNZOO_DATA:-../shared/datasets}"
+export NNZOO_DATA="${NNZOO_DATA:-$(nnzoo_abspath "$NNZOO_ROOT/../shared/datasets")}"
 [[ -f "$NNZOO_DATA/mnist/train-images-idx3-ubyte.gz" ]] \
     || nnzoo_warn "no \$NNZOO_DATA/mnist (NNZOO_DATA=$NNZOO_DATA): the Java side downloads MNIST and Cora"
 out=target/bench

@@ -5,6 +5,48 @@
 NNZOO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export NNZOO_ROOT
 
+# Prints PATH as an absolute path, read against the current folder. Scripts call it on every path
+# they are given (options, NNZOO_DATA) before they cd anywhere: a relative path handed on as it is
+# would be read by Maven's test JVM from lib/, by a kernel from notebooks/, by the hub from its state
+# folder. An existing folder comes back without "." and ".." (cd + pwd); a path that does not exist
+# yet (a download target) keeps its last part as given.
+nnzoo_abspath() {
+    local p="$1" dir
+    [[ -n "$p" ]] || return 1
+    if [[ -d "$p" ]]; then
+        (CDPATH='' cd -- "$p" && pwd)
+        return
+    fi
+    case "$p" in /*) ;; *) p="$PWD/$p" ;; esac
+    dir="$(dirname -- "$p")"
+    if [[ -d "$dir" ]]; then
+        p="$(CDPATH='' cd -- "$dir" && pwd)/$(basename -- "$p")"
+    fi
+    printf '%s\n' "${p//\/\//\/}"
+}
+
+# Sets the array NNZOO_ARGS to the arguments after the first, with the value of each option named in
+# the first argument (space-separated, e.g. "--out --data"; as "--out X" or "--out=X") made absolute,
+# for scripts that change folder before they hand their arguments on.
+#   nnzoo_abspath_options "--out" "$@"; set -- "${NNZOO_ARGS[@]+"${NNZOO_ARGS[@]}"}"
+nnzoo_abspath_options() {
+    local names=" $1 " arg
+    shift
+    NNZOO_ARGS=()
+    while [[ $# -gt 0 ]]; do
+        arg="$1"
+        shift
+        if [[ "$names" == *" $arg "* && $# -gt 0 ]]; then
+            NNZOO_ARGS+=("$arg" "$(nnzoo_abspath "$1")")
+            shift
+        elif [[ "$arg" == --*=* && "$names" == *" ${arg%%=*} "* ]]; then
+            NNZOO_ARGS+=("${arg%%=*}=$(nnzoo_abspath "${arg#*=}")")
+        else
+            NNZOO_ARGS+=("$arg")
+        fi
+    done
+}
+
 nnzoo_info() { printf '[nnzoo] %s\n' "$*" >&2; }
 nnzoo_warn() { printf '[nnzoo] WARNING: %s\n' "$*" >&2; }
 nnzoo_die() { printf '[nnzoo] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -59,3 +101,12 @@ nnzoo_chromium() {
     done
     return 1
 }
+
+# NNZOO_DATA (the datasets folder) is resolved once, here, against the folder the user typed the
+# command in (every script sources this file before it changes folder), and exported absolute, so
+# that `NNZOO_DATA=../shared/datasets bash environment/test.sh` means the same in Maven's test JVM,
+# in the kernels and in every script these scripts start.
+if [[ -n "${NNZOO_DATA:-}" ]]; then
+    NNZOO_DATA="$(nnzoo_abspath "$NNZOO_DATA")"
+    export NNZOO_DATA
+fi

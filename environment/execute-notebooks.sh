@@ -17,7 +17,9 @@ if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
     exit 0
 fi
 
-# only --out matters here; everything else goes to the python as it is
+# only --out matters here (made absolute); everything else goes to the python as it is
+nnzoo_abspath_options "--out" "$@"
+set -- "${NNZOO_ARGS[@]+"${NNZOO_ARGS[@]}"}"
 out="$NNZOO_ROOT/target/notebooks"
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
@@ -26,8 +28,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
         --out=*) out="${args[$i]#--out=}" ;;
     esac
 done
-mkdir -p "$out"
-out="$(cd "$out" && pwd)"
+mkdir -p "$out" || nnzoo_die "cannot create the output folder $out (--out)"
 
 py="$(nnzoo_python)" || nnzoo_die "no python that can import nbclient and jupyter_client: bash environment/install-deps.sh"
 prefix="$out.jupyter"

@@ -66,6 +66,10 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
+# paths are read from the folder the command is typed in, once
+[[ -z "$prefix" ]] || prefix="$(nnzoo_abspath "$prefix")"
+[[ -z "$data_dir" ]] || data_dir="$(nnzoo_abspath "$data_dir")"
+[[ -z "$djl_cache" ]] || djl_cache="$(nnzoo_abspath "$djl_cache")"
 [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || nnzoo_die "--name '$name': use letters, digits, '.', '_' or '-'"
 
 root="$NNZOO_ROOT"
@@ -159,8 +163,7 @@ case "$mode" in
         : "${djl_cache:=/var/cache/nnzoo/djl}"
         ;;
     prefix)
-        mkdir -p "$prefix"
-        kernels_dir="$(cd "$prefix" && pwd)/share/jupyter/kernels"
+        kernels_dir="$prefix/share/jupyter/kernels"
         : "${djl_cache:=$HOME/.djl.ai}"
         ;;
 esac
@@ -177,9 +180,8 @@ if [[ "$mode" == system ]] || $unpack_natives; then
         || nnzoo_die "PyTorch's natives could not be unpacked into $djl_cache (see above); is it writable? (--djl-cache DIR)"
     chmod -R a+rX "$djl_cache" 2>/dev/null || nnzoo_die "cannot make $djl_cache readable for all users"
 fi
-if [[ -n "$data_dir" ]]; then
-    [[ -d "$data_dir" ]] || nnzoo_die "--data-dir $data_dir is not a folder"
-    data_dir="$(cd "$data_dir" && pwd)"
+if [[ -n "$data_dir" && ! -d "$data_dir" ]]; then
+    nnzoo_die "--data-dir $data_dir is not a folder"
 fi
 
 kernel_dir="$kernels_dir/$name"

@@ -3,7 +3,8 @@
 # kernel for this checkout (for you, no root), executes the notebooks headless and prints the report.
 #   bash environment/run.sh [--profile smoke|default|full] [--timeout S] [notebook...]
 # Results: target/notebooks/{results.json,report.md,report.html,<notebook>.ipynb}.
-# Datasets: NNZOO_DATA (e.g. export NNZOO_DATA=../shared/datasets). Afterwards: jupyter notebook notebooks/
+# Datasets: NNZOO_DATA (e.g. NNZOO_DATA=../shared/datasets; a relative path is read from the folder you
+# type the command in). Afterwards: jupyter notebook notebooks/
 set -euo pipefail
 
 # shellcheck source=environment/common.sh
@@ -18,7 +19,8 @@ while [[ $# -gt 0 ]]; do
         --timeout) [[ $# -ge 2 ]] || nnzoo_die "--timeout needs seconds"; runner_args+=(--timeout "$2"); shift ;;
         -h|--help) sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) nnzoo_die "unknown option: $1 (see --help)" ;;
-        *) runner_args+=("$1") ;;
+        *) # a notebook: a file path is made absolute (this script changes folder), a name stays a name
+           if [[ -f "$1" ]]; then runner_args+=("$(nnzoo_abspath "$1")"); else runner_args+=("$1"); fi ;;
     esac
     shift
 done

@@ -5,7 +5,8 @@
 # deployment: bad hub set-ups, then a real JupyterHub end to end (REST + websocket training as a
 # student, and the notebook UI in headless Chromium). The hub tests need root; without it they are
 # skipped with a warning (CI runs as root). NNZOO_SKIP_HUB_TESTS=1 skips them too.
-# Datasets: NNZOO_DATA (CI: ../shared/datasets). Extra Maven arguments: NNZOO_MVN_ARGS.
+# Datasets: NNZOO_DATA (CI: ../shared/datasets, read from the folder the command is typed in); unset, the
+# real-data JUnit tests are skipped and say so. Extra Maven arguments: NNZOO_MVN_ARGS.
 set -euo pipefail
 
 # shellcheck source=environment/common.sh
@@ -16,9 +17,11 @@ export DEBIAN_FRONTEND=noninteractive
 started=$SECONDS
 
 if [[ -z "${NNZOO_DATA:-}" ]]; then
-    nnzoo_warn "NNZOO_DATA is not set; tests and notebooks that need datasets will fail"
+    nnzoo_warn "NNZOO_DATA is not set: the real-data JUnit tests are skipped, and the notebooks download their data (or fail offline)"
 elif [[ ! -d "$NNZOO_DATA" ]]; then
-    nnzoo_die "NNZOO_DATA=$NNZOO_DATA is not a folder"
+    nnzoo_die "NNZOO_DATA=$NNZOO_DATA is not a folder (a relative path is read from the folder you typed the command in)"
+else
+    nnzoo_info "datasets: NNZOO_DATA=$NNZOO_DATA"
 fi
 
 hub_tests=true
@@ -59,4 +62,7 @@ if $hub_tests; then
     bash environment/tests/hub-e2e.sh
 fi
 
+if [[ -s lib/target/real-data-skipped.txt ]]; then  # written by the JUnit run (RealDataSummary)
+    cat lib/target/real-data-skipped.txt >&2
+fi
 nnzoo_info "all tests passed in $(( SECONDS - started )) s; notebook report: notebooks/target/executed/report.md"

@@ -69,12 +69,26 @@ public final class DataHome {
         }
         String prop = System.getProperty(PROPERTY);
         if (prop != null && !prop.isBlank()) {
-            return "from system property " + PROPERTY;
+            return "from system property " + PROPERTY + relativeNote(prop);
         }
         String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) {
-            return "from environment variable " + ENV;
+            return "from environment variable " + ENV + relativeNote(env);
         }
         return "default; set " + ENV + " or -D" + PROPERTY + " to change it";
+    }
+
+    /**
+     * A relative setting is resolved against this process's working directory, which is often not
+     * where the user typed it (Maven's test JVM runs in {@code lib/}, a notebook kernel in
+     * {@code notebooks/}); say so, since that is the usual reason the folder looks empty.
+     */
+    static String relativeNote(String setting) {
+        if (Path.of(setting).isAbsolute()) {
+            return "";
+        }
+        return "=" + setting + ", a relative path, resolved against this process's working directory "
+                + Path.of("").toAbsolutePath() + "; give an absolute path, or start the NN Zoo scripts "
+                + "(environment/*.sh), which make it absolute from the folder you type them in";
     }
 }

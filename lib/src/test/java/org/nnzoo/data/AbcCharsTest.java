@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class AbcCharsTest {
@@ -68,9 +65,9 @@ class AbcCharsTest {
     }
 
     @Test
-    void realCorpusWhenStaged() {
-        Path zip = DataHome.dir().resolve("abc").resolve("abc.zip");
-        Assumptions.assumeTrue(Files.isRegularFile(zip), "abc.zip not staged in " + zip);
+    @RealData
+    void realCorpus() {
+        DataHome.clearOverride();
         AbcChars abc = AbcChars.load();
         long total = abc.train().length() + abc.validation().length() + abc.test().length();
         assertTrue(total > 3_900_000 && total < 4_100_000, "characters: " + total);

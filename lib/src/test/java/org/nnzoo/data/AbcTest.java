@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,9 +94,8 @@ class AbcTest {
     }
 
     @Test
+    @RealData
     void fullCorpusHasNltksCounts() {
-        String env = System.getenv(DataHome.ENV);
-        assumeTrue(env != null && Files.isRegularFile(Path.of(env, "abc", "abc.zip")), "NNZOO_DATA has no abc/abc.zip");
         DataHome.clearOverride();
         Abc abc = Abc.load(Slice.offlineLocator());
         assertEquals(345_580, abc.tokenCount(Abc.Part.RURAL));

@@ -1,6 +1,7 @@
 package org.nnzoo.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -34,5 +35,18 @@ class DataHomeTest {
         } else {
             assertEquals(Path.of(System.getenv(DataHome.ENV)).toAbsolutePath(), dir);
         }
+    }
+
+    @Test
+    void aRelativeSettingIsExplainedInTheMissingDataMessage() {
+        System.setProperty(DataHome.PROPERTY, "../no-such-datasets-folder");
+        String how = DataHome.howChosen();
+        assertTrue(how.contains("../no-such-datasets-folder, a relative path, resolved against this process's working directory "
+                + Path.of("").toAbsolutePath()), how);
+        DataException e = assertThrows(DataException.class, () -> Slice.dataset().load(Mnist.Split.TEST, Slice.offlineLocator()));
+        assertTrue(e.getMessage().contains("a relative path"), e.getMessage());
+
+        System.setProperty(DataHome.PROPERTY, "/tmp/absolute-datasets");
+        assertEquals("from system property " + DataHome.PROPERTY, DataHome.howChosen());
     }
 }

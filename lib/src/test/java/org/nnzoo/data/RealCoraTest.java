@@ -3,10 +3,7 @@ package org.nnzoo.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Both Cora formats from {@code NNZOO_DATA} (e.g. {@code ../shared/datasets}, holding {@code cora/linqs/} and
- * {@code cora/planetoid/}); skipped when absent.
+ * {@code cora/planetoid/}); skipped only when {@code NNZOO_DATA} is not set.
  */
+@RealData
 class RealCoraTest {
 
     static Cora planetoid;
@@ -27,9 +25,6 @@ class RealCoraTest {
 
     @BeforeAll
     static void load() {
-        String env = System.getenv(DataHome.ENV);
-        assumeTrue(env != null, "NNZOO_DATA is not set");
-        assumeTrue(Files.isRegularFile(Path.of(env, "cora", "planetoid", "ind.cora.graph")), "NNZOO_DATA has no Cora");
         DataHome.clearOverride();
         planetoid = Cora.planetoid(Slice.offlineLocator());
         linqs = Cora.linqs(Slice.offlineLocator());

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,13 +18,15 @@ import org.junit.jupiter.api.Test;
 class RealFashionMnistTest {
 
     @Test
+    @Tag(RealData.TAG) // an optional data set: not in ../shared/datasets, so not @RealData; counted when skipped
     void fullFashionMnistHasBalancedClasses() {
         DataHome.clearOverride();
         Mnist fashion = Mnist.fashion();
         String f = "t10k-labels-idx1-ubyte.gz";
         boolean present = Stream.of(DataHome.dir().resolve(fashion.name()), Mnist.DEBIAN_FASHION_DIR)
                 .anyMatch(d -> Files.isRegularFile(d.resolve(f)) || Files.isRegularFile(d.resolve("t10k-labels-idx1-ubyte")));
-        assumeTrue(present, "Fashion-MNIST is not installed");
+        assumeTrue(present, "Fashion-MNIST (optional, used by 04-resnet's full profile) is not installed in "
+                + DataHome.dir().resolve(fashion.name()) + " or " + Mnist.DEBIAN_FASHION_DIR);
 
         ImageSet train = fashion.load(Mnist.Split.TRAIN, Slice.offlineLocator());
         assertEquals(60_000, train.count());

@@ -2,30 +2,19 @@ package org.nnzoo.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Loads the full MNIST when {@code NNZOO_DATA} points at a folder holding it (directly or in
- * {@code mnist/}), e.g. {@code NNZOO_DATA=../shared/datasets/mnist}; skipped otherwise.
+ * Loads the full MNIST from {@code NNZOO_DATA} (directly or in {@code mnist/}), e.g.
+ * {@code NNZOO_DATA=../shared/datasets}; skipped only when {@code NNZOO_DATA} is not set, and a
+ * failure with the loader's message when it is set but the files are missing or wrong.
  */
 class RealMnistTest {
 
     @Test
+    @RealData
     void fullMnistHasCanonicalCountsAndLabels() {
-        String env = System.getenv(DataHome.ENV);
-        assumeTrue(env != null, "NNZOO_DATA is not set");
-        Path home = Path.of(env);
-        boolean present = false;
-        for (Path dir : new Path[] {home, home.resolve("mnist")}) {
-            for (String f : new String[] {"t10k-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte"}) {
-                present |= Files.isRegularFile(dir.resolve(f));
-            }
-        }
-        assumeTrue(present, "NNZOO_DATA has no MNIST files");
         DataHome.clearOverride();
         DataLocator offline = Slice.offlineLocator();
 
