@@ -7,6 +7,8 @@
 # skipped with a warning (CI runs as root). NNZOO_SKIP_HUB_TESTS=1 skips them too.
 # Datasets: NNZOO_DATA (CI: ../shared/datasets, read from the folder the command is typed in); unset, the
 # real-data JUnit tests are skipped and say so. Extra Maven arguments: NNZOO_MVN_ARGS.
+# Step 1 also creates the Gymnasium venv (environment/setup-gymnasium.sh; pip honours PIP_INDEX_URL) and
+# makes the CartPole-vs-Gymnasium test mandatory; NNZOO_SKIP_GYMNASIUM=1 skips that test instead (loudly).
 set -euo pipefail
 
 # shellcheck source=environment/common.sh
@@ -38,6 +40,13 @@ if $hub_tests; then
     bash environment/install-deps.sh --hub --browser
 else
     bash environment/install-deps.sh
+fi
+
+if [[ "${NNZOO_SKIP_GYMNASIUM:-0}" == 1 ]]; then
+    nnzoo_warn "NNZOO_SKIP_GYMNASIUM=1: CartPole is NOT compared with Gymnasium (CartPoleGymnasiumTest is skipped)"
+else
+    bash environment/setup-gymnasium.sh
+    export NNZOO_REQUIRE_GYMNASIUM=1  # a missing or broken venv now fails the test instead of skipping it
 fi
 
 nnzoo_info "2/6 mvn verify (unit tests + every notebook, smoke profile)"

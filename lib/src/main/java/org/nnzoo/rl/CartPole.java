@@ -22,9 +22,26 @@ import java.util.SplittableRandom;
  *
  * <p>Constants: gravity 9.8, masscart 1.0, masspole 0.1, length 0.5, force 10.0, tau 0.02. Observation
  * {@code (x, xDot, theta, thetaDot)}; reward 1 for every step, including the one that ends the episode;
- * terminated when {@code |x| > 2.4} or {@code |theta| > 12 degrees}; truncated after 500 steps (the
- * {@code TimeLimit} of v1). The start state is uniform in [-0.05, 0.05] in all four components. The state
- * is kept in {@code double} (Gymnasium: float64; it hands float32 copies to the agent).
+ * terminated when {@code |x| > 2.4} or {@code |theta| > 12 degrees}; truncated when the step count reaches
+ * 500 (the {@code TimeLimit} of v1), also when that step terminates as well: an episode that ends on step
+ * 500 by a fall reports {@code terminated} and {@code truncated}, as Gymnasium does. The terminal flag
+ * is what matters for learning (no bootstrapping from a terminal state, whatever {@code truncated} says).
+ * The start state is uniform in [-0.05, 0.05] in all four components.
+ *
+ * <p>The state is kept and integrated in {@code double} (Gymnasium: float64), and the thresholds are
+ * tested on it; the agent sees it rounded to float32, as Gymnasium's {@code np.array(self.state,
+ * dtype=np.float32)}: {@link #reset}, {@link #step} and {@link #setState} return {@code double[]}
+ * observations whose values are {@code (double) (float) state[i]}, exactly the float32 numbers Gymnasium
+ * hands out. {@link #state()} gives the unrounded state. ({@code 2.4} itself rounds up to
+ * {@code 2.4000001} in float32, so a cart standing exactly on the limit, not terminated, is observed just
+ * beyond it.) {@code CartPoleGymnasiumTest} drives this class and Gymnasium 1.3's {@code CartPole-v1} side
+ * by side and finds every observation bit, every reward and both flags equal, step by step.
+ *
+ * <p>{@code Math.sin/cos} and NumPy's (glibc's) {@code sin/cos} differ in the last bit for a few arguments
+ * (about 0.6 % of them beyond 7 degrees, almost none near upright), and the unstable pendulum amplifies such a
+ * difference, so a long trajectory left to run on its own can part from Gymnasium's after one of them (in the
+ * test, 5 of 588 episodes do; their steps still agree one by one). A second NumPy on another libm would
+ * differ from Gymnasium here in the same way.
  *
  * <p>One difference from Gymnasium: the random generator is Java's {@link SplittableRandom}, not NumPy's
  * PCG64, so a given seed gives different start states than in Python (the distribution is the same).
@@ -89,15 +106,16 @@ public final class CartPole implements Env {
         }
         elapsed = 0;
         needsReset = false;
-        return state.clone();
+        return observation();
     }
 
     /**
      * Puts the system in a given state (for tests and demonstrations) and starts a new episode from it.
      *
      * @param s {@code (x, xDot, theta, thetaDot)}
+     * @return the first observation (the state rounded to float32, as {@link #reset()} returns it)
      */
-    public void setState(double[] s) {
+    public double[] setState(double[] s) {
         if (s == null || s.length != 4) {
             throw new IllegalArgumentException("state must have 4 values (x, xDot, theta, thetaDot), got "
                     + (s == null ? "null" : s.length));
@@ -105,11 +123,24 @@ public final class CartPole implements Env {
         System.arraycopy(s, 0, state, 0, 4);
         elapsed = 0;
         needsReset = false;
+        return observation();
     }
 
-    /** @return a copy of the current state {@code (x, xDot, theta, thetaDot)} */
+    /**
+     * @return a copy of the current state {@code (x, xDot, theta, thetaDot)} in full double precision (the
+     *         agent's observations are this rounded to float32)
+     */
     public double[] state() {
         return state.clone();
+    }
+
+    /** The observation of the current state: each value rounded to float32, as Gymnasium returns it. */
+    private double[] observation() {
+        double[] o = new double[4];
+        for (int i = 0; i < 4; i++) {
+            o[i] = (float) state[i];
+        }
+        return o;
     }
 
     /** @return steps taken in the current episode */
@@ -130,9 +161,10 @@ public final class CartPole implements Env {
         double x = state[0];
         double theta = state[2];
         boolean terminated = x < -X_THRESHOLD || x > X_THRESHOLD || theta < -THETA_THRESHOLD || theta > THETA_THRESHOLD;
-        boolean truncated = !terminated && elapsed >= maxSteps;
+        // Gymnasium's TimeLimit: truncated whenever the limit is reached, even on a terminating step
+        boolean truncated = elapsed >= maxSteps;
         needsReset = terminated || truncated;
-        return new Step(state.clone(), 1.0, terminated, truncated);
+        return new Step(observation(), 1.0, terminated, truncated);
     }
 
     /**

@@ -46,7 +46,9 @@ public interface Env {
      * @param observation the observation after the step
      * @param reward      the reward for the step
      * @param terminated  the episode ended in a terminal state (its value is 0: do not bootstrap)
-     * @param truncated   the episode was cut by a time limit (the next state still has a value)
+     * @param truncated   the episode was cut by a time limit. As in Gymnasium, both flags can be true (the
+     *                    limit is reached on the step that terminates): the state is terminal all the same,
+     *                    so a learner bootstraps from the next state exactly when {@code terminated} is false
      */
     record Step(double[] observation, double reward, boolean terminated, boolean truncated) {
         /** @return true when the episode is over either way */

@@ -59,6 +59,22 @@ class DqnTest {
     }
 
     @Test
+    void aFallOnTheTimeLimitsStepIsStoredAsTerminal() {
+        // CartPole (as Gymnasium) reports terminated AND truncated when the pole falls on step 500: the replay
+        // buffer must keep it terminal (no bootstrap), and a truncation alone must stay non-terminal
+        try (Dqn dqn = new Dqn(4, 2, small(1000, 1, 100))) {
+            double[] s = {0.01, 0.02, 0.03, 0.04};
+            dqn.observe(s, 1, new Env.Step(new double[] {0.1, 0.2, 0.3, 0.4}, 1, true, true));
+            float[] terminal = dqn.buffer().sample(8, new java.util.SplittableRandom(1)).terminated;
+            assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1, 1, 1}, terminal);
+        }
+        try (Dqn dqn = new Dqn(4, 2, small(1000, 1, 100))) {
+            dqn.observe(new double[4], 0, new Env.Step(new double[4], 1, false, true));
+            assertArrayEquals(new float[8], dqn.buffer().sample(8, new java.util.SplittableRandom(1)).terminated);
+        }
+    }
+
+    @Test
     void huberLossMatchesItsDefinition() {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] pred = {0f, 0.5f, -0.3f, 2f, -4f};

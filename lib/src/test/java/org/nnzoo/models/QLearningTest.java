@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nnzoo.rl.CartPole;
+import org.nnzoo.rl.Env;
 import org.nnzoo.rl.EpisodeLog;
 import org.nnzoo.rl.LinearSchedule;
 import org.nnzoo.rl.RlLoop;
@@ -30,6 +31,17 @@ class QLearningTest {
         assertEquals(0.5, q.value(1, 0), 1e-12);
         assertEquals(1, q.greedy(2));
         assertEquals(3, q.visitedPairs());
+    }
+
+    @Test
+    void aFallOnTheTimeLimitsStepIsNotBootstrapped() {
+        // CartPole (as Gymnasium) reports terminated AND truncated when the pole falls on step 500
+        QLearning q = new QLearning(oneDim(3), 2, LinearSchedule.constant(0.5), 0.9, LinearSchedule.constant(0), 1);
+        q.update(2, 1, 4, 0, false); // Q(2, 1) = 2
+        q.observe(new double[] {1.5}, 0, new Env.Step(new double[] {2.5}, 1, true, true));
+        assertEquals(0.5, q.value(1, 0), 1e-12, "terminated + truncated: target r, no bootstrap");
+        q.observe(new double[] {0.5}, 1, new Env.Step(new double[] {2.5}, 1, false, true));
+        assertEquals(0.5 * (1 + 0.9 * 2), q.value(0, 1), 1e-12, "truncated only: bootstraps from s'");
     }
 
     @Test
