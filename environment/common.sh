@@ -59,3 +59,8 @@ nnzoo_chromium() {
     done
     return 1
 }
+
+# Prints the given path as an absolute path, resolved once against the caller's working directory
+# (a leading "./" is dropped); the file need not exist. Path options go through it before they are
+# written into settings files or handed to other programs, which may run in another directory.
+nnzoo_abspath() { case "$1" in /*) printf '%s\n' "$1";; *) local p="${1#./}"; printf '%s\n' "$PWD/$p";; esac; }
