@@ -260,13 +260,13 @@ data_dir="$(cd "$data_dir" && pwd)"
 if [[ "$(id -u)" -eq 0 ]]; then
     if problem="$(nnzoo_data_problem "$data_dir")"; then
         if chown -R root:root "$data_dir" 2>/dev/null && chmod -R a+rX,go-w "$data_dir" 2>/dev/null; then
-            nnzoo_info "made $data_dir root-owned and read-only for students (chown -R root:root, chmod -R a+rX,go-w); it was $problem"
+            nnzoo_info "made $data_dir root-owned and read-only for students (chown -R root:root, chmod -R a+rX,go-w); before, it had $problem"
         fi
         if problem="$(nnzoo_data_problem "$data_dir")"; then
             if nnzoo_read_only_fs "$data_dir" && [[ "$problem" != "a folder above"* ]]; then
-                nnzoo_info "$data_dir is on a read-only file system: students cannot change it (although it is $problem)"
+                nnzoo_info "$data_dir is on a read-only file system: students cannot change it (although it has $problem)"
             else
-                nnzoo_die "the data folder $data_dir must be read-only for students, but it is $problem, and that cannot be fixed here: chown -R root:root and chmod -R a+rX,go-w it (and go-w the folders above it), or choose another --data-dir"
+                nnzoo_die "the data folder $data_dir must be read-only for students, but (and this cannot be fixed here) it has $problem: chown -R root:root and chmod -R a+rX,go-w it (and go-w the folders above it), or choose another --data-dir"
             fi
         fi
     fi

@@ -92,7 +92,7 @@ if [[ -n "${NNZOO_DATA:-}" && -d "$NNZOO_DATA" && "$(id -u)" -eq 0 && "${NNZOO_H
         if nnzoo_read_only_fs "$NNZOO_DATA" && [[ "$problem" != "a folder above"* ]]; then
             :  # a read-only mount (e.g. docker run -v ...:ro): nobody can write it
         else
-            nnzoo_die "the data folder $NNZOO_DATA is $problem: students could change the datasets. Re-run install-hub.sh (it makes the folder root-owned and read-only), or mount it read-only"
+            nnzoo_die "the data folder $NNZOO_DATA has $problem: students could change the datasets. Re-run install-hub.sh (it makes the folder root-owned and read-only), or mount it read-only"
         fi
     fi
 fi

@@ -11,18 +11,18 @@ nnzoo_data_problem() {
     local dir="$1" bad parent
     bad="$(find "$dir" \( ! -user 0 -o -perm /022 \) ! -type l -printf '%p (owner %u, mode %m)\n' -quit 2>/dev/null)"
     if [[ -n "$bad" ]]; then
-        printf 'writable or owned by a non-root user: %s\n' "$bad"
+        printf 'an entry a non-root user owns or may write: %s\n' "$bad"
         return 0
     fi
     bad="$(find "$dir" \( \( -type d ! -perm -005 \) -o \( -type f ! -perm -004 \) \) -printf '%p (mode %m)\n' -quit 2>/dev/null)"
     if [[ -n "$bad" ]]; then
-        printf 'not readable by students: %s\n' "$bad"
+        printf 'an entry students cannot read: %s\n' "$bad"
         return 0
     fi
     parent="$(dirname "$dir")"
     while :; do
         if [[ -n "$(find "$parent" -maxdepth 0 -perm /022 ! -perm -1000 2>/dev/null)" ]]; then
-            printf 'a folder above it is writable by others: %s (mode %s)\n' "$parent" "$(stat -c %a "$parent")"
+            printf 'a folder above it that others may write: %s (mode %s)\n' "$parent" "$(stat -c %a "$parent")"
             return 0
         fi
         [[ "$parent" == / ]] && break

@@ -6,10 +6,15 @@
 #                      NNZOO_HUB_GROUP only); dummy: any name with the one NNZOO_HUB_PASSWORD (trials)
 #   NNZOO_HUB_SPAWNER  local: each student's server runs as their own Unix user (hub runs as root);
 #                      simple: every server runs as the hub's user, homes under STATE/homes (trials)
+#   NNZOO_HUB_SSL_CERT/_KEY  HTTPS (the proxy serves it); without them, plain HTTP only on loopback
+#                      unless NNZOO_HUB_INSECURE_HTTP=1
+#   NNZOO_HUB_MEM_LIMIT      bytes or 3g: one memory cgroup per student (hub/nnzoo_memlimit.py)
+#   NNZOO_HUB_CULL_{IDLE,BUSY,SERVER}_SECONDS  culling of idle kernels, stuck kernels, idle servers
 # What a student gets: a classic Jupyter Notebook server whose home holds a private copy of the
 # notebooks (~/nnzoo-notebooks, copied by hub/singleuser.sh, never overwriting their edits), the
 # "Java 17 (NN Zoo)" kernel (installed for every user by install-hub.sh), the datasets read from the
-# shared read-only folder NNZOO_DATA, and kernels/servers shut down when idle.
+# shared read-only folder NNZOO_DATA, a memory bound for all their processes together, and
+# kernels/servers shut down when idle.
 # ruff: noqa  (the `c` object is injected by JupyterHub)
 import asyncio
 import inspect
