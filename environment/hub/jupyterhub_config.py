@@ -184,6 +184,7 @@ def seconds(name, default):
 # is left alone by that culler (cull_busy=False: a training cell that prints nothing for a while must not
 # be killed mid-run); hub/nnzoo_busy_culler.py shuts down a kernel busy without a break for cull_busy
 # (default 4 h: far above the longest cell of the full profile, about 30 min, so only a stuck kernel).
+# Terminals without input or output for cull_idle are closed too.
 # A server with no kernels and no terminals for cull_server stops itself (Jupyter checks once a minute),
 # which frees its memory cgroup; the hub notices within its poll interval.
 minutes = seconds("NNZOO_HUB_CULL_MINUTES", 60)  # hub.env of an older install-hub.sh
@@ -195,7 +196,10 @@ if cull_idle:
     args += ["--MappingKernelManager.cull_idle_timeout=%d" % cull_idle,
              "--MappingKernelManager.cull_interval=%d" % max(1, min(300, cull_idle // 4)),
              "--MappingKernelManager.cull_connected=True",
-             "--MappingKernelManager.cull_busy=False"]
+             "--MappingKernelManager.cull_busy=False",
+             # a terminal with no input or output for as long (else a forgotten one keeps the server up)
+             "--TerminalManager.cull_inactive_timeout=%d" % cull_idle,
+             "--TerminalManager.cull_interval=%d" % max(1, min(300, cull_idle // 4))]
 if cull_busy:
     # (JupyterLab's jupyter_server: --ServerApp.jpserver_extensions=nnzoo_busy_culler=True)
     args += ["--NotebookApp.nbserver_extensions=nnzoo_busy_culler=True"]
