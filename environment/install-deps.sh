@@ -14,7 +14,7 @@ usage() {
     cat <<'USAGE'
 usage: bash environment/install-deps.sh [--check] [--hub] [--browser]
   --check   only report what is missing (exit 1 if anything is), install nothing
-  --hub     also JupyterHub (jupyterhub, configurable-http-proxy) for a course server
+  --hub     also JupyterHub (jupyterhub, configurable-http-proxy, openssl for its certificate) for a course server
   --browser also Chromium, for the headless notebook-UI test
 USAGE
 }
@@ -70,6 +70,7 @@ if $with_hub; then
     requirements+=(
         "jupyterhub|command -v jupyterhub && command -v jupyterhub-singleuser"
         "node-configurable-http-proxy|have_chp"
+        "openssl|command -v openssl"
     )
 fi
 if $with_browser; then

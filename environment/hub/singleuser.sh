@@ -2,8 +2,11 @@
 # A student's notebook server, started by JupyterHub as that student (hub/jupyterhub_config.py):
 # copies the course notebooks into ~/nnzoo-notebooks (only the ones the student does not have yet,
 # so their edits survive; a notebook the instructor adds later appears at the next start), then
-# runs jupyterhub-singleuser with the arguments JupyterHub gives.
+# runs jupyterhub-singleuser with the arguments JupyterHub gives. This folder goes on PYTHONPATH for the
+# server extension nnzoo_busy_culler.py (culls kernels busy for too long; see jupyterhub_config.py).
 set -euo pipefail
+PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH
 src="${NNZOO_HUB_NOTEBOOKS:-}"
 dest="${HOME:?HOME is not set}/nnzoo-notebooks"
 if [[ -n "$src" && -d "$src" ]]; then

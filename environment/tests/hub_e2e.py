@@ -6,7 +6,10 @@ kernel session, runs a cell over the kernel's websocket that trains an MLP for a
 through the library and prints the numbers, and checks them. Then deletes the session and stops the
 server. Prints one JSON line with the measured values; exit 1 with the reason on any failure.
 
-    /usr/bin/python3 hub_e2e.py --url http://127.0.0.1:PORT --user NAME --password PW --data-dir DIR
+    /usr/bin/python3 hub_e2e.py --url https://127.0.0.1:PORT --cacert CERT --user NAME --password PW --data-dir DIR
+
+--cacert: the hub's certificate (a self-signed one is its own CA); requests and the websocket verify
+the hub against it.
 """
 import argparse
 import asyncio
@@ -48,6 +51,17 @@ class Failure(Exception):
     pass
 
 
+CA_CERTS = None  # --cacert: the CA file that verifies the hub's HTTPS certificate
+
+
+def use_cacert(path):
+    """Verifies the hub's HTTPS certificate against path (requests reads REQUESTS_CA_BUNDLE)."""
+    global CA_CERTS
+    if path:
+        CA_CERTS = os.path.abspath(path)
+        os.environ["REQUESTS_CA_BUNDLE"] = CA_CERTS
+
+
 def check(cond, message):
     if not cond:
         raise Failure(message)
@@ -80,6 +94,9 @@ def login(url, user, password):
     check(r.status_code in (302, 303), f"login as {user}: HTTP {r.status_code} (wrong password? not in the course group?)")
     check(any(c.name.startswith("jupyterhub-session") or c.name == "jupyterhub-hub-login" for c in s.cookies),
           f"login as {user}: no hub cookie set ({[c.name for c in s.cookies]})")
+    if url.startswith("https://"):
+        loose = [c.name for c in s.cookies if c.name.startswith("jupyterhub") and not c.secure]
+        check(not loose, f"login over HTTPS: cookies without the Secure flag: {loose}")
     return s
 
 
@@ -99,8 +116,8 @@ def message(msg_type, content, session):
         "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [], "content": content})
 
 
-async def run_cell(ws_url, token, code, timeout, timings):
-    """Executes code over the kernel websocket; returns (status, stdout, stderr, error text).
+async def open_kernel(ws_url, token, timings):
+    """Opens the kernel websocket and waits until the kernel answers; returns (connection, session).
 
     Like jupyter_client, it first sends kernel_info_request every second until the kernel answers:
     rapaio-jupyter-kernel drops a request that arrives while it is still starting ("Unhandled
@@ -109,7 +126,7 @@ async def run_cell(ws_url, token, code, timeout, timings):
     """
     started = time.monotonic()
     request = HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}, connect_timeout=120,
-                          request_timeout=120)
+                          request_timeout=120, ca_certs=CA_CERTS)
     conn = await websocket_connect(request)
     timings["ws_open_s"] = round(time.monotonic() - started, 2)
     session = uuid.uuid4().hex
@@ -140,35 +157,52 @@ async def run_cell(ws_url, token, code, timeout, timings):
         if time.monotonic() > deadline:
             raise Failure("the kernel did not answer kernel_info_request within 120 s of the websocket opening")
     timings["kernel_info_s"] = round(time.monotonic() - started, 2)
+    return conn, session
+
+
+def send_execute(conn, session, code):
+    """Sends an execute_request; returns its msg_id."""
     msg_id, raw = message("execute_request", {"code": code, "silent": False, "store_history": True,
                                               "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
                           session)
     conn.write_message(raw)
+    return msg_id
+
+
+async def execute(conn, session, code, timeout, what="the training cell"):
+    """Executes code on an open kernel websocket; returns (status, stdout, stderr, error text)."""
+    msg_id = send_execute(conn, session, code)
     out, err, error, status, idle = [], [], "", None, False
     deadline = time.monotonic() + timeout
+    while status is None or not idle:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise Failure(f"{what} did not finish in {timeout} s")
+        raw = await asyncio.wait_for(conn.read_message(), timeout=left)
+        if raw is None:
+            raise Failure(f"the kernel websocket closed before {what} finished")
+        msg = json.loads(raw)
+        if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "stream":
+            (out if content.get("name") == "stdout" else err).append(content.get("text", ""))
+        elif kind == "error":
+            error = f"{content.get('ename')}: {content.get('evalue')}\n" + "\n".join(content.get("traceback", []))
+        elif kind == "execute_reply":
+            status = content.get("status")
+        elif kind == "status" and content.get("execution_state") == "idle":
+            idle = True
+    return status, "".join(out), "".join(err), error
+
+
+async def run_cell(ws_url, token, code, timeout, timings):
+    """Opens the kernel websocket, executes code, closes; returns (status, stdout, stderr, error text)."""
+    conn, session = await open_kernel(ws_url, token, timings)
     try:
-        while status is None or not idle:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise Failure(f"the training cell did not finish in {timeout} s")
-            raw = await asyncio.wait_for(conn.read_message(), timeout=left)
-            if raw is None:
-                raise Failure("the kernel websocket closed before the cell finished")
-            msg = json.loads(raw)
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "stream":
-                (out if content.get("name") == "stdout" else err).append(content.get("text", ""))
-            elif kind == "error":
-                error = f"{content.get('ename')}: {content.get('evalue')}\n" + "\n".join(content.get("traceback", []))
-            elif kind == "execute_reply":
-                status = content.get("status")
-            elif kind == "status" and content.get("execution_state") == "idle":
-                idle = True
+        return await execute(conn, session, code, timeout)
     finally:
         conn.close()
-    return status, "".join(out), "".join(err), error
 
 
 def kernel_rss_mb(user):
@@ -197,15 +231,17 @@ def kernel_rss_mb(user):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", required=True)
+    p.add_argument("--cacert", help="CA file (the hub's self-signed certificate) to verify HTTPS with")
     p.add_argument("--user", required=True)
     p.add_argument("--password", required=True)
     p.add_argument("--data-dir", required=True, help="the shared data folder the kernel must read")
     p.add_argument("--timeout", type=float, default=240, help="seconds for the training cell")
     p.add_argument("--keep-server", action="store_true", help="leave the server running (for the UI test)")
     args = p.parse_args()
+    use_cacert(args.cacert)
     url, user = args.url.rstrip("/"), args.user
     t0 = time.monotonic()
-    result = {}
+    result = {"https": url.startswith("https://")}
 
     wait_for("the hub API", lambda: requests.get(f"{url}/hub/api", timeout=5).status_code == 200, 60)
     try:
@@ -247,7 +283,7 @@ def main():
                             "kernel": {"name": "nnzoo-java"}})
     check(r.status_code == 201, f"creating a kernel session: HTTP {r.status_code} {r.text[:300]}")
     session_id, kernel_id = r.json()["id"], r.json()["kernel"]["id"]
-    ws_url = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels"
+    ws_url = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels"  # wss:// for https://
     try:
         started = time.monotonic()
         status, out, err, error = asyncio.run(run_cell(ws_url, token, TRAIN_CELL, args.timeout, result))

@@ -12,6 +12,7 @@ exit 1 with the reason on any failure.
 import argparse
 import asyncio
 import base64
+import hashlib
 import json
 import os
 import shutil
@@ -79,12 +80,25 @@ class Cdp:
         raise Failure(f"timed out after {timeout} s waiting for {what} (page: {url})")
 
 
-def start_chromium(chromium, profile_dir, log):
-    """Starts headless Chromium on 127.0.0.1 with a free DevTools port; returns (process, ws url)."""
+def spki_sha256(cert):
+    """base64 SHA-256 of the certificate's public key: what Chromium's SPKI pin list takes."""
+    pub = subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-pubkey"], capture_output=True, check=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=pub, capture_output=True,
+                         check=True).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+def start_chromium(chromium, profile_dir, log, cacert=None):
+    """Starts headless Chromium on 127.0.0.1 with a free DevTools port; returns (process, ws url).
+
+    cacert: the hub's self-signed certificate; Chromium accepts that one key only (an SPKI pin, as a
+    student does who checked the fingerprint), every other certificate error still fails."""
     args = [chromium, "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
             "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
             f"--user-data-dir={profile_dir}", "--window-size=1280,1400", "about:blank"]
+    if cacert:
+        args.insert(1, f"--ignore-certificate-errors-spki-list={spki_sha256(cacert)}")
     if os.geteuid() == 0:
         args.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
     proc = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -139,6 +153,9 @@ async def drive(args, ws_url):
     await cdp.wait(f"{user}'s notebook server after login",
                    f"location.pathname.startsWith('/user/{user}/') && document.readyState === 'complete'", 150)
     result["login_s"] = round(time.monotonic() - t0, 2)
+    result["protocol"] = await cdp.js("location.protocol")
+    if url.startswith("https://") and result["protocol"] != "https:":
+        raise Failure(f"the notebook server page is served over {result['protocol']}, not https:")
 
     # 2. the notebook in the classic UI, with its kernel connected
     await cdp.send("Page.navigate", url=f"{url}/user/{user}/notebooks/{args.notebook}")
@@ -200,6 +217,7 @@ async def drive(args, ws_url):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", required=True)
+    p.add_argument("--cacert", help="the hub's self-signed certificate (HTTPS)")
     p.add_argument("--user", required=True)
     p.add_argument("--password", required=True)
     p.add_argument("--notebook", default="nnzoo-notebooks/01-perceptron.ipynb", help="path in the user's home")
@@ -216,7 +234,7 @@ def main():
     proc = None
     try:
         with open(log_path, "w") as log:
-            proc, ws_url = start_chromium(args.chromium, profile_dir, log)
+            proc, ws_url = start_chromium(args.chromium, profile_dir, log, args.cacert)
             result = asyncio.run(drive(args, ws_url))
         print("UI-RESULT " + json.dumps(result), flush=True)
     finally:

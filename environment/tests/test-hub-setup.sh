@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Bad set-ups of the course server get clear errors, and a re-install is idempotent (about 15 s;
+# Bad set-ups of the course server get clear errors, and a re-install is idempotent (about 25 s;
 # needs root and `mvn package`). Everything goes to a temporary folder, removed at the end.
 #  - no Java 17 (a fake Java 11 in JAVA_HOME), no JupyterHub / no Jupyter Notebook on PATH;
-#  - a data folder that cannot be seeded (not writable by the installing user), one that is missing;
-#  - install-hub.sh twice: same kernelspec and settings, exit 0; seeding copies only missing files
-#    and leaves the data folder read-only for others;
+#  - a data folder that cannot be seeded (not writable by the installing user), one that is missing,
+#    one below a folder that everybody may write;
+#  - plain HTTP on a non-loopback address (install-hub.sh and start-hub.sh refuse it without
+#    --insecure-http), a certificate without key, a key readable by students, a key of another
+#    certificate, bad culling and memory options;
+#  - install-hub.sh twice: same kernelspec and settings, exit 0; seeding copies only missing files,
+#    and the data folder (seeded from files a student owns, or an existing student-writable folder)
+#    ends up root-owned: a student (uid nobody) can neither write, create, delete, rename nor chmod in it;
+#  - relative path options (--state, --data-dir, --seed-from, --kernel-prefix, --ssl-cert/--ssl-key)
+#    are written into hub.env and kernel.json as absolute paths;
+#  - the memory-cgroup code on a fake cgroup v2 tree (the real cgroup is tested by hub-e2e.sh);
 #  - environment/Dockerfile and binder/postBuild call only the tested scripts, with options they have.
 set -euo pipefail
 
@@ -83,13 +91,43 @@ expect_fail "dummy auth without password" "needs --password" \
     bash "$hub" --no-deps --no-build --auth dummy --spawner simple --state "$work/s6" --data-dir "$NNZOO_DATA"
 expect_fail "bad heap" "--heap '2 GB'" \
     bash "$hub" "${base[@]}" --state "$work/s7" --data-dir "$NNZOO_DATA" --heap "2 GB"
+expect_fail "bad culling time" "--cull-busy '2 days'.*90s, 45m, 2h" \
+    bash "$hub" "${base[@]}" --state "$work/s7" --data-dir "$NNZOO_DATA" --cull-busy "2 days"
+expect_fail "bad memory limit" "--mem-limit '3GB'" \
+    bash "$hub" "${base[@]}" --state "$work/s7" --data-dir "$NNZOO_DATA" --mem-limit 3GB
+mkdir -p "$work/open" && chmod 777 "$work/open" && mkdir -p "$work/open/data"  # no sticky bit
+expect_fail "data below a world-writable dir" "must be read-only for students.*folder above it that others may write: $work/open" \
+    bash "$hub" "${base[@]}" --state "$work/s8" --data-dir "$work/open/data"
+
+# ---- TLS: no login form in plain HTTP off loopback -----------------------------------------------------
+expect_fail "plain HTTP on 0.0.0.0" "--ip 0.0.0.0 without TLS would send students' passwords.*--ssl-cert.*--self-signed.*--insecure-http" \
+    bash "$hub" "${base[@]}" --state "$work/s9" --data-dir "$NNZOO_DATA" --ip 0.0.0.0
+expect_fail "plain HTTP on a LAN address" "--ip 192.168.1.20 without TLS" \
+    bash "$hub" "${base[@]}" --state "$work/s9" --data-dir "$NNZOO_DATA" --ip 192.168.1.20
+mkdir -p "$work/tls"
+for n in a b; do
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj "/CN=hub-$n.test" \
+        -keyout "$work/tls/key-$n.pem" -out "$work/tls/cert-$n.pem" 2>/dev/null
+done
+chmod 600 "$work/tls/key-a.pem"
+chmod 644 "$work/tls/key-b.pem"
+expect_fail "certificate without key" "--ssl-cert and --ssl-key go together" \
+    bash "$hub" "${base[@]}" --state "$work/s9" --data-dir "$NNZOO_DATA" --ip 0.0.0.0 --ssl-cert "$work/tls/cert-a.pem"
+expect_fail "key of another certificate" "is not the key of the certificate" \
+    bash "$hub" "${base[@]}" --state "$work/s9" --data-dir "$NNZOO_DATA" --ip 0.0.0.0 \
+    --ssl-cert "$work/tls/cert-a.pem" --ssl-key "$work/tls/key-b.pem"
+expect_fail "key readable by students" "key-b.pem is readable by other users.*chmod 600" \
+    bash "$hub" "${base[@]}" --state "$work/s9" --data-dir "$NNZOO_DATA" --ip 0.0.0.0 \
+    --ssl-cert "$work/tls/cert-b.pem" --ssl-key "$work/tls/key-b.pem"
 
 # ---- idempotent (re)install, seeding ----------------------------------------------------------------
 mkdir -p "$work/seed/mnist"
 cp "$NNZOO_DATA/mnist/t10k-labels-idx1-ubyte.gz" "$work/seed/mnist/"
 echo "seed test" > "$work/seed/README.md"
+chown -R 65534:65534 "$work/seed"  # a source a student owns: the copies must not keep that owner
 for run in 1 2; do
     bash "$hub" "${base[@]}" --state "$work/state" --data-dir "$work/data" --seed-from "$work/seed" \
+        --ip 0.0.0.0 --insecure-http \
         >"$work/install-$run.log" 2>&1 || { cat "$work/install-$run.log" >&2; nnzoo_die "hub set-up test: install $run failed"; }
     cp "$work/kernel/share/jupyter/kernels/nnzoo-java/kernel.json" "$work/kernel-$run.json"
     cp "$work/state/hub.env" "$work/hub-$run.env"
@@ -100,13 +138,76 @@ cmp -s "$work/hub-1.env" "$work/hub-2.env" || nnzoo_die "hub set-up test: hub.en
 cmp -s "$work/data-1.txt" "$work/data-2.txt" || nnzoo_die "hub set-up test: a re-install rewrote seeded files"
 cmp -s "$NNZOO_DATA/mnist/t10k-labels-idx1-ubyte.gz" "$work/data/mnist/t10k-labels-idx1-ubyte.gz" \
     || nnzoo_die "hub set-up test: the seeded file differs from its source"
-if setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "touch '$work/data/mnist/x'" 2>/dev/null; then
-    nnzoo_die "hub set-up test: a student (nobody) can write the seeded data folder"
-fi
-setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$work/data/mnist/t10k-labels-idx1-ubyte.gz" \
-    || nnzoo_die "hub set-up test: a student (nobody) cannot read the seeded data"
+student_cannot_change() { # DIR FILE(relative): a student (uid nobody) can read FILE but change nothing in DIR
+    local dir="$1" file="$1/$2" what
+    local as_student=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    "${as_student[@]}" test -r "$file" || nnzoo_die "hub set-up test: a student (nobody) cannot read $file"
+    for what in "touch '$dir/new-file'" "echo x >> '$file'" "rm -f '$file'" "mv '$file' '$file.moved'" \
+                "mkdir '$dir/new-dir'" "chmod 666 '$file'" "touch '$(dirname "$file")/new-file'"; do
+        if "${as_student[@]}" sh -c "$what" 2>/dev/null; then
+            nnzoo_die "hub set-up test: a student (nobody) could change the data folder: $what"
+        fi
+    done
+    [[ -z "$(find "$dir" ! -user 0)" ]] || nnzoo_die "hub set-up test: not root-owned in $dir: $(find "$dir" ! -user 0 | head -n 3)"
+}
+student_cannot_change "$work/data" mnist/t10k-labels-idx1-ubyte.gz
 grep -q '"NNZOO_DATA": "'"$work/data"'"' "$work/kernel-1.json" || nnzoo_die "hub set-up test: kernel.json lacks NNZOO_DATA"
-printf '  ok  %-28s %s\n' "idempotent re-install" "same kernel.json and hub.env twice; seeded files copied once, read-only for others"
+grep -q "WARNING: --insecure-http: the hub serves its login form over plain HTTP on 0.0.0.0" "$work/install-1.log" \
+    || nnzoo_die "hub set-up test: --ip 0.0.0.0 --insecure-http gave no warning"
+grep -q "^NNZOO_HUB_INSECURE_HTTP='1'" "$work/hub-1.env" || nnzoo_die "hub set-up test: hub.env lacks NNZOO_HUB_INSECURE_HTTP='1'"
+printf '  ok  %-28s %s\n' "idempotent re-install" "same kernel.json and hub.env twice; seeded files (a student's) copied once, root-owned: a student cannot write, create, delete, rename, chmod"
+passed=$((passed + 1))
+
+# start-hub.sh refuses plain HTTP off loopback without --insecure-http, also when hub.env was edited by hand
+mkdir -p "$work/state-edited"
+sed "s/^NNZOO_HUB_INSECURE_HTTP=.*/NNZOO_HUB_INSECURE_HTTP='0'/" "$work/state/hub.env" > "$work/state-edited/hub.env"
+expect_fail "start-hub: plain HTTP off lo" "plain HTTP.*without --insecure-http.*--ssl-cert/--ssl-key or --self-signed" \
+    bash "$NNZOO_ROOT/environment/start-hub.sh" --state "$work/state-edited"
+
+# an existing data folder a student may write (not seeded) is made root-owned and read-only
+mkdir -p "$work/loose/mnist"
+echo "loose" > "$work/loose/mnist/file.txt"
+chown -R 65534:65534 "$work/loose"
+chmod -R 777 "$work/loose"
+# relative paths, resolved against the working directory; a certificate of the instructor on 0.0.0.0
+(cd "$work" && bash "$hub" "${base[@]}" --state rel-state --data-dir ./loose --kernel-prefix rel-kernel \
+    --ip 0.0.0.0 --ssl-cert tls/cert-a.pem --ssl-key ./tls/key-a.pem >"$work/install-rel.log" 2>&1) \
+    || { cat "$work/install-rel.log" >&2; nnzoo_die "hub set-up test: install with relative paths failed"; }
+grep -q "made $work/loose root-owned and read-only for students" "$work/install-rel.log" \
+    || { cat "$work/install-rel.log" >&2; nnzoo_die "hub set-up test: install did not say it fixed the loose data folder"; }
+student_cannot_change "$work/loose" mnist/file.txt
+for kv in "NNZOO_HUB_STATE='$work/rel-state'" "NNZOO_DATA='$work/loose'" "NNZOO_HUB_SSL_CERT='$work/tls/cert-a.pem'" \
+          "NNZOO_HUB_SSL_KEY='$work/tls/key-a.pem'" "NNZOO_HUB_TLS='cert'" "NNZOO_HUB_JUPYTER_PATH='$work/rel-kernel/share/jupyter'"; do
+    grep -qxF "$kv" "$work/rel-state/hub.env" || { cat "$work/rel-state/hub.env" >&2; nnzoo_die "hub set-up test: hub.env lacks $kv"; }
+done
+grep -q '"NNZOO_DATA": "'"$work/loose"'"' "$work/rel-kernel/share/jupyter/kernels/nnzoo-java/kernel.json" \
+    || nnzoo_die "hub set-up test: kernel.json of the relative install lacks NNZOO_DATA=$work/loose"
+printf '  ok  %-28s %s\n' "relative paths, loose data" "absolute in hub.env and kernel.json; a student-writable data folder made root-owned and read-only"
+passed=$((passed + 1))
+
+# the memory-cgroup code against a fake cgroup v2 tree (the hub's cgroup is the root; already prepared)
+/usr/bin/python3 - "$NNZOO_ROOT/environment/hub" "$work/fake-cg" <<'PY' || nnzoo_die "hub set-up test: cgroup v2 code on a fake tree failed"
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import nnzoo_memlimit as m
+root, proc = os.path.join(sys.argv[2], "cg"), os.path.join(sys.argv[2], "proc")
+for d in (root, os.path.join(root, "nnzoo-hub", "alice"), os.path.join(proc, "self")):
+    os.makedirs(d, exist_ok=True)
+for path, text in (("cg/cgroup.controllers", "cpu io memory pids"), ("cg/cgroup.subtree_control", "cpu"),
+                   ("cg/nnzoo-hub/cgroup.subtree_control", ""), ("cg/nnzoo-hub/alice/memory.swap.max", "max"),
+                   ("proc/self/cgroup", "0::/")):
+    open(os.path.join(sys.argv[2], path), "w").write(text)
+cg = m.Cgroups(root=root, proc=proc)
+assert cg.mode == "cgroup v2", (cg.mode, cg.reason)
+path = cg.prepare("alice", m.parse_size("3g"))
+read = lambda p: open(os.path.join(root, p)).read()
+assert path == os.path.join(root, "nnzoo-hub", "alice"), path
+assert read("nnzoo-hub/alice/memory.max") == str(3 << 30), read("nnzoo-hub/alice/memory.max")
+assert read("nnzoo-hub/alice/memory.swap.max") == "0"
+assert read("cgroup.subtree_control") == "+memory" and read("nnzoo-hub/cgroup.subtree_control") == "+memory"
+assert m.parse_size("1536m") == 1536 << 20 and m.parse_size("0") == 0
+PY
+printf '  ok  %-28s %s\n' "memory cgroup v2 (fake tree)" "memory.max, memory.swap.max = 0, +memory for the children"
 passed=$((passed + 1))
 
 # ---- the Dockerfile and Binder call only the tested scripts, with options those have -----------------
