@@ -22,6 +22,10 @@ import java.util.zip.ZipException;
  */
 public final class DataLocator {
 
+    /** What to do about a file that is not what it should be. */
+    private static final String BAD_FILE_ADVICE = "It is corrupt, incomplete or a different version. Delete it"
+            + " (it will be downloaded again when online), or replace it with a good copy.";
+
     private final Downloader downloader;
 
     /** A locator that downloads with a default {@link Downloader} (offline per system settings). */
@@ -173,9 +177,6 @@ public final class DataLocator {
                     + DataException.describe(e) + ").\n" + BAD_FILE_ADVICE, e);
         }
     }
-
-    private static final String BAD_FILE_ADVICE = "It is corrupt, incomplete or a different version. Delete it"
-            + " (it will be downloaded again when online), or replace it with a good copy.";
 
     private static DataException badChecksum(String dataset, Path file, String expected, String actual) {
         return new DataException("The " + dataset + " file " + file + " has the wrong SHA-256 checksum:\n"

@@ -417,8 +417,8 @@ public final class Downloader {
         }
         if (e instanceof ConnectException) {
             int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-            return "ConnectException: cannot connect to " + uri.getHost() + ":" + port + " ("
-                    + DataException.describe(e) + ")";
+            return "ConnectException: cannot connect to " + uri.getHost() + ":" + port
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
         }
         return DataException.describe(e);
     }

@@ -57,9 +57,10 @@ final class StrictText {
         for (int i = at; i < Math.min(bytes.length, at + Math.max(1, result.length())); i++) {
             hex.append(hex.length() == 0 ? "" : " ").append(String.format("%02x", bytes[i] & 0xff));
         }
+        String what = hex.indexOf(" ") < 0 ? "the byte " + hex + " is " : "the bytes " + hex + " are ";
         String kind = result.isMalformed() ? "not valid " : "not mappable in ";
-        return new DataException(source + " line " + line + ", byte " + (at - lineStart + 1) + " of the line:"
-                + " the bytes " + hex + " are " + kind + charset.name() + ". The file was edited or saved in another"
+        return new DataException(source + " line " + line + ", byte " + (at - lineStart + 1) + " of the line: "
+                + what + kind + charset.name() + ". The file was edited or saved in another"
                 + " encoding; replace it with the original (if it was downloaded, delete it and it will be"
                 + " downloaded again).");
     }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -153,7 +154,7 @@ final class ChildJvm {
         try (Stream<Path> files = Files.list(classFolder.resolve(pkg))) {
             files.filter(f -> f.toString().endsWith(".class")).forEach(f -> {
                 try {
-                    Files.copy(f, target.resolve(pkg).resolve(f.getFileName()));
+                    Files.copy(f, target.resolve(pkg).resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
