@@ -2,6 +2,8 @@ package org.nnzoo.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +24,9 @@ import java.util.zip.ZipFile;
  *
  * <p><b>Encoding.</b> As in NLTK's corpus definition, {@code rural.txt} is read as UTF-8 and
  * {@code science.txt} as Latin-1 (it is not valid UTF-8); science has CRLF line ends, which are removed.
+ * Decoding is strict: a byte that is not valid UTF-8 in {@code rural.txt}, or a {@code science.txt} that
+ * is valid UTF-8 with non-ASCII text (re-encoded), is an error naming the file and line, never replaced.
+ * Each file may hold at most {@link #MAX_PART_BYTES} (NLTK's are about 2 MB).
  *
  * <p><b>Tokenisation.</b> NLTK's {@code abc.words()} uses the {@code WordPunctTokenizer}, the regular
  * expression {@code \w+|[^\w\s]+} in Python's Unicode mode: a token is a run of word characters, or a run
@@ -72,6 +77,9 @@ public final class Abc {
             List.of("https://raw.githubusercontent.com/nltk/nltk_data/gh-pages/packages/corpora/abc.zip"),
             "129bb6001beb828049a90a59b7dd3c2f0594a47012e48fc5177dfae38e658565", 1_487_851);
 
+    /** The largest file read from the corpus: 64 MiB (NLTK's are 1.8 and 2.2 MB). */
+    static final int MAX_PART_BYTES = 64 << 20;
+
     private final String source;
     private final Map<Part, List<String[]>> sentences;
 
@@ -110,14 +118,7 @@ public final class Abc {
         Map<Part, List<String[]>> parts = new LinkedHashMap<>();
         try (ZipFile zf = new ZipFile(zip.toFile())) {
             for (Part p : Part.values()) {
-                ZipEntry e = zf.getEntry("abc/" + p.fileName());
-                if (e == null) {
-                    throw new DataException("The zip " + zip + " has no member abc/" + p.fileName()
-                            + ": it is not NLTK's abc.zip. Delete it and download it again.");
-                }
-                try (InputStream in = zf.getInputStream(e)) {
-                    parts.put(p, parse(new String(in.readAllBytes(), p.charset())));
-                }
+                parts.put(p, parse(readPart(zf, zip, p)));
             }
         } catch (IOException e) {
             throw new DataException("Cannot read the abc corpus zip " + zip + ": " + e
@@ -144,12 +145,75 @@ public final class Abc {
                         + " or use Abc.load() to read abc.zip from the data home.");
             }
             try {
-                parts.put(p, parse(new String(Files.readAllBytes(f), p.charset())));
+                parts.put(p, parse(decode(BoundedRead.file(f, MAX_PART_BYTES), p, f.toString())));
             } catch (IOException e) {
                 throw new DataException("Cannot read " + f + ": " + e, e);
             }
         }
         return new Abc(dir.toString(), parts);
+    }
+
+    /**
+     * Reads one file of the corpus from NLTK's {@code abc.zip}: at most {@link #MAX_PART_BYTES}, decoded
+     * strictly (see {@link #decode}).
+     *
+     * @throws DataException if the member is missing, too large or not in its encoding
+     */
+    static String readPart(ZipFile zf, Path zip, Part part) throws IOException {
+        String member = "abc/" + part.fileName();
+        ZipEntry e = zf.getEntry(member);
+        if (e == null) {
+            throw new DataException("The zip " + zip + " has no member " + member
+                    + ": it is not NLTK's abc.zip. Delete it and download it again.");
+        }
+        String source = zip + " member " + member;
+        try (InputStream in = zf.getInputStream(e)) {
+            return decode(BoundedRead.all(in, MAX_PART_BYTES, source), part, source);
+        }
+    }
+
+    /**
+     * Decodes one file of the corpus with its encoding, strictly. Latin-1 cannot be malformed (every byte is a
+     * character), so a Latin-1 file that holds non-ASCII text and is nevertheless valid UTF-8 is taken to be
+     * re-encoded: NLTK's {@code science.txt} is not valid UTF-8.
+     *
+     * @param source names the file in error messages
+     * @throws DataException naming the file and line of the first byte that does not fit
+     */
+    static String decode(byte[] bytes, Part part, String source) {
+        String text = StrictText.decode(bytes, part.charset(), source);
+        if (part.charset().equals(StandardCharsets.ISO_8859_1)) {
+            int line = firstNonAsciiLine(bytes);
+            if (line > 0 && isUtf8(bytes)) {
+                throw new DataException(source + " is UTF-8 (see line " + line + "), but NLTK's " + part.fileName()
+                        + " is Latin-1: the file was re-encoded (or the two files' encodings were swapped), and"
+                        + " reading it would give mojibake. Replace it with the original from NLTK's abc.zip.");
+            }
+        }
+        return text;
+    }
+
+    /** @return the 1-based line of the first byte above 0x7f, or 0 if there is none */
+    private static int firstNonAsciiLine(byte[] bytes) {
+        int line = 1;
+        for (byte b : bytes) {
+            if (b < 0) {
+                return line;
+            }
+            if (b == '\n') {
+                line++;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)); // a new decoder reports errors
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** One token list per non-blank line; {@code \r} removed. */

@@ -1,15 +1,11 @@
 package org.nnzoo.data;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -69,8 +65,8 @@ public final class AbcChars {
     public static AbcChars load(DataLocator locator) {
         Path zip = locator.locate("abc", List.of(ZIP), List.of()).get(0);
         try (ZipFile z = new ZipFile(zip.toFile())) {
-            String rural = decode(read(z, "abc/rural.txt", zip), StandardCharsets.UTF_8);
-            String science = decode(read(z, "abc/science.txt", zip), StandardCharsets.ISO_8859_1);
+            String rural = Abc.readPart(z, zip, Abc.Part.RURAL).replace("\r", "");
+            String science = Abc.readPart(z, zip, Abc.Part.SCIENCE).replace("\r", "");
             return fromTexts(rural, science);
         } catch (IOException e) {
             throw new DataException("cannot read " + zip + " as a zip archive (" + e.getMessage()
@@ -78,21 +74,12 @@ public final class AbcChars {
         }
     }
 
-    private static byte[] read(ZipFile z, String member, Path zip) throws IOException {
-        ZipEntry e = z.getEntry(member);
-        if (e == null) {
-            throw new DataException(zip + " has no member " + member + ": is it NLTK's abc.zip?");
-        }
-        try (InputStream in = z.getInputStream(e)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toByteArray();
-        }
-    }
-
-    /** @return the bytes decoded with {@code charset}, carriage returns removed */
+    /**
+     * @return the bytes decoded with {@code charset}, carriage returns removed
+     * @throws DataException at the first byte sequence that is not valid in {@code charset} (never replaced)
+     */
     public static String decode(byte[] bytes, Charset charset) {
-        return new String(bytes, charset).replace("\r", "");
+        return StrictText.decode(bytes, charset, "the text").replace("\r", "");
     }
 
     /**

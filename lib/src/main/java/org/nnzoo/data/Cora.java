@@ -1,6 +1,5 @@
 package org.nnzoo.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,6 +78,11 @@ public final class Cora {
             planetoidFile("ally", 47_959, "2b998f5cc7fedc86e7f97ca2498f47a1ffc1462c29e2d578b23bf3f62b6e7d71"),
             planetoidFile("graph", 59_847, "58f13302f39dde8852dad6fe6d15b89b077b6d7f837626bce671ef80344b383d"),
             planetoidFile("test.index", 5_000, "297ce89af2b51a6a194181c7dbe1796c6a1cf9cd9349a88383b1b1e227867875"));
+
+    /** The most feature values held densely: 512 MiB of floats (Cora itself has 2708 x 1433, 3.9 million). */
+    static final int MAX_DENSE_VALUES = 1 << 27;
+    /** The largest text file read (cora.content has 7.8 MB). */
+    private static final int MAX_TEXT_BYTES = 64 << 20;
 
     private final String source;
     private final int nodes;
@@ -195,7 +199,7 @@ public final class Cora {
             }
             seen[t] = true;
         }
-        float[] feat = new float[n * f];
+        float[] feat = new float[denseSize(n, f, allxFile)];
         int[] lab = new int[n];
         fillDense(allx, feat, f, i -> i);
         System.arraycopy(ally, 0, lab, 0, ally.length);
@@ -228,50 +232,45 @@ public final class Cora {
         List<Integer> labs = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
         int fields = -1;
-        try (BufferedReader r = Files.newBufferedReader(content, StandardCharsets.US_ASCII)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] parts = line.split("\t");
-                if (fields < 0) {
-                    fields = parts.length;
-                    if (fields < 3) {
-                        throw new DataException(content + " line 1 has " + fields + " tab-separated fields; expected"
-                                + " <paper id>, the word features and <class>. Is this cora.content?");
-                    }
-                } else if (parts.length != fields) {
-                    throw new DataException(content + " line " + no + " has " + parts.length + " fields but line 1 has "
-                            + fields + " (" + (fields - 2) + " features): the feature rows do not match. The file is"
-                            + " damaged or edited; replace it with the original cora.content.");
-                }
-                float[] row = new float[fields - 2];
-                for (int j = 0; j < row.length; j++) {
-                    String v = parts[j + 1];
-                    if (v.equals("1")) {
-                        row[j] = 1f;
-                    } else if (!v.equals("0")) {
-                        throw new DataException(content + " line " + no + ", feature " + (j + 1) + " is '" + v
-                                + "'; Cora's word features are 0 or 1.");
-                    }
-                }
-                int cls = CLASS_NAMES.indexOf(parts[fields - 1].trim());
-                if (cls < 0) {
-                    throw new DataException(content + " line " + no + " has the unknown class '" + parts[fields - 1]
-                            + "'; expected one of " + CLASS_NAMES);
-                }
-                if (ids.put(parts[0], rows.size()) != null) {
-                    throw new DataException(content + " line " + no + " repeats paper id " + parts[0]
-                            + "; every paper must appear once.");
-                }
-                rows.add(row);
-                labs.add(cls);
+        List<String> contentLines = readLines(content);
+        for (int no = 1; no <= contentLines.size(); no++) {
+            String line = contentLines.get(no - 1);
+            if (line.isBlank()) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new DataException("Cannot read the Cora file " + content + ": " + e, e);
+            String[] parts = line.split("\t");
+            if (fields < 0) {
+                fields = parts.length;
+                if (fields < 3) {
+                    throw new DataException(content + " line 1 has " + fields + " tab-separated fields; expected"
+                            + " <paper id>, the word features and <class>. Is this cora.content?");
+                }
+            } else if (parts.length != fields) {
+                throw new DataException(content + " line " + no + " has " + parts.length + " fields but line 1 has "
+                        + fields + " (" + (fields - 2) + " features): the feature rows do not match. The file is"
+                        + " damaged or edited; replace it with the original cora.content.");
+            }
+            float[] row = new float[fields - 2];
+            for (int j = 0; j < row.length; j++) {
+                String v = parts[j + 1];
+                if (v.equals("1")) {
+                    row[j] = 1f;
+                } else if (!v.equals("0")) {
+                    throw new DataException(content + " line " + no + ", feature " + (j + 1) + " is '" + v
+                            + "'; Cora's word features are 0 or 1.");
+                }
+            }
+            int cls = CLASS_NAMES.indexOf(parts[fields - 1].trim());
+            if (cls < 0) {
+                throw new DataException(content + " line " + no + " has the unknown class '" + parts[fields - 1]
+                        + "'; expected one of " + CLASS_NAMES);
+            }
+            if (ids.put(parts[0], rows.size()) != null) {
+                throw new DataException(content + " line " + no + " repeats paper id " + parts[0]
+                        + "; every paper must appear once.");
+            }
+            rows.add(row);
+            labs.add(cls);
         }
         if (rows.isEmpty()) {
             throw new DataException(content + " holds no papers.");
@@ -286,30 +285,25 @@ public final class Cora {
         }
         rowNormalise(feat, n, f);
         TreeSet<Long> pairs = new TreeSet<>();
-        try (BufferedReader r = Files.newBufferedReader(cites, StandardCharsets.US_ASCII)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] parts = line.trim().split("\\s+");
-                if (parts.length != 2) {
-                    throw new DataException(cites + " line " + no + " has " + parts.length
-                            + " fields; expected <cited paper id> <citing paper id>.");
-                }
-                Integer a = ids.get(parts[0]);
-                Integer b = ids.get(parts[1]);
-                if (a == null || b == null) {
-                    throw new DataException(cites + " line " + no + " is a dangling edge: paper id "
-                            + (a == null ? parts[0] : parts[1]) + " is not in " + content
-                            + ". The two files must come from the same release.");
-                }
-                addUndirected(pairs, a, b);
+        List<String> citesLines = readLines(cites);
+        for (int no = 1; no <= citesLines.size(); no++) {
+            String line = citesLines.get(no - 1);
+            if (line.isBlank()) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new DataException("Cannot read the Cora file " + cites + ": " + e, e);
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length != 2) {
+                throw new DataException(cites + " line " + no + " has " + parts.length
+                        + " fields; expected <cited paper id> <citing paper id>.");
+            }
+            Integer a = ids.get(parts[0]);
+            Integer b = ids.get(parts[1]);
+            if (a == null || b == null) {
+                throw new DataException(cites + " line " + no + " is a dangling edge: paper id "
+                        + (a == null ? parts[0] : parts[1]) + " is not in " + content
+                        + ". The two files must come from the same release.");
+            }
+            addUndirected(pairs, a, b);
         }
         return new Cora("linqs", n, f, feat, lab, unpack(pairs), new int[0], new int[0], new int[0]);
     }
@@ -504,6 +498,10 @@ public final class Cora {
         }
         int n = (int) a.shape()[0];
         int k = (int) a.shape()[1];
+        if (k < 1) {
+            throw new DataException(file + " holds labels of shape " + Arrays.toString(a.shape())
+                    + ", with no class column; expected (nodes, classes) one-hot labels.");
+        }
         int[] v = a.ints(file.toString());
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
@@ -526,13 +524,23 @@ public final class Cora {
         return out;
     }
 
-    private static int[] readTestIndex(Path file) {
-        List<String> lines;
+    /**
+     * @return every line of an ASCII text file (Cora's are plain ASCII), blank ones included, so that
+     *     index + 1 is the line number
+     * @throws DataException naming the file, and the line of the first byte that is not ASCII
+     */
+    private static List<String> readLines(Path file) {
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+            bytes = BoundedRead.file(file, MAX_TEXT_BYTES);
         } catch (IOException e) {
-            throw new DataException("Cannot read the Planetoid file " + file + ": " + e, e);
+            throw new DataException("Cannot read the Cora file " + file + ": " + e, e);
         }
+        return StrictText.decode(bytes, StandardCharsets.US_ASCII, file.toString()).lines().toList();
+    }
+
+    private static int[] readTestIndex(Path file) {
+        List<String> lines = readLines(file);
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String s = lines.get(i).trim();
@@ -551,7 +559,8 @@ public final class Cora {
     private static int[][] readGraph(Path file, int n) {
         Object g = Pickle.load(file);
         if (!(g instanceof Pickle.PyObject p) || !p.global.name().equals("defaultdict")) {
-            throw new DataException(file + " is not a pickled defaultdict(list) adjacency list (got " + g + ")");
+            throw new DataException(file + " is not a pickled defaultdict(list) adjacency list (got "
+                    + Pickle.describe(g) + ")");
         }
         TreeSet<Long> pairs = new TreeSet<>();
         for (Map.Entry<Object, Object> e : p.items.entrySet()) {
@@ -568,7 +577,7 @@ public final class Cora {
 
     private static int nodeId(Object o, int n, Path file, Integer from) {
         if (!(o instanceof Long l) || l < 0 || l >= n) {
-            throw new DataException(file + ": " + (from == null ? "node " + o : "edge " + from + " -> " + o)
+            throw new DataException(file + ": " + (from == null ? "node " : "edge " + from + " -> ") + Pickle.describe(o)
                     + " is a dangling edge id: the features have nodes 0.." + (n - 1)
                     + ". The graph and feature files must come from the same release.");
         }
@@ -615,6 +624,22 @@ public final class Cora {
                 }
             }
         }
+    }
+
+    /**
+     * @return {@code nodes * features}, the size of the dense feature matrix
+     * @throws DataException if that exceeds {@link #MAX_DENSE_VALUES} (a damaged {@code _shape} can declare
+     *     any number of features without storing any)
+     */
+    private static int denseSize(int nodes, int features, Path file) {
+        long values = (long) nodes * features;
+        if (values > MAX_DENSE_VALUES) {
+            throw new DataException(file + ": the CSR field _shape declares " + features + " features, so the "
+                    + nodes + " nodes would need a dense matrix of " + values + " values (" + values * Float.BYTES / (1 << 20)
+                    + " MiB), more than the " + MAX_DENSE_VALUES + " this reader allows. The file is damaged or not"
+                    + " Cora's; replace it with a good copy (check its SHA-256).");
+        }
+        return (int) values;
     }
 
     private static void requireRows(Path a, int ra, Path b, int rb) {

@@ -22,4 +22,21 @@ public class DataException extends RuntimeException {
     public DataException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Names a failure for a person: its class and message, then those of its causes, e.g.
+     * {@code "ConnectException, caused by ClosedChannelException"}. Many exceptions of the JDK have no
+     * message, so {@code getMessage()} alone would print {@code null}.
+     */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 4; t = t.getCause(), depth++) {
+            sb.append(depth == 0 ? "" : ", caused by ").append(t.getClass().getSimpleName());
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                sb.append(": ").append(t.getMessage());
+            }
+        }
+        return sb.toString();
+    }
 }

@@ -1,5 +1,6 @@
 package org.nnzoo.data;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.ZipException;
 
 /**
  * Finds the files of a data set on disk, verifying their checksums, and downloads the missing
@@ -19,6 +21,10 @@ import java.util.Set;
  * never silently used. Folders where files are found are only read, so read-only folders work.
  */
 public final class DataLocator {
+
+    /** What to do about a file that is not what it should be. */
+    private static final String BAD_FILE_ADVICE = "It is corrupt, incomplete or a different version. Delete it"
+            + " (it will be downloaded again when online), or replace it with a good copy.";
 
     private final Downloader downloader;
 
@@ -139,7 +145,7 @@ public final class DataLocator {
                     return;
                 }
                 if (f.rawSha256() != null && Checksums.isGzip(file)) {
-                    String rawActual = Checksums.sha256OfGunzipped(file);
+                    String rawActual = sha256OfGunzipped(dataset, file);
                     if (rawActual.equals(f.rawSha256())) {
                         return;
                     }
@@ -162,11 +168,19 @@ public final class DataLocator {
         }
     }
 
+    /** @throws DataException with the advice for a bad file if the gzip stream is truncated or corrupt */
+    private static String sha256OfGunzipped(String dataset, Path file) throws IOException {
+        try {
+            return Checksums.sha256OfGunzipped(file);
+        } catch (EOFException | ZipException e) {
+            throw new DataException("The " + dataset + " file " + file + " is a damaged gzip file ("
+                    + DataException.describe(e) + ").\n" + BAD_FILE_ADVICE, e);
+        }
+    }
+
     private static DataException badChecksum(String dataset, Path file, String expected, String actual) {
         return new DataException("The " + dataset + " file " + file + " has the wrong SHA-256 checksum:\n"
-                + "  expected " + expected + "\n  actual   " + actual + "\n"
-                + "It is corrupt, incomplete or a different version. Delete it (it will be downloaded "
-                + "again when online), or replace it with a good copy.");
+                + "  expected " + expected + "\n  actual   " + actual + "\n" + BAD_FILE_ADVICE);
     }
 
     private static String missingMessage(String dataset, List<RemoteFile> missing, List<Path> dirs,

@@ -2,22 +2,36 @@ package org.nnzoo.data;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -27,11 +41,20 @@ import java.util.concurrent.TimeoutException;
 /**
  * Downloads a {@link RemoteFile} safely into a folder.
  *
- * <p>The bytes go to a temporary file in the target folder while progress is reported; then the
- * size and SHA-256 are checked and the file is moved into place with an atomic rename. On any
- * failure the temporary file is deleted, so the cache never holds a half-written or unverified
- * file, and the next URL is tried. Redirects are followed; connecting and waiting for data both
- * time out.
+ * <p>The bytes go to a temporary {@code .part} file in the target folder while progress is reported;
+ * then the size and SHA-256 are checked and the file is moved into place with an atomic rename. On
+ * any failure the temporary file is deleted, so the cache never holds a half-written or unverified
+ * file, and the next URL is tried. Redirects are followed.
+ *
+ * <p>Against slow or hostile servers: connecting, waiting for the response and each wait for data
+ * time out; the whole file has a deadline ({@code -Dnnzoo.download.deadline=SECONDS}, 30 minutes by
+ * default); and reading stops as soon as more bytes arrive than the file's pinned size.
+ *
+ * <p>Shared folders: downloaded files are readable by everyone ({@code rw-r--r--}). A download holds
+ * an exclusive lock on its {@code .part} file, which the operating system releases if the process
+ * dies; {@code .part} files that no process locks and that have not changed for
+ * {@link #STALE_PART_AGE} are left over from killed downloads and are deleted at the next download
+ * into that folder.
  *
  * <p>In offline mode ({@code -Dnnzoo.offline=true} or {@code NNZOO_OFFLINE=1}) it never touches
  * the network. DJL's own {@code -Dai.djl.offline=true}, which the project always sets so that the
@@ -63,28 +86,79 @@ public final class Downloader {
         }
     }
 
+    /** System property: the most seconds one file may take to download ({@link #deadlineByDefault()}). */
+    public static final String DEADLINE_PROPERTY = "nnzoo.download.deadline";
+
+    /** How long a {@code .part} file that no process locks must have been unchanged to count as stale. */
+    public static final Duration STALE_PART_AGE = Duration.ofMinutes(1);
+
+    private static final String PART = ".part";
+    private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
+
     private final boolean offline;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration deadline;
     private final Progress progress;
     private HttpClient client;
 
-    /** A downloader with the default offline setting, 30 s / 60 s timeouts and progress on stderr. */
+    /**
+     * A downloader with the default offline setting and deadline, 30 s / 60 s timeouts and progress on
+     * stderr.
+     */
     public Downloader() {
-        this(offlineByDefault(), Duration.ofSeconds(30), Duration.ofSeconds(60), Progress.line(System.err));
+        this(offlineByDefault(), Duration.ofSeconds(30), Duration.ofSeconds(60), deadlineByDefault(),
+                Progress.line(System.err));
     }
 
     /**
+     * A downloader with the default deadline per file ({@link #deadlineByDefault()}).
+     *
      * @param offline if true, never download (every download throws a {@link DataException})
      * @param connectTimeout time allowed to connect
      * @param readTimeout time allowed to wait for the response headers, and for each piece of data
      * @param progress receives progress
      */
     public Downloader(boolean offline, Duration connectTimeout, Duration readTimeout, Progress progress) {
+        this(offline, connectTimeout, readTimeout, deadlineByDefault(), progress);
+    }
+
+    /**
+     * @param offline if true, never download (every download throws a {@link DataException})
+     * @param connectTimeout time allowed to connect
+     * @param readTimeout time allowed to wait for the response headers, and for each piece of data
+     * @param deadline time allowed for each file as a whole, however steadily its bytes arrive
+     * @param progress receives progress
+     */
+    public Downloader(boolean offline, Duration connectTimeout, Duration readTimeout, Duration deadline,
+                      Progress progress) {
         this.offline = offline;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.deadline = deadline;
         this.progress = progress;
+    }
+
+    /**
+     * @return the system property {@value #DEADLINE_PROPERTY} (seconds) as a duration, or 30 minutes if
+     *     it is not set
+     * @throws DataException if the property is set but is not a positive whole number
+     */
+    public static Duration deadlineByDefault() {
+        String value = System.getProperty(DEADLINE_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return Duration.ofMinutes(30);
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new DataException("-D" + DEADLINE_PROPERTY + "=" + value + " is not a positive whole number of"
+                + " seconds; set it to, for example, 3600 to allow an hour per file.");
     }
 
     /**
@@ -127,24 +201,23 @@ public final class Downloader {
             Files.createDirectories(targetDir);
         } catch (IOException e) {
             throw new DataException("Cannot create the data folder " + targetDir + " to download "
-                    + file.fileName() + " (" + e + "). Set " + DataHome.ENV
-                    + " to a writable folder.", e);
+                    + file.fileName() + ": " + reason(e) + ". Set " + DataHome.ENV + " (or -D"
+                    + DataHome.PROPERTY + ") to a folder you can write to.", e);
         }
+        removeStaleParts(targetDir);
         Path target = targetDir.resolve(file.fileName());
         List<String> failures = new ArrayList<>();
         for (String url : file.urls()) {
-            Path temp = null;
+            Path temp = newPartFile(targetDir, file);
             try {
-                temp = Files.createTempFile(targetDir, file.fileName() + ".", ".part");
                 fetch(url, file, temp);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 return target;
             } catch (IOException e) {
-                failures.add(url + ": " + e.getMessage());
+                failures.add(url + ": " + whyFailed(e, url));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failures.add(url + ": interrupted");
-                deleteQuietly(temp);
                 break;
             } finally {
                 deleteQuietly(temp);
@@ -156,6 +229,75 @@ public final class Downloader {
                 + file.fileName() + " (SHA-256 " + file.sha256() + ") in " + targetDir + " yourself.");
     }
 
+    /**
+     * Creates the temporary file for a download, readable by everyone like the file it becomes (a temporary
+     * file is created {@code rw-------}, which would lock the other users of a shared folder out).
+     *
+     * @throws DataException if the folder cannot be written, saying why (permission, read-only file system)
+     */
+    private static Path newPartFile(Path dir, RemoteFile file) {
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(dir, file.fileName() + ".", PART);
+            if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(temp, READABLE_BY_ALL);
+            }
+            return temp;
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw new DataException("Cannot write to " + dir + ": " + reason(e) + ". So " + file.fileName()
+                    + " cannot be downloaded there. Set " + DataHome.ENV + " (or -D" + DataHome.PROPERTY
+                    + ") to a folder you can write to, or ask the owner of " + dir + " to put " + file.fileName()
+                    + " (SHA-256 " + file.sha256() + ") in it.", e);
+        }
+    }
+
+    /** @return why a file could not be written: "permission denied", "read-only file system", or the error */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(Locale.ROOT);
+        }
+        return DataException.describe(e);
+    }
+
+    /**
+     * Deletes the {@code .part} files that killed downloads left in {@code dir}: those that no process
+     * holds a lock on (a download locks its file; the system drops the lock when the process dies) and
+     * that have not changed for {@link #STALE_PART_AGE} (so that a file another process has just created,
+     * and not yet locked, is kept). Best effort: a file that cannot be checked is kept.
+     */
+    private static void removeStaleParts(Path dir) {
+        Instant staleBefore = Instant.now().minus(STALE_PART_AGE);
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, "*" + PART)) {
+            for (Path part : parts) {
+                deleteIfStale(part, staleBefore);
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            // cleaning up is a courtesy; the download does not depend on it
+        }
+    }
+
+    private static void deleteIfStale(Path part, Instant staleBefore) {
+        try {
+            if (!Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)
+                    || Files.getLastModifiedTime(part).toInstant().isAfter(staleBefore)) {
+                return;
+            }
+            // a shared lock is refused while a live download holds its exclusive one
+            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ);
+                 FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true)) {
+                if (lock != null) {
+                    Files.delete(part);
+                }
+            }
+        } catch (IOException | OverlappingFileLockException e) {
+            // locked by this JVM, unreadable or already gone: keep it
+        }
+    }
+
     /** Streams one URL into {@code temp} and checks it; throws IOException on any problem. */
     private void fetch(String url, RemoteFile file, Path temp) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
@@ -165,6 +307,7 @@ public final class Downloader {
                 .build();
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.lock(); // marks the file as live for removeStaleParts; released when the channel closes
             BodyWriter writer = new BodyWriter(out, file, progress);
             CompletableFuture<HttpResponse<Void>> future = client().sendAsync(request, info ->
                     info.statusCode() == 200
@@ -178,27 +321,31 @@ public final class Downloader {
                 throw e;
             }
             if (response.statusCode() != 200) {
-                throw new IOException("HTTP status " + response.statusCode());
+                throw new Rejected("HTTP status " + response.statusCode());
             }
             if (writer.error != null) {
                 throw writer.error;
             }
             progress.update(file.fileName(), writer.bytes, file.size(), true);
             if (file.size() >= 0 && writer.bytes != file.size()) {
-                throw new IOException("got " + writer.bytes + " bytes, expected " + file.size()
+                throw new Rejected("got " + writer.bytes + " bytes, expected " + file.size()
                         + " (truncated or wrong file)");
             }
             String actual = HexFormat.of().formatHex(writer.digest.digest());
             if (!actual.equals(file.sha256())) {
-                throw new IOException("SHA-256 mismatch: expected " + file.sha256() + ", got " + actual
+                throw new Rejected("SHA-256 mismatch: expected " + file.sha256() + ", got " + actual
                         + " (corrupted or tampered file)");
             }
         }
     }
 
-    /** Waits for the response, cancelling it when no data arrives for {@code readTimeout}. */
+    /**
+     * Waits for the response, cancelling it when no data arrives for {@code readTimeout}, or when the whole
+     * file takes longer than {@code deadline}.
+     */
     private HttpResponse<Void> await(CompletableFuture<HttpResponse<Void>> future, BodyWriter writer)
             throws IOException, InterruptedException {
+        long start = System.nanoTime();
         while (true) {
             if (writer.error != null) {
                 future.cancel(true);
@@ -207,11 +354,11 @@ public final class Downloader {
             try {
                 return future.get(250, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                long idle = System.nanoTime() - writer.lastActivity;
-                if (idle > readTimeout.toNanos()) {
+                String late = tooLate(writer, start);
+                if (late != null) {
                     writer.cancel();
                     future.cancel(true);
-                    throw new IOException("no data for " + readTimeout.toSeconds() + " s");
+                    throw new Rejected(late);
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
@@ -224,6 +371,19 @@ public final class Downloader {
         }
     }
 
+    /** @return why to give up waiting for this download (idle too long, or past the deadline), or null */
+    private String tooLate(BodyWriter writer, long start) {
+        long now = System.nanoTime();
+        if (now - writer.lastActivity > readTimeout.toNanos()) {
+            return "no data for " + seconds(readTimeout);
+        }
+        if (now - start > deadline.toNanos()) {
+            return "not complete after " + seconds(deadline) + ", the deadline per file (" + writer.bytes + " of "
+                    + writer.file.size() + " bytes arrived; allow more time with -D" + DEADLINE_PROPERTY + "=SECONDS)";
+        }
+        return null;
+    }
+
     private synchronized HttpClient client() {
         if (client == null) {
             client = HttpClient.newBuilder()
@@ -232,6 +392,44 @@ public final class Downloader {
                     .build();
         }
         return client;
+    }
+
+    /** @return e.g. "60 s", or "0.7 s" */
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s"
+                : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    /**
+     * Says why one URL failed: this class's own checks as they are, anything else by class and message,
+     * with the host for the two common network failures (the JDK's exceptions give no message there).
+     */
+    private static String whyFailed(IOException e, String url) {
+        if (e instanceof Rejected) {
+            return e.getMessage();
+        }
+        URI uri = URI.create(url);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "UnknownHostException: " + uri.getHost() + " (the host name does not resolve: no network,"
+                        + " or no DNS)";
+            }
+        }
+        if (e instanceof ConnectException) {
+            int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+            return "ConnectException: cannot connect to " + uri.getHost() + ":" + port
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+        }
+        return DataException.describe(e);
+    }
+
+    /** A download that arrived but is wrong (status, size, checksum, time): its message says it all. */
+    private static final class Rejected extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Rejected(String message) {
+            super(message);
+        }
     }
 
     private static void deleteQuietly(Path p) {
@@ -270,6 +468,18 @@ public final class Downloader {
         @Override
         public void onNext(List<ByteBuffer> buffers) {
             lastActivity = System.nanoTime();
+            if (error != null) {
+                return;
+            }
+            long incoming = 0;
+            for (ByteBuffer b : buffers) {
+                incoming += b.remaining();
+            }
+            if (file.size() >= 0 && bytes + incoming > file.size()) {
+                fail(new Rejected("the server sent more than the " + file.size() + " bytes expected; stopped"
+                        + " reading after " + bytes + " (wrong file?)"));
+                return;
+            }
             try {
                 for (ByteBuffer b : buffers) {
                     digest.update(b.duplicate());
@@ -280,9 +490,13 @@ public final class Downloader {
                 progress.update(file.fileName(), bytes, file.size(), false);
                 subscription.request(1);
             } catch (IOException e) {
-                error = e;
-                subscription.cancel();
+                fail(e);
             }
+        }
+
+        private void fail(IOException e) {
+            error = e;
+            subscription.cancel();
         }
 
         @Override

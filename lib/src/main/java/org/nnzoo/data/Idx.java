@@ -114,22 +114,11 @@ public record Idx(int[] dims, byte[] data) {
                         + shape(dims) + ".");
             }
         }
-        byte[] data = new byte[(int) total];
-        int n = 0;
-        try {
-            while (n < data.length) {
-                int r = in.read(data, n, data.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            }
-        } catch (EOFException e) {
-            // a gzip stream that ends early; n says how far it got
-        }
-        if (n < data.length) {
+        // The header may claim far more than the file holds: memory grows only with the bytes present.
+        byte[] data = BoundedRead.upTo(in, (int) total);
+        if (data.length < total) {
             throw new DataException("IDX file " + source + " is truncated: its header says "
-                    + shape(dims) + " = " + total + " data bytes, but only " + n + " are present"
+                    + shape(dims) + " = " + total + " data bytes, but only " + data.length + " are present"
                     + (gzip ? " after gunzipping" : "") + ". Delete it and download it again.");
         }
         if (in.read() != -1) {

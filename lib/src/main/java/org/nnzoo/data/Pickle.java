@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,11 @@ import java.util.Map;
  * {@link Map}, {@code None} null, booleans {@link Boolean}. The opcodes handled are those listed in
  * {@code shared/datasets/cora/PROVENANCE.md} plus a few common neighbours; anything else is an error
  * naming the file, the byte offset and the opcode.
+ *
+ * <p>It is safe on hostile input: files over {@link #MAX_FILE_BYTES} and pickles that build more than
+ * {@link #MAX_VALUES} values are refused, dict keys must be plain values (as in Python, where lists and
+ * dicts are unhashable), and error messages quote values with {@link #describe}, which stays short
+ * even for values that contain themselves or share sub-lists exponentially.
  */
 final class Pickle {
 
@@ -47,7 +53,7 @@ final class Pickle {
 
         @Override
         public String toString() {
-            return global + "(" + args + ")";
+            return describe(this);
         }
     }
 
@@ -86,6 +92,17 @@ final class Pickle {
     record Csr(int rows, int cols, int[] indptr, int[] indices, float[] data) {
     }
 
+    /** The largest pickle file read (the Planetoid files of Cora are at most 260 kB). */
+    static final int MAX_FILE_BYTES = 64 << 20;
+    /** The most values one pickle may build (Cora's graph, the largest, builds about 16,000). */
+    static final int MAX_VALUES = 1 << 22;
+    /** The most values an error message quotes. */
+    private static final int DESCRIBE_BUDGET = 12;
+    /** The deepest nesting an error message shows. */
+    private static final int DESCRIBE_DEPTH = 3;
+    private static final String REPLACE = "The file is corrupt or not a Planetoid data file; replace it with a good"
+            + " copy (check its SHA-256).";
+
     private static final Object MARK = new Object();
 
     private final String what;
@@ -93,6 +110,7 @@ final class Pickle {
     private int pos;
     private final List<Object> stack = new ArrayList<>();
     private final Map<Integer, Object> memo = new HashMap<>();
+    private int values;
 
     private Pickle(String what, byte[] bytes) {
         this.what = what;
@@ -107,7 +125,7 @@ final class Pickle {
     static Object load(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = BoundedRead.file(file, MAX_FILE_BYTES);
         } catch (IOException e) {
             throw new DataException("Cannot read the pickle file " + file + ": " + e, e);
         }
@@ -161,21 +179,22 @@ final class Pickle {
                 }
                 case 's' -> { // SETITEM
                     Object v = pop(at);
-                    Object k = pop(at);
+                    Object k = dictKey(pop(at), at);
                     asMap(top(at), at).put(k, v);
                 }
                 case 'u' -> { // SETITEMS
                     List<Object> kv = popMark(at);
                     Map<Object, Object> m = asMap(top(at), at);
                     for (int i = 0; i + 1 < kv.size(); i += 2) {
-                        m.put(kv.get(i), kv.get(i + 1));
+                        m.put(dictKey(kv.get(i), at), kv.get(i + 1));
                     }
                 }
                 case 0x81, 'R' -> { // NEWOBJ cls args / REDUCE callable args
                     Object args = pop(at);
                     Object callable = pop(at);
                     if (!(callable instanceof Global g) || !(args instanceof List<?> l)) {
-                        throw bad(at, "REDUCE/NEWOBJ needs a global and a tuple, got " + callable + ", " + args);
+                        throw bad(at, "REDUCE/NEWOBJ needs a global and a tuple, got " + describe(callable) + ", "
+                                + describe(args));
                     }
                     push(new PyObject(g, new ArrayList<>(l)));
                 }
@@ -183,7 +202,7 @@ final class Pickle {
                     Object state = pop(at);
                     Object target = top(at);
                     if (!(target instanceof PyObject o)) {
-                        throw bad(at, "BUILD on " + target);
+                        throw bad(at, "BUILD on " + describe(target));
                     }
                     o.state = state;
                 }
@@ -219,15 +238,23 @@ final class Pickle {
     static NdArray ndarray(Object o, String what) {
         if (!(o instanceof PyObject p) || !p.global.name().equals("_reconstruct")
                 || !(p.state instanceof List<?> st) || st.size() != 5) {
-            throw new DataException(what + " is not a pickled numpy array (got " + o + ")");
+            throw invalid(what, "not a pickled numpy array (got " + describe(o) + ")");
         }
-        List<?> shapeList = (List<?>) st.get(1);
+        if (!(st.get(1) instanceof List<?> shapeList)) {
+            throw invalid(what, "the numpy array's shape is " + describe(st.get(1)) + ", not a tuple");
+        }
         long[] shape = new long[shapeList.size()];
+        long count = 1;
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = (Long) shapeList.get(i);
+            shape[i] = size(shapeList.get(i), what, "shape[" + i + "]");
+            count *= shape[i];
+            if (count > Integer.MAX_VALUE) {
+                throw invalid(what, "the numpy array's shape " + describe(shapeList) + " has more elements than"
+                        + " one Java array holds");
+            }
         }
         if (!(st.get(2) instanceof PyObject dt) || dt.args.isEmpty() || !(dt.args.get(0) instanceof byte[] descr)) {
-            throw new DataException(what + ": numpy array without a dtype");
+            throw invalid(what, "numpy array without a dtype");
         }
         String dtype = new String(descr, StandardCharsets.ISO_8859_1);
         if (dt.state instanceof List<?> ds && ds.size() > 1 && ds.get(1) instanceof byte[] endian
@@ -238,47 +265,123 @@ final class Pickle {
             throw new DataException(what + ": Fortran-order numpy arrays are not supported");
         }
         if (!(st.get(4) instanceof byte[] raw)) {
-            throw new DataException(what + ": numpy array data is not a byte string");
+            throw invalid(what, "numpy array data is not a byte string");
         }
-        NdArray a = new NdArray(shape, dtype, ByteBuffer.wrap(raw));
         int itemSize = dtype.length() > 1 && Character.isDigit(dtype.charAt(1)) ? dtype.charAt(1) - '0' : -1;
-        if (itemSize > 0 && raw.length != a.size() * itemSize) {
-            throw new DataException(what + ": numpy array of shape " + java.util.Arrays.toString(shape) + " and type "
-                    + dtype + " needs " + a.size() * itemSize + " bytes but has " + raw.length);
+        if (itemSize > 0 && raw.length != count * itemSize) {
+            throw invalid(what, "numpy array of shape " + java.util.Arrays.toString(shape) + " and type " + dtype
+                    + " needs " + count * itemSize + " bytes but has " + raw.length);
         }
-        return a;
+        return new NdArray(shape, dtype, ByteBuffer.wrap(raw));
     }
 
-    /** Converts an unpickled {@code scipy.sparse.csr_matrix}. */
+    /** Converts an unpickled {@code scipy.sparse.csr_matrix}, checking every field before using it. */
     static Csr csr(Object o, String what) {
         if (!(o instanceof PyObject p) || !p.global.name().equals("csr_matrix") || !(p.state instanceof Map<?, ?> st)) {
-            throw new DataException(what + " is not a pickled scipy CSR matrix (got " + o + ")");
+            throw invalid(what, "not a pickled scipy CSR matrix (got " + describe(o) + ")");
         }
         Object shapeObj = st.get(key(st, "_shape"));
         if (!(shapeObj instanceof List<?> shape) || shape.size() != 2) {
-            throw new DataException(what + ": CSR matrix without a 2-D _shape");
+            throw invalid(what, "the CSR field _shape is " + describe(shapeObj) + ", not a (rows, columns) pair");
         }
-        int rows = Math.toIntExact((Long) shape.get(0));
-        int cols = Math.toIntExact((Long) shape.get(1));
-        int[] indptr = ndarray(st.get(key(st, "indptr")), what + " indptr").ints(what + " indptr");
-        int[] indices = ndarray(st.get(key(st, "indices")), what + " indices").ints(what + " indices");
-        float[] data = ndarray(st.get(key(st, "data")), what + " data").floats(what + " data");
-        if (indptr.length != rows + 1 || indptr[0] != 0 || indptr[rows] != indices.length || indices.length != data.length) {
-            throw new DataException(what + ": inconsistent CSR matrix (" + rows + " rows, indptr " + indptr.length
-                    + " entries ending at " + indptr[indptr.length - 1] + ", " + indices.length + " indices, "
-                    + data.length + " values)");
+        int rows = size(shape.get(0), what, "CSR field _shape[0] (rows)");
+        int cols = size(shape.get(1), what, "CSR field _shape[1] (columns)");
+        int[] indptr = csrField(st, "indptr", what).ints(what + " CSR field indptr");
+        int[] indices = csrField(st, "indices", what).ints(what + " CSR field indices");
+        float[] data = csrField(st, "data", what).floats(what + " CSR field data");
+        if (indptr.length != rows + 1) {
+            throw invalid(what, "the CSR field indptr has " + indptr.length + " entries, but _shape says " + rows
+                    + " rows, which need " + (rows + 1));
+        }
+        if (indices.length != data.length) {
+            throw invalid(what, "the CSR fields indices and data differ in length (" + indices.length + " and "
+                    + data.length + ")");
+        }
+        if (indptr[0] != 0 || indptr[rows] != indices.length) {
+            throw invalid(what, "the CSR field indptr runs from " + indptr[0] + " to " + indptr[rows]
+                    + ", but must run from 0 to the " + indices.length + " stored values");
         }
         for (int i = 0; i < rows; i++) {
             if (indptr[i + 1] < indptr[i]) {
-                throw new DataException(what + ": CSR indptr decreases at row " + i);
+                throw invalid(what, "the CSR field indptr decreases at row " + i);
             }
         }
         for (int c : indices) {
             if (c < 0 || c >= cols) {
-                throw new DataException(what + ": CSR column index " + c + " outside [0, " + cols + ")");
+                throw invalid(what, "the CSR field indices holds column " + c + ", outside [0, " + cols + ")");
             }
         }
         return new Csr(rows, cols, indptr, indices, data);
+    }
+
+    private static NdArray csrField(Map<?, ?> state, String field, String what) {
+        return ndarray(state.get(key(state, field)), what + " CSR field " + field);
+    }
+
+    /** A size read from a pickle (a shape entry): an int from 0 to a little below Integer.MAX_VALUE. */
+    private static int size(Object o, String what, String field) {
+        if (!(o instanceof Long n) || n < 0 || n > Integer.MAX_VALUE - 8) {
+            throw invalid(what, "the " + field + " is " + describe(o) + ", not a size (a whole number from 0 to "
+                    + (Integer.MAX_VALUE - 8) + ")");
+        }
+        return (int) (long) n;
+    }
+
+    private static DataException invalid(String what, String problem) {
+        return new DataException(what + ": " + problem + ". " + REPLACE);
+    }
+
+    /**
+     * A short text for a value in an error message. Unlike {@code toString()}, it ends on any value, even one
+     * that contains itself, and stays short even for exponentially shared lists: it shows at most
+     * {@value #DESCRIBE_BUDGET} values, nested at most {@value #DESCRIBE_DEPTH} deep.
+     */
+    static String describe(Object o) {
+        StringBuilder sb = new StringBuilder();
+        describe(o, sb, 0, new int[] {DESCRIBE_BUDGET});
+        return sb.toString();
+    }
+
+    private static void describe(Object o, StringBuilder sb, int depth, int[] budget) {
+        budget[0]--;
+        if (o instanceof PyObject p) {
+            sb.append(p.global);
+            describeAll(p.args, "(", ")", sb, depth, budget);
+        } else if (o instanceof List<?> l) {
+            describeAll(l, "[", "]", sb, depth, budget);
+        } else if (o instanceof Map<?, ?> m) {
+            describeAll(m.entrySet(), "{", "}", sb, depth, budget);
+        } else if (o instanceof Map.Entry<?, ?> e) {
+            describe(e.getKey(), sb, depth, budget);
+            sb.append(": ");
+            describe(e.getValue(), sb, depth, budget);
+        } else if (o instanceof byte[] bs) {
+            sb.append(bs.length <= 20 ? "b'" + new String(bs, StandardCharsets.ISO_8859_1) + "'"
+                    : "<" + bs.length + " bytes>");
+        } else if (o instanceof String str) {
+            sb.append('\'').append(str.length() <= 40 ? str : str.substring(0, 40) + "...").append('\'');
+        } else {
+            sb.append(o); // null, Long, Boolean, Global: short by construction
+        }
+    }
+
+    private static void describeAll(Collection<?> items, String open, String close, StringBuilder sb, int depth,
+                                    int[] budget) {
+        sb.append(open);
+        if (depth >= DESCRIBE_DEPTH && !items.isEmpty()) {
+            sb.append("...").append(close);
+            return;
+        }
+        int i = 0;
+        for (Object item : items) {
+            sb.append(i++ == 0 ? "" : ", ");
+            if (budget[0] <= 0) {
+                sb.append("... (").append(items.size()).append(" items)");
+                break;
+            }
+            describe(item, sb, depth + 1, budget);
+        }
+        sb.append(close);
     }
 
     /** Python 2 str keys arrive as byte[]; find the key whose text is {@code name}. */
@@ -342,6 +445,9 @@ final class Pickle {
     }
 
     private void push(Object o) {
+        if (++values > MAX_VALUES) {
+            throw bad(pos, "it builds more than " + MAX_VALUES + " values");
+        }
         stack.add(o);
     }
 
@@ -385,7 +491,7 @@ final class Pickle {
         if (o instanceof ArrayList<?> l) { // only lists are mutable; tuples are immutable List.of
             return (List<Object>) l;
         }
-        throw bad(at, "APPEND on " + o);
+        throw bad(at, "APPEND on " + describe(o));
     }
 
     @SuppressWarnings("unchecked")
@@ -396,6 +502,14 @@ final class Pickle {
         if (o instanceof PyObject p) {
             return p.items; // defaultdict and other dict subclasses
         }
-        throw bad(at, "SETITEMS on " + o);
+        throw bad(at, "SETITEMS on " + describe(o));
+    }
+
+    /** Python accepts only hashable dict keys; here, only plain values (no lists, dicts or objects). */
+    private Object dictKey(Object k, int at) {
+        if (k == null || k instanceof Long || k instanceof Boolean || k instanceof String || k instanceof byte[]) {
+            return k;
+        }
+        throw bad(at, "unhashable dict key " + describe(k));
     }
 }

@@ -11,6 +11,9 @@
  *   <li>{@link org.nnzoo.data.Mnist}: MNIST and Fashion-MNIST as {@link org.nnzoo.data.ImageSet}s.</li>
  * </ul>
  * Every failure is a {@link org.nnzoo.data.DataException} whose message says how to fix it.
+ * The readers ({@code Idx}, {@code Cora}, {@code Abc}, the pickle reader) are safe on damaged or hostile
+ * files on their own, not only behind the SHA-256 check: sizes are checked before anything is allocated,
+ * reads are bounded, and text is decoded strictly (a bad byte is reported with its file and line).
  * Offline use: put the files in the data home (e.g. {@code NNZOO_DATA=/path/to/datasets}, which
  * holds {@code mnist/train-images-idx3-ubyte.gz} and the others) and run with
  * {@code -Dnnzoo.offline=true} or {@code NNZOO_OFFLINE=1} (not by DJL's {@code ai.djl.offline}, which

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
@@ -59,14 +63,8 @@ class AbcTest {
 
     @Test
     void zipAndFolderGiveTheSameCorpus(@TempDir Path tmp) throws Exception {
-        Path zip = tmp.resolve("abc.zip");
-        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
-            for (String f : new String[] {"rural.txt", "science.txt"}) {
-                z.putNextEntry(new ZipEntry("abc/" + f));
-                z.write(Files.readAllBytes(excerpt().resolve(f)));
-                z.closeEntry();
-            }
-        }
+        Path zip = zip(tmp.resolve("abc.zip"), Files.readAllBytes(excerpt().resolve("rural.txt")),
+                Files.readAllBytes(excerpt().resolve("science.txt")));
         Abc fromZip = Abc.fromZip(zip);
         Abc fromDir = Abc.fromFolder(excerpt());
         assertEquals(fromDir.tokenCount(), fromZip.tokenCount());
@@ -91,6 +89,87 @@ class AbcTest {
         }
         e = assertThrows(DataException.class, () -> Abc.fromZip(otherZip));
         assertTrue(e.getMessage().contains("abc/rural.txt"), e.getMessage());
+    }
+
+    /** Writes a zip in the layout of NLTK's abc.zip. */
+    private static Path zip(Path file, byte[] rural, byte[] science) throws Exception {
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
+            z.putNextEntry(new ZipEntry("abc/rural.txt"));
+            z.write(rural);
+            z.closeEntry();
+            z.putNextEntry(new ZipEntry("abc/science.txt"));
+            z.write(science);
+            z.closeEntry();
+        }
+        return file;
+    }
+
+    @Test
+    void zipBombMemberIsRefusedAtTheCap(@TempDir Path tmp) throws Exception {
+        // 1.2 GB of zeros as abc/rural.txt, in a zip of about 5 MB
+        Path bomb = tmp.resolve("abc.zip");
+        try (ZipOutputStream z = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(bomb)))) {
+            z.setLevel(Deflater.BEST_SPEED);
+            z.putNextEntry(new ZipEntry("abc/rural.txt"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 1200; i++) {
+                z.write(zeros);
+            }
+            z.closeEntry();
+        }
+        assertTrue(Files.size(bomb) < 8 << 20, Files.size(bomb) + " bytes");
+        DataException e = assertThrows(DataException.class, () -> Abc.fromZip(bomb));
+        assertTrue(e.getMessage().contains(bomb + " member abc/rural.txt holds more than 64 MiB")
+                && e.getMessage().contains("Delete it"), e.getMessage());
+        long allocated = Allocation.of(() -> Abc.fromZip(bomb));
+        assertTrue(allocated < 256L << 20, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void swappedEncodingsAreReportedWithFileAndLine(@TempDir Path tmp) throws Exception {
+        String rural = Files.readString(excerpt().resolve("rural.txt"), StandardCharsets.UTF_8);
+        String science = Files.readString(excerpt().resolve("science.txt"), StandardCharsets.ISO_8859_1);
+        byte[] scienceUtf8 = science.getBytes(StandardCharsets.UTF_8); // first non-ASCII byte on line 64
+
+        // Both swapped. The excerpt's rural.txt survives by chance (its only non-ASCII text, "Â\u0085", is
+        // C2 85 in Latin-1: valid UTF-8), so science.txt is the one reported.
+        Path swapped = zip(tmp.resolve("swapped.zip"), rural.getBytes(StandardCharsets.ISO_8859_1), scienceUtf8);
+        DataException e = assertThrows(DataException.class, () -> Abc.fromZip(swapped));
+        assertTrue(e.getMessage().contains(swapped + " member abc/science.txt is UTF-8 (see line 64)")
+                && e.getMessage().contains("Latin-1"), e.getMessage());
+
+        // rural.txt in Latin-1 with a letter that is not valid UTF-8 there: "caf\u00e9" on line 3
+        String[] lines = rural.split("\n", -1);
+        lines[2] = lines[2] + " caf\u00e9";
+        byte[] ruralLatin1 = String.join("\n", lines).getBytes(StandardCharsets.ISO_8859_1);
+        Path badRural = zip(tmp.resolve("rural-latin1.zip"), ruralLatin1, science.getBytes(StandardCharsets.ISO_8859_1));
+        e = assertThrows(DataException.class, () -> Abc.fromZip(badRural));
+        assertTrue(e.getMessage().contains(badRural + " member abc/rural.txt line 3,")
+                && e.getMessage().contains("e9") && e.getMessage().contains("not valid UTF-8"), e.getMessage());
+
+        Path folder = Files.createDirectories(tmp.resolve("abc"));
+        Files.write(folder.resolve("rural.txt"), ruralLatin1);
+        Files.write(folder.resolve("science.txt"), scienceUtf8);
+        e = assertThrows(DataException.class, () -> Abc.fromFolder(folder));
+        assertTrue(e.getMessage().contains(folder.resolve("rural.txt") + " line 3,"), e.getMessage());
+    }
+
+    @Test
+    void swappedFullCorpusIsReported(@TempDir Path tmp) throws Exception {
+        String env = System.getenv(DataHome.ENV);
+        assumeTrue(env != null && Files.isRegularFile(Path.of(env, "abc", "abc.zip")), "NNZOO_DATA has no abc/abc.zip");
+        String rural;
+        String science;
+        try (ZipFile z = new ZipFile(Path.of(env, "abc", "abc.zip").toFile())) {
+            rural = new String(z.getInputStream(z.getEntry("abc/rural.txt")).readAllBytes(), StandardCharsets.UTF_8);
+            science = new String(z.getInputStream(z.getEntry("abc/science.txt")).readAllBytes(),
+                    StandardCharsets.ISO_8859_1);
+        }
+        Path swapped = zip(tmp.resolve("abc.zip"), rural.getBytes(StandardCharsets.ISO_8859_1),
+                science.getBytes(StandardCharsets.UTF_8));
+        DataException e = assertThrows(DataException.class, () -> Abc.fromZip(swapped));
+        assertTrue(e.getMessage().contains(swapped + " member abc/rural.txt line ")
+                && e.getMessage().contains("not valid UTF-8"), e.getMessage());
     }
 
     @Test

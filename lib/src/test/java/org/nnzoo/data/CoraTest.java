@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Cora readers on the committed slice ({@code cora-slice/}), and their errors on damaged input. */
@@ -131,6 +134,31 @@ class CoraTest {
         Files.copy(slice("ind.cora.x"), tmp.resolve("ind.cora.x"));
         DataException e = assertThrows(DataException.class, () -> Cora.readPlanetoid(tmp));
         assertTrue(e.getMessage().contains("ind.cora.y") && e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {500_000, 1_000_000})
+    void hugeDeclaredFeatureCountIsRefusedBeforeAllocating(int features) throws IOException {
+        // 2708 nodes x 500,000 features would be 5.4 GB of floats; x 1,000,000 overflows an int
+        PickleBytes.writePlanetoid(tmp, features);
+        DataException e = assertThrows(DataException.class, () -> Cora.readPlanetoid(tmp));
+        assertTrue(e.getMessage().contains(tmp.resolve("ind.cora.allx").toString())
+                && e.getMessage().contains("_shape declares " + features + " features")
+                && e.getMessage().contains("2708 nodes"), e.getMessage());
+        long allocated = Allocation.of(() -> Cora.readPlanetoid(tmp));
+        assertTrue(allocated < 64 << 20, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void latin1ByteInContentNamesFileAndLine() throws IOException {
+        List<String> lines = Files.readAllLines(slice("cora.content"));
+        lines.set(6, lines.get(6).replaceFirst("\t", "\u00e9\t")); // a Latin-1 e-acute after the paper id of line 7
+        Path content = tmp.resolve("cora.content");
+        Files.write(content, lines, StandardCharsets.ISO_8859_1);
+        DataException e = assertThrows(DataException.class, () -> Cora.readLinqs(content, slice("cora.cites")));
+        assertTrue(e.getMessage().contains(content + " line 7,") && e.getMessage().contains("e9")
+                && e.getMessage().contains("not valid US-ASCII") && e.getMessage().contains("replace it"),
+                e.getMessage());
     }
 
     @Test

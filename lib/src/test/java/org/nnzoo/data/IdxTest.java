@@ -127,6 +127,24 @@ class IdxTest {
         assertTrue(e.getMessage().contains("2 labels"), e.getMessage());
     }
 
+    @Test
+    void hugeHeaderOnATinyFileIsRefusedBeforeAllocating() throws IOException {
+        // 8 bytes: magic 00 00 08 01, then one dimension of 2^31 - 17 bytes that are not there
+        byte[] header = {0, 0, 8, 1, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xef};
+        Path raw = tmp.resolve("huge-header");
+        Files.write(raw, header);
+        Path gz = tmp.resolve("huge-header.gz");
+        Files.write(gz, gzip(header));
+        for (Path p : new Path[] {raw, gz}) {
+            DataException e = assertThrows(DataException.class, () -> Idx.read(p));
+            assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("2147483631 data bytes, but only 0 are present"), e.getMessage());
+            assertTrue(e.getMessage().contains("Delete it"), e.getMessage());
+            long allocated = Allocation.of(() -> Idx.read(p));
+            assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes for an 8-byte file");
+        }
+    }
+
     static byte[] gunzipped(String sliceFile) throws IOException {
         try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(Slice.file(sliceFile)))) {
             return in.readAllBytes();
