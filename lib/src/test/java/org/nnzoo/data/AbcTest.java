@@ -155,12 +155,12 @@ class AbcTest {
     }
 
     @Test
+    @RealData
     void swappedFullCorpusIsReported(@TempDir Path tmp) throws Exception {
-        String env = System.getenv(DataHome.ENV);
-        assumeTrue(env != null && Files.isRegularFile(Path.of(env, "abc", "abc.zip")), "NNZOO_DATA has no abc/abc.zip");
+        DataHome.clearOverride();
         String rural;
         String science;
-        try (ZipFile z = new ZipFile(Path.of(env, "abc", "abc.zip").toFile())) {
+        try (ZipFile z = new ZipFile(DataHome.dir().resolve("abc").resolve("abc.zip").toFile())) {
             rural = new String(z.getInputStream(z.getEntry("abc/rural.txt")).readAllBytes(), StandardCharsets.UTF_8);
             science = new String(z.getInputStream(z.getEntry("abc/science.txt")).readAllBytes(),
                     StandardCharsets.ISO_8859_1);
