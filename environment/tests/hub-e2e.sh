@@ -38,9 +38,11 @@ chromium="$(nnzoo_chromium)" || nnzoo_die "hub e2e test: no Chromium (bash envir
 out="$NNZOO_ROOT/target/hub-e2e"
 rm -rf "$out"
 mkdir -p "$out"
-data_dir="$(cd "$NNZOO_DATA" && pwd)"
 work="$(mktemp -d /tmp/nnzoo-hub-e2e.XXXXXX)"
 chmod 755 "$work"  # the student's server reads the kernelspec below it
+# the hub's data folder is seeded from NNZOO_DATA (27 MB), never NNZOO_DATA itself: install-hub.sh
+# makes its data folder root-owned and read-only, which is not for a test to do to the caller's datasets
+data_dir="$work/data"
 user="nnzoo-e2e-$$"
 user2="nnzoo-e2f-$$"
 group="nnzoo-e2e-g$$"
@@ -117,7 +119,7 @@ PY
 [[ -n "${port:-}" ]] || nnzoo_die "no free ports on 127.0.0.1"
 
 install=(bash "$NNZOO_ROOT/environment/install-hub.sh" --no-deps --no-build --state "$work/state"
-    --kernel-prefix "$work/kernel" --data-dir "$data_dir" --group "$group" --profile smoke
+    --kernel-prefix "$work/kernel" --data-dir "$data_dir" --seed-from "$NNZOO_DATA" --group "$group" --profile smoke
     --ip 127.0.0.1 --port "$port" --api-port "$api_port" --heap 2g --threads 2 --self-signed --mem-limit 1g)
 nnzoo_info "hub e2e: set-up (install-hub.sh, add-students.sh) in $work"
 "${install[@]}" 2>&1 | sed 's/^/  /'

@@ -185,6 +185,24 @@ grep -q '"NNZOO_DATA": "'"$work/loose"'"' "$work/rel-kernel/share/jupyter/kernel
 printf '  ok  %-28s %s\n' "relative paths, loose data" "absolute in hub.env and kernel.json; a student-writable data folder made root-owned and read-only"
 passed=$((passed + 1))
 
+# a data folder reached through a symlink (e.g. ../shared -> /srv/shared): the link's own mode 777 is no
+# problem, but a world-writable folder it leads to is
+(
+    # shellcheck source=environment/hub/datadir.sh
+    source "$NNZOO_ROOT/environment/hub/datadir.sh"
+    mkdir -p "$work/links" "$work/open2/data"
+    chmod 755 "$work/links"
+    chmod 777 "$work/open2"
+    ln -s "$work/loose" "$work/links/shared"
+    ln -s "$work/open2" "$work/links/open"
+    ! problem="$(nnzoo_data_problem "$work/links/shared")" \
+        || nnzoo_die "hub set-up test: a root-owned data folder behind a symlink was refused: $problem"
+    problem="$(nnzoo_data_problem "$work/links/open/data")" && [[ "$problem" == *"$work/open2 (mode 777)"* ]] \
+        || nnzoo_die "hub set-up test: a data folder below a world-writable folder reached through a symlink was accepted (${problem:-no problem found})"
+)
+printf '  ok  %-28s %s\n' "data folder via a symlink" "the link's own mode ignored; a world-writable folder it leads to refused"
+passed=$((passed + 1))
+
 # the memory-cgroup code against a fake cgroup v2 tree (the hub's cgroup is the root; already prepared)
 /usr/bin/python3 - "$NNZOO_ROOT/environment/hub" "$work/fake-cg" <<'PY' || nnzoo_die "hub set-up test: cgroup v2 code on a fake tree failed"
 import os, sys
