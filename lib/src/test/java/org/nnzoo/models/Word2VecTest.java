@@ -97,6 +97,30 @@ class Word2VecTest {
         assertTrue(a.stream().noneMatch(n -> List.of("the", "a", "of").contains(n.word())));
     }
 
+    /**
+     * The trained vectors, pinned bit for bit (a hash of every float's bits, in vocabulary order), so that a
+     * change to the trainer that moves any vector shows here: a refactoring must keep these. The values were
+     * computed on x86-64 with OpenJDK 17; Java's float arithmetic is the same everywhere, but Math.exp (the
+     * sigmoid table) and Math.pow (the noise table) may differ by an ulp on another platform.
+     */
+    @Test
+    void trainedVectorsArePinned() {
+        assertEquals(-6509318610875067371L, bitsHash(sg), "skip-gram vectors changed");
+        Word2Vec cbow = Word2Vec.cbow().vectorSize(20).minCount(2).epochs(8).alpha(0.05, 1e-4).seed(3)
+                .progress(false).train(corpus);
+        assertEquals(2684704188460864950L, bitsHash(cbow), "CBOW vectors changed");
+    }
+
+    private static long bitsHash(Word2Vec w2v) {
+        long h = 1;
+        for (String w : w2v.words()) {
+            for (float f : w2v.vector(w)) {
+                h = h * 31 + Float.floatToRawIntBits(f);
+            }
+        }
+        return h;
+    }
+
     @Test
     void sameSeedSameVectorsOtherSeedOthers() {
         Word2Vec again = Word2Vec.skipGram().vectorSize(20).minCount(2).epochs(8).alpha(0.05, 1e-4).sample(0).seed(3)
