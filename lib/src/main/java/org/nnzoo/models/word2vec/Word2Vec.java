@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.nnzoo.models.Pca;
 import org.nnzoo.train.History;
 
 /**
@@ -494,9 +495,9 @@ public final class Word2Vec {
 
     /**
      * Projects the words' unit-length vectors (the geometry cosine similarity sees) onto their first two
-     * principal components (power iteration with deflation on the centred vectors), for a 2-D map.
+     * principal components ({@link Pca#project}), for a 2-D map.
      *
-     * @param list the words
+     * @param list the words (at least 3)
      * @return {@code [n][2]} coordinates
      */
     public double[][] pca2(List<String> list) {
@@ -504,62 +505,13 @@ public final class Word2Vec {
         if (n < 3) {
             throw new IllegalArgumentException("pca2 needs at least 3 words, got " + n);
         }
-        double[][] x = new double[n][dim];
-        double[] mean = new double[dim];
         float[] u = unitVectors();
+        float[][] rows = new float[n][];
         for (int i = 0; i < n; i++) {
             int w = indexOf(list.get(i));
-            for (int d = 0; d < dim; d++) {
-                x[i][d] = u[w * dim + d];
-                mean[d] += x[i][d] / n;
-            }
+            rows[i] = Arrays.copyOfRange(u, w * dim, (w + 1) * dim);
         }
-        for (double[] row : x) {
-            for (int d = 0; d < dim; d++) {
-                row[d] -= mean[d];
-            }
-        }
-        double[][] out = new double[n][2];
-        for (int c = 0; c < 2; c++) {
-            double[] v = new double[dim];
-            Arrays.fill(v, 1 / Math.sqrt(dim));
-            v[c % dim] += 0.5;
-            for (int it = 0; it < 500; it++) {
-                double[] nv = new double[dim];
-                for (double[] row : x) {
-                    double p = 0;
-                    for (int d = 0; d < dim; d++) {
-                        p += row[d] * v[d];
-                    }
-                    for (int d = 0; d < dim; d++) {
-                        nv[d] += p * row[d];
-                    }
-                }
-                double norm = 0;
-                for (double a : nv) {
-                    norm += a * a;
-                }
-                norm = Math.sqrt(norm);
-                if (norm == 0) {
-                    break;
-                }
-                for (int d = 0; d < dim; d++) {
-                    nv[d] /= norm;
-                }
-                v = nv;
-            }
-            for (int i = 0; i < n; i++) {
-                double p = 0;
-                for (int d = 0; d < dim; d++) {
-                    p += x[i][d] * v[d];
-                }
-                out[i][c] = p;
-                for (int d = 0; d < dim; d++) {
-                    x[i][d] -= p * v[d];
-                }
-            }
-        }
-        return out;
+        return Pca.project(rows, 2);
     }
 
     // ------------------------------------------------------------------------------------------------
