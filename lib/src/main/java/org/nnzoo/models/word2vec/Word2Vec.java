@@ -1,9 +1,7 @@
 package org.nnzoo.models.word2vec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,9 +35,9 @@ import org.nnzoo.train.History;
  * <p>This file is the model and its update. Around it, in this package: {@link Trainer} (the
  * hyper-parameters), {@code Hogwild} (the training threads, the schedule, the timing), {@code Vocabulary}
  * and {@link NoiseTable} (the vocabulary, subsampling and noise tables), {@code VectorKernels} (the same
- * three loops on the Vector API), {@link Autograd} (the gradient check against DJL's autograd, and the
+ * three loops on the Vector API), {@code UnitVectors} (the cosine searches), {@link Autograd} (the gradient check against DJL's autograd, and the
  * model as a DJL block), {@code VectorsFile} (the word2vec text format); the command line for
- * {@code environment/bench-word2vec.sh} is {@link org.nnzoo.bench.Word2VecBench}.
+ * {@code environment/bench-word2vec.sh} is {@code org.nnzoo.bench.Word2VecBench}.
  */
 public final class Word2Vec {
 
@@ -69,7 +67,7 @@ public final class Word2Vec {
     /** {@code u_w}, the output vectors, likewise. */
     private final float[] syn1neg;
     private final Hogwild.Stats stats;
-    private float[] unit;
+    private UnitVectors unit;
 
     Word2Vec(Architecture architecture, int dim, String[] words, long[] counts, float[] syn0, float[] syn1neg,
              Hogwild.Stats stats) {
@@ -391,8 +389,7 @@ public final class Word2Vec {
 
     /** @return the cosine similarity of two words' vectors */
     public double similarity(String a, String b) {
-        float[] u = unitVectors();
-        return dot(u, indexOf(a) * dim, u, indexOf(b) * dim, dim);
+        return unitVectors().cosine(indexOf(a), indexOf(b));
     }
 
     /**
@@ -403,8 +400,8 @@ public final class Word2Vec {
      */
     public List<Neighbour> mostSimilar(String word, int k) {
         int i = indexOf(word);
-        float[] u = unitVectors();
-        return nearest(Arrays.copyOfRange(u, i * dim, (i + 1) * dim), k, new int[] {i});
+        UnitVectors u = unitVectors();
+        return u.nearest(u.row(i), k, new int[] {i});
     }
 
     /**
@@ -417,50 +414,8 @@ public final class Word2Vec {
         int ia = indexOf(a);
         int ib = indexOf(b);
         int ic = indexOf(c);
-        float[] u = unitVectors();
-        float[] q = new float[dim];
-        axpy(-1f, u, ia * dim, q, 0, dim);
-        axpy(1f, u, ib * dim, q, 0, dim);
-        axpy(1f, u, ic * dim, q, 0, dim);
-        normalise(q, 0, dim);
-        return nearest(q, k, new int[] {ia, ib, ic});
-    }
-
-    private List<Neighbour> nearest(float[] q, int k, int[] exclude) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
-        float[] u = unitVectors();
-        int kk = Math.min(k, words.length - exclude.length);
-        int[] best = new int[kk];
-        float[] bestSim = new float[kk];
-        Arrays.fill(bestSim, Float.NEGATIVE_INFINITY);
-        Arrays.fill(best, -1);
-        outer:
-        for (int w = 0; w < words.length; w++) {
-            for (int e : exclude) {
-                if (w == e) {
-                    continue outer;
-                }
-            }
-            float s = dot(q, 0, u, w * dim, dim);
-            if (kk == 0 || s <= bestSim[kk - 1]) {
-                continue;
-            }
-            int p = kk - 1;
-            while (p > 0 && bestSim[p - 1] < s) {
-                bestSim[p] = bestSim[p - 1];
-                best[p] = best[p - 1];
-                p--;
-            }
-            bestSim[p] = s;
-            best[p] = w;
-        }
-        List<Neighbour> out = new ArrayList<>();
-        for (int i = 0; i < kk; i++) {
-            out.add(new Neighbour(words[best[i]], bestSim[i]));
-        }
-        return Collections.unmodifiableList(out);
+        UnitVectors u = unitVectors();
+        return u.nearest(u.analogyQuery(ia, ib, ic), k, new int[] {ia, ib, ic});
     }
 
     private int indexOf(String word) {
@@ -473,24 +428,11 @@ public final class Word2Vec {
         return i;
     }
 
-    private synchronized float[] unitVectors() {
+    private synchronized UnitVectors unitVectors() {
         if (unit == null) {
-            float[] u = syn0.clone();
-            for (int i = 0; i < words.length; i++) {
-                normalise(u, i * dim, dim);
-            }
-            unit = u;
+            unit = new UnitVectors(words, syn0, dim);
         }
         return unit;
-    }
-
-    private static void normalise(float[] a, int off, int n) {
-        double norm = Math.sqrt(dot(a, off, a, off, n));
-        if (norm > 0) {
-            for (int i = 0; i < n; i++) {
-                a[off + i] = (float) (a[off + i] / norm);
-            }
-        }
     }
 
     /**
@@ -505,11 +447,9 @@ public final class Word2Vec {
         if (n < 3) {
             throw new IllegalArgumentException("pca2 needs at least 3 words, got " + n);
         }
-        float[] u = unitVectors();
         float[][] rows = new float[n][];
         for (int i = 0; i < n; i++) {
-            int w = indexOf(list.get(i));
-            rows[i] = Arrays.copyOfRange(u, w * dim, (w + 1) * dim);
+            rows[i] = unitVectors().row(indexOf(list.get(i)));
         }
         return Pca.project(rows, 2);
     }
