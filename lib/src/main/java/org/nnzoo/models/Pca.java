@@ -132,7 +132,7 @@ public final class Pca {
             q = rotated;
         }
         double[][] comps = Arrays.copyOf(q, k);
-        for (double[] v : comps) {  // an eigenvector's sign is arbitrary: fix it so that its largest loading is positive
+        for (double[] v : comps) {  // an eigenvector's sign is arbitrary: make its largest loading positive
             int big = 0;
             for (int j = 1; j < dim; j++) {
                 if (Math.abs(v[j]) > Math.abs(v[big])) {

@@ -35,9 +35,10 @@ import org.nnzoo.train.History;
  * <p>This file is the model and its update. Around it, in this package: {@link Trainer} (the
  * hyper-parameters), {@code Hogwild} (the training threads, the schedule, the timing), {@code Vocabulary}
  * and {@link NoiseTable} (the vocabulary, subsampling and noise tables), {@code VectorKernels} (the same
- * three loops on the Vector API), {@code UnitVectors} (the cosine searches), {@link Autograd} (the gradient check against DJL's autograd, and the
- * model as a DJL block), {@code VectorsFile} (the word2vec text format); the command line for
- * {@code environment/bench-word2vec.sh} is {@code org.nnzoo.bench.Word2VecBench}.
+ * three loops on the Vector API), {@code UnitVectors} (the cosine searches), {@link Autograd} (the gradient
+ * check against DJL's autograd, and the model as a DJL block), {@code VectorsFile} (the word2vec text
+ * format); the command line for {@code environment/bench-word2vec.sh} is
+ * {@code org.nnzoo.bench.Word2VecBench}.
  */
 public final class Word2Vec {
 
@@ -123,8 +124,9 @@ public final class Word2Vec {
     static double skipGramStep(float[] syn0, float[] syn1neg, int dim, int context, int[] targets, int n, float alpha,
                                float[] neu1e) {
         Arrays.fill(neu1e, 0f);
-        double loss = negativeStep(syn0, context * dim, syn1neg, dim, targets, n, alpha, neu1e, false); // h = v_context
-        axpyTrain(1f, neu1e, 0, syn0, context * dim, dim);                                         // v_context -= alpha dL/dh
+        int hOff = context * dim;                                           // h = v_context, a row of syn0
+        double loss = negativeStep(syn0, hOff, syn1neg, dim, targets, n, alpha, neu1e, false);
+        axpyTrain(1f, neu1e, 0, syn0, hOff, dim);                           // v_context -= alpha dL/dh
         return loss;
     }
 
