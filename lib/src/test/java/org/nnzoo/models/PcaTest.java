@@ -92,6 +92,32 @@ class PcaTest {
         assertTrue(var1 > 100 * var2, var1 + " vs " + var2);
     }
 
+    /**
+     * Fewer points than the solver's block of k + 10 vectors (Word2Vec.pca2 maps as few as 3 words): three
+     * points span a plane, so their 2-D map keeps every pairwise distance.
+     */
+    @Test
+    void projectsFewPointsExactly() {
+        SplittableRandom r = new SplittableRandom(9);
+        float[][] x = new float[3][20];
+        for (float[] row : x) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (float) r.nextDouble(-1, 1);
+            }
+        }
+        double[][] p = Pca.project(x, 2);
+        for (int a = 0; a < 3; a++) {
+            for (int b = a + 1; b < 3; b++) {
+                double d = 0;
+                for (int j = 0; j < 20; j++) {
+                    d += (x[a][j] - x[b][j]) * (x[a][j] - x[b][j]);
+                }
+                double e = Math.hypot(p[a][0] - p[b][0], p[a][1] - p[b][1]);
+                assertEquals(Math.sqrt(d), e, 1e-5, "distance " + a + "-" + b);
+            }
+        }
+    }
+
     @Test
     void rejectsBadArguments() {
         try (NDManager m = NDManager.newBaseManager(Engine.getEngine("PyTorch").defaultDevice())) {
