@@ -61,7 +61,7 @@ def run_java(root, arch, workers, epochs, seed, save):
            if f.startswith("nnzoo-lib-") and f.endswith(".jar")]
     cp = ":".join(jar + [os.path.join(root, "lib", "target", "dependency", "*")])
     # --add-modules: the Vector API for the training kernels, as the kernel and the tests run it
-    cmd = ["java", "-Xmx2g", "--add-modules", "jdk.incubator.vector", "-cp", cp, "org.nnzoo.models.Word2Vec", "--" + arch, "--workers", str(workers),
+    cmd = ["java", "-Xmx2g", "--add-modules", "jdk.incubator.vector", "-cp", cp, "org.nnzoo.bench.Word2VecBench", "--" + arch, "--workers", str(workers),
            "--epochs", str(epochs), "--seed", str(seed), "--save", save]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return {k: float(v) for k, v in (line.split("=", 1) for line in out.splitlines() if "=" in line)}

@@ -67,6 +67,57 @@ class PcaTest {
         }
     }
 
+    /** Points spread along (3, 4, 0)/5 with small noise: the first component is that direction. */
+    @Test
+    void firstComponentFollowsTheSpread() {
+        java.util.Random rnd = new java.util.Random(1);
+        float[][] x = new float[200][];
+        double[] t = new double[200];
+        for (int i = 0; i < x.length; i++) {
+            t[i] = rnd.nextGaussian() * 5;
+            x[i] = new float[] {(float) (10 + 0.6 * t[i] + 0.1 * rnd.nextGaussian()),
+                (float) (-2 + 0.8 * t[i] + 0.1 * rnd.nextGaussian()), (float) (0.3 * rnd.nextGaussian())};
+        }
+        double[][] p = Pca.project(x, 2);
+        double meanT = java.util.Arrays.stream(t).average().orElseThrow();
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(t[i] - meanT, p[i][0], 0.3, "point " + i); // sign fixed: largest loading (0.8) positive
+        }
+        double var1 = 0;
+        double var2 = 0;
+        for (double[] q : p) {
+            var1 += q[0] * q[0];
+            var2 += q[1] * q[1];
+        }
+        assertTrue(var1 > 100 * var2, var1 + " vs " + var2);
+    }
+
+    /**
+     * Fewer points than the solver's block of k + 10 vectors (Word2Vec.pca2 maps as few as 3 words): three
+     * points span a plane, so their 2-D map keeps every pairwise distance.
+     */
+    @Test
+    void projectsFewPointsExactly() {
+        SplittableRandom r = new SplittableRandom(9);
+        float[][] x = new float[3][20];
+        for (float[] row : x) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (float) r.nextDouble(-1, 1);
+            }
+        }
+        double[][] p = Pca.project(x, 2);
+        for (int a = 0; a < 3; a++) {
+            for (int b = a + 1; b < 3; b++) {
+                double d = 0;
+                for (int j = 0; j < 20; j++) {
+                    d += (x[a][j] - x[b][j]) * (x[a][j] - x[b][j]);
+                }
+                double e = Math.hypot(p[a][0] - p[b][0], p[a][1] - p[b][1]);
+                assertEquals(Math.sqrt(d), e, 1e-5, "distance " + a + "-" + b);
+            }
+        }
+    }
+
     @Test
     void rejectsBadArguments() {
         try (NDManager m = NDManager.newBaseManager(Engine.getEngine("PyTorch").defaultDevice())) {
