@@ -1,6 +1,5 @@
 package org.nnzoo.data;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -361,12 +360,7 @@ public final class Cora {
      * @throws DataException naming the file, and the line of the first byte that is not ASCII
      */
     static List<String> readLines(Path file) {
-        byte[] bytes;
-        try {
-            bytes = BoundedRead.file(file, MAX_TEXT_BYTES);
-        } catch (IOException e) {
-            throw new DataException("Cannot read the Cora file " + file + ": " + e, e);
-        }
+        byte[] bytes = BoundedRead.dataFile(file, MAX_TEXT_BYTES, "the Cora file ");
         return StrictText.decode(bytes, StandardCharsets.US_ASCII, file.toString()).lines().toList();
     }
 

@@ -27,12 +27,12 @@ final class CoraPlanetoid {
      */
     static Cora read(Path xFile, Path yFile, Path txFile, Path tyFile, Path allxFile, Path allyFile,
                      Path graphFile, Path testIndexFile) {
-        Pickle.Csr x = Pickle.csr(Pickle.load(xFile), xFile.toString());
-        int[] y = oneHotToClasses(Pickle.ndarray(Pickle.load(yFile), yFile.toString()), yFile);
-        Pickle.Csr tx = Pickle.csr(Pickle.load(txFile), txFile.toString());
-        int[] ty = oneHotToClasses(Pickle.ndarray(Pickle.load(tyFile), tyFile.toString()), tyFile);
-        Pickle.Csr allx = Pickle.csr(Pickle.load(allxFile), allxFile.toString());
-        int[] ally = oneHotToClasses(Pickle.ndarray(Pickle.load(allyFile), allyFile.toString()), allyFile);
+        PickledArrays.Csr x = PickledArrays.csr(Pickle.load(xFile), xFile.toString());
+        int[] y = oneHotToClasses(PickledArrays.ndarray(Pickle.load(yFile), yFile.toString()), yFile);
+        PickledArrays.Csr tx = PickledArrays.csr(Pickle.load(txFile), txFile.toString());
+        int[] ty = oneHotToClasses(PickledArrays.ndarray(Pickle.load(tyFile), tyFile.toString()), tyFile);
+        PickledArrays.Csr allx = PickledArrays.csr(Pickle.load(allxFile), allxFile.toString());
+        int[] ally = oneHotToClasses(PickledArrays.ndarray(Pickle.load(allyFile), allyFile.toString()), allyFile);
         int[] testIndex = readTestIndex(testIndexFile);
 
         requireRows(xFile, x.rows(), yFile, y.length);
@@ -81,7 +81,7 @@ final class CoraPlanetoid {
         return new Cora("planetoid", n, f, feat, lab, edges, trainIdx, valIdx, testIdx);
     }
 
-    private static int[] oneHotToClasses(Pickle.NdArray a, Path file) {
+    private static int[] oneHotToClasses(PickledArrays.NdArray a, Path file) {
         if (a.shape().length != 2) {
             throw new DataException(file + " holds an array of shape " + Arrays.toString(a.shape())
                     + "; expected (nodes, classes) one-hot labels.");
@@ -159,7 +159,7 @@ final class CoraPlanetoid {
         return (int) (long) l;
     }
 
-    private static void fillDense(Pickle.Csr m, float[] dst, int f, IntUnaryOperator rowTo) {
+    private static void fillDense(PickledArrays.Csr m, float[] dst, int f, IntUnaryOperator rowTo) {
         for (int i = 0; i < m.rows(); i++) {
             int base = rowTo.applyAsInt(i) * f;
             for (int k = m.indptr()[i]; k < m.indptr()[i + 1]; k++) {
