@@ -2,7 +2,7 @@
 
 Run through environment/bench.sh, which installs python3-torch and OpenBLAS and builds the library if needed.
 For every model, each round runs the Java side (org.nnzoo.bench.Bench: the library's Fit over InMemoryDataset or
-Gcn.FullGraph, i.e. what the notebooks run) and the Python side (bench_torch.py), each in its own process, one
+FullGraph, i.e. what the notebooks run) and the Python side (bench_torch.py), each in its own process, one
 after the other (the order alternates between rounds), with the same data (exported once by the Java side), batch
 size, optimiser, loss and thread count. Each process trains a warm-up epoch first, which is not counted; the table
 shows the median of the other epochs of all rounds, samples/s by the wall clock and, less disturbed by other jobs

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side training benchmark (not part of the tests' timing; no test asserts a time): NN Zoo's Java
-# training path (Fit over InMemoryDataset / Gcn.FullGraph, what the notebooks run; DJL 0.35.1 + PyTorch 2.7.1)
+# training path (Fit over InMemoryDataset / FullGraph, what the notebooks run; DJL 0.35.1 + PyTorch 2.7.1)
 # against PyTorch in Python (Debian's python3-torch 1.13 with OpenBLAS), same data, model, batch size,
 # optimiser, loss and thread count, each side in its own process, one after the other. Models: MLP 784-256-10,
 # LeNet-5, LSTM on sequential MNIST rows, GCN on Cora (full batch). Prints samples/s of both sides (wall clock

@@ -21,6 +21,8 @@ import ai.djl.training.tracker.Tracker;
 import org.nnzoo.data.Cora;
 import org.nnzoo.data.ImageSet;
 import org.nnzoo.data.Mnist;
+import org.nnzoo.models.Adjacency;
+import org.nnzoo.models.FullGraph;
 import org.nnzoo.models.Gcn;
 import org.nnzoo.models.LeNet;
 import org.nnzoo.models.Mlp;
@@ -33,7 +35,7 @@ import org.nnzoo.train.WeightDecayLoss;
 
 /**
  * The Java side of {@code environment/bench.sh}: trains one of the benchmark models through the library's
- * real training path ({@link Fit} over an {@link InMemoryDataset} or {@link Gcn.FullGraph}, exactly what the
+ * real training path ({@link Fit} over an {@link InMemoryDataset} or {@link FullGraph}, exactly what the
  * notebooks call) and prints one JSON line with the per-epoch throughput, the thread settings and the peak
  * resident memory of this process. {@code bench_torch.py} does the same in PyTorch (Python) on the same data,
  * which {@code export} writes as raw little-endian arrays.
@@ -83,7 +85,7 @@ public final class Bench {
         writeFloats(dir.resolve("mnist_x.f32"), train.pixels());
         writeInts(dir.resolve("mnist_y.i32"), train.labels());
         Cora cora = Cora.planetoid();
-        Gcn.Adjacency a = Gcn.Adjacency.normalized(cora.nodes(), cora.edgeSource(), cora.edgeTarget());
+        Adjacency a = Adjacency.normalized(cora.nodes(), cora.edgeSource(), cora.edgeTarget());
         writeFloats(dir.resolve("cora_x.f32"), cora.features());
         writeInts(dir.resolve("cora_y.i32"), cora.labels());
         writeInts(dir.resolve("cora_train.i32"), cora.trainIndex());
@@ -125,8 +127,8 @@ public final class Bench {
             }
             case "gcn" -> {
                 Cora cora = Cora.planetoid();
-                Gcn.Adjacency a = Gcn.Adjacency.normalized(cora.nodes(), cora.edgeSource(), cora.edgeTarget());
-                data = new Gcn.FullGraph(cora.features(), cora.featureCount(), a, cora.trainIndex(), cora.labels());
+                Adjacency a = Adjacency.normalized(cora.nodes(), cora.edgeSource(), cora.edgeTarget());
+                data = new FullGraph(cora.features(), cora.featureCount(), a, cora.trainIndex(), cora.labels());
                 Gcn.Net net = Gcn.build(16, Cora.CLASSES, 0.5f);
                 model.setBlock(net);
                 loss = new WeightDecayLoss(loss, 5e-4f, List.of(net.firstLayer().weight()));

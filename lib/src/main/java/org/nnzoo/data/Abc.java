@@ -144,11 +144,7 @@ public final class Abc {
                         + ". Pass the folder that holds rural.txt and science.txt (NLTK's corpora/abc),"
                         + " or use Abc.load() to read abc.zip from the data home.");
             }
-            try {
-                parts.put(p, parse(decode(BoundedRead.file(f, MAX_PART_BYTES), p, f.toString())));
-            } catch (IOException e) {
-                throw new DataException("Cannot read " + f + ": " + e, e);
-            }
+            parts.put(p, parse(decode(BoundedRead.dataFile(f, MAX_PART_BYTES, ""), p, f.toString())));
         }
         return new Abc(dir.toString(), parts);
     }

@@ -65,6 +65,20 @@ final class BoundedRead {
         }
     }
 
+    /**
+     * Reads a whole file as {@link #file} does, and reports a failure to read it as a {@link DataException}
+     * {@code "Cannot read <what><file>: <exception>"}.
+     *
+     * @param what the kind of file, for the message, e.g. {@code "the Cora file "} (or {@code ""})
+     */
+    static byte[] dataFile(Path file, int limit, String what) {
+        try {
+            return file(file, limit);
+        } catch (IOException e) {
+            throw new DataException("Cannot read " + what + file + ": " + e, e);
+        }
+    }
+
     private static String mib(int bytes) {
         return String.format(Locale.ROOT, "%d MiB", bytes >> 20);
     }

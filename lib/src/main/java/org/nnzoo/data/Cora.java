@@ -1,14 +1,10 @@
 package org.nnzoo.data;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -23,7 +19,7 @@ import java.util.TreeSet;
  * R. Salakhutdinov, "Revisiting semi-supervised learning with graph embeddings", ICML 2016 (the Planetoid
  * split used by Kipf and Welling's GCN).
  *
- * <p>Two formats are read:
+ * <p>Two formats are read, each by its own reader ({@link CoraPlanetoid}, {@link CoraLinqs}):
  * <ul>
  *   <li>{@link #planetoid()}: the {@code ind.cora.*} files (Python 2 pickles, read by a small built-in
  *       parser), with the <b>standard split</b>: train = nodes 0..139 (20 per class), validation = 140..639,
@@ -95,7 +91,7 @@ public final class Cora {
     private final int[] val;
     private final int[] test;
 
-    private Cora(String source, int nodes, int featureCount, float[] features, int[] labels, int[][] edges,
+    Cora(String source, int nodes, int featureCount, float[] features, int[] labels, int[][] edges,
                  int[] train, int[] val, int[] test) {
         this.source = source;
         this.nodes = nodes;
@@ -119,7 +115,7 @@ public final class Cora {
     /** @param locator finds, verifies and if needed downloads the files */
     public static Cora planetoid(DataLocator locator) {
         List<Path> p = locator.locate("cora", PLANETOID_FILES, extraDirs());
-        return readPlanetoid(p.get(0), p.get(1), p.get(2), p.get(3), p.get(4), p.get(5), p.get(6), p.get(7))
+        return CoraPlanetoid.read(p.get(0), p.get(1), p.get(2), p.get(3), p.get(4), p.get(5), p.get(6), p.get(7))
                 .requireStandard();
     }
 
@@ -131,7 +127,7 @@ public final class Cora {
     /** @param locator finds, verifies and if needed downloads the files */
     public static Cora linqs(DataLocator locator) {
         List<Path> p = locator.locate("cora", LINQS_FILES, extraDirs());
-        Cora c = readLinqs(p.get(0), p.get(1));
+        Cora c = CoraLinqs.read(p.get(0), p.get(1));
         c.requireGraphCounts();
         return c.withRandomSplit(20, 500, 1000, 0).requireStandard();
     }
@@ -159,63 +155,7 @@ public final class Cora {
                         + " in " + dir + " (see shared/datasets/cora/PROVENANCE.md).");
             }
         }
-        return readPlanetoid(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
-    }
-
-    private static Cora readPlanetoid(Path xFile, Path yFile, Path txFile, Path tyFile, Path allxFile,
-                                      Path allyFile, Path graphFile, Path testIndexFile) {
-        Pickle.Csr x = Pickle.csr(Pickle.load(xFile), xFile.toString());
-        int[] y = oneHotToClasses(Pickle.ndarray(Pickle.load(yFile), yFile.toString()), yFile);
-        Pickle.Csr tx = Pickle.csr(Pickle.load(txFile), txFile.toString());
-        int[] ty = oneHotToClasses(Pickle.ndarray(Pickle.load(tyFile), tyFile.toString()), tyFile);
-        Pickle.Csr allx = Pickle.csr(Pickle.load(allxFile), allxFile.toString());
-        int[] ally = oneHotToClasses(Pickle.ndarray(Pickle.load(allyFile), allyFile.toString()), allyFile);
-        int[] testIndex = readTestIndex(testIndexFile);
-
-        requireRows(xFile, x.rows(), yFile, y.length);
-        requireRows(allxFile, allx.rows(), allyFile, ally.length);
-        requireRows(txFile, tx.rows(), tyFile, ty.length);
-        requireRows(txFile, tx.rows(), testIndexFile, testIndex.length);
-        if (x.cols() != allx.cols() || tx.cols() != allx.cols()) {
-            throw new DataException("The Planetoid feature files disagree on the number of features: " + xFile + " has "
-                    + x.cols() + ", " + txFile + " " + tx.cols() + ", " + allxFile + " " + allx.cols()
-                    + ". They come from different data sets; use the eight files of one release.");
-        }
-        if (x.rows() > allx.rows()) {
-            throw new DataException(xFile + " has " + x.rows() + " rows but " + allxFile + " only " + allx.rows()
-                    + " (x must be the first rows of allx).");
-        }
-        int n = allx.rows() + tx.rows();
-        int f = allx.cols();
-        // Kipf's load_data: features = vstack(allx, tx); features[test_idx_reorder] = features[sorted(test_idx)].
-        // That is only well defined when test.index is a permutation of allx.rows .. n-1 (true for Cora).
-        boolean[] seen = new boolean[n];
-        for (int i = 0; i < testIndex.length; i++) {
-            int t = testIndex[i];
-            if (t < allx.rows() || t >= n || seen[t]) {
-                throw new DataException(testIndexFile + " line " + (i + 1) + ": test node " + t + " is "
-                        + (t >= allx.rows() && t < n ? "listed twice" : "outside " + allx.rows() + ".." + (n - 1))
-                        + "; the test indices must be the nodes after allx's " + allx.rows() + " rows, each once.");
-            }
-            seen[t] = true;
-        }
-        float[] feat = new float[denseSize(n, f, allxFile)];
-        int[] lab = new int[n];
-        fillDense(allx, feat, f, i -> i);
-        System.arraycopy(ally, 0, lab, 0, ally.length);
-        fillDense(tx, feat, f, i -> testIndex[i]);
-        for (int i = 0; i < testIndex.length; i++) {
-            lab[testIndex[i]] = ty[i];
-        }
-        rowNormalise(feat, n, f);
-
-        int[][] edges = readGraph(graphFile, n);
-        int[] trainIdx = range(0, x.rows());
-        int valEnd = Math.min(x.rows() + 500, allx.rows());
-        int[] valIdx = range(x.rows(), valEnd);
-        int[] testIdx = testIndex.clone();
-        Arrays.sort(testIdx);
-        return new Cora("planetoid", n, f, feat, lab, edges, trainIdx, valIdx, testIdx);
+        return CoraPlanetoid.read(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
     }
 
     /**
@@ -228,84 +168,7 @@ public final class Cora {
      *     paper id or a citation of an id that is not in the content file
      */
     public static Cora readLinqs(Path content, Path cites) {
-        List<float[]> rows = new ArrayList<>();
-        List<Integer> labs = new ArrayList<>();
-        Map<String, Integer> ids = new HashMap<>();
-        int fields = -1;
-        List<String> contentLines = readLines(content);
-        for (int no = 1; no <= contentLines.size(); no++) {
-            String line = contentLines.get(no - 1);
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] parts = line.split("\t");
-            if (fields < 0) {
-                fields = parts.length;
-                if (fields < 3) {
-                    throw new DataException(content + " line 1 has " + fields + " tab-separated fields; expected"
-                            + " <paper id>, the word features and <class>. Is this cora.content?");
-                }
-            } else if (parts.length != fields) {
-                throw new DataException(content + " line " + no + " has " + parts.length + " fields but line 1 has "
-                        + fields + " (" + (fields - 2) + " features): the feature rows do not match. The file is"
-                        + " damaged or edited; replace it with the original cora.content.");
-            }
-            float[] row = new float[fields - 2];
-            for (int j = 0; j < row.length; j++) {
-                String v = parts[j + 1];
-                if (v.equals("1")) {
-                    row[j] = 1f;
-                } else if (!v.equals("0")) {
-                    throw new DataException(content + " line " + no + ", feature " + (j + 1) + " is '" + v
-                            + "'; Cora's word features are 0 or 1.");
-                }
-            }
-            int cls = CLASS_NAMES.indexOf(parts[fields - 1].trim());
-            if (cls < 0) {
-                throw new DataException(content + " line " + no + " has the unknown class '" + parts[fields - 1]
-                        + "'; expected one of " + CLASS_NAMES);
-            }
-            if (ids.put(parts[0], rows.size()) != null) {
-                throw new DataException(content + " line " + no + " repeats paper id " + parts[0]
-                        + "; every paper must appear once.");
-            }
-            rows.add(row);
-            labs.add(cls);
-        }
-        if (rows.isEmpty()) {
-            throw new DataException(content + " holds no papers.");
-        }
-        int n = rows.size();
-        int f = fields - 2;
-        float[] feat = new float[n * f];
-        int[] lab = new int[n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(rows.get(i), 0, feat, i * f, f);
-            lab[i] = labs.get(i);
-        }
-        rowNormalise(feat, n, f);
-        TreeSet<Long> pairs = new TreeSet<>();
-        List<String> citesLines = readLines(cites);
-        for (int no = 1; no <= citesLines.size(); no++) {
-            String line = citesLines.get(no - 1);
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] parts = line.trim().split("\\s+");
-            if (parts.length != 2) {
-                throw new DataException(cites + " line " + no + " has " + parts.length
-                        + " fields; expected <cited paper id> <citing paper id>.");
-            }
-            Integer a = ids.get(parts[0]);
-            Integer b = ids.get(parts[1]);
-            if (a == null || b == null) {
-                throw new DataException(cites + " line " + no + " is a dangling edge: paper id "
-                        + (a == null ? parts[0] : parts[1]) + " is not in " + content
-                        + ". The two files must come from the same release.");
-            }
-            addUndirected(pairs, a, b);
-        }
-        return new Cora("linqs", n, f, feat, lab, unpack(pairs), new int[0], new int[0], new int[0]);
+        return CoraLinqs.read(content, cites);
     }
 
     // ------------------------------------------------------------------ splits and checks
@@ -489,108 +352,25 @@ public final class Cora {
                 + test.length + "]";
     }
 
-    // ------------------------------------------------------------------ helpers
-
-    private static int[] oneHotToClasses(Pickle.NdArray a, Path file) {
-        if (a.shape().length != 2) {
-            throw new DataException(file + " holds an array of shape " + Arrays.toString(a.shape())
-                    + "; expected (nodes, classes) one-hot labels.");
-        }
-        int n = (int) a.shape()[0];
-        int k = (int) a.shape()[1];
-        if (k < 1) {
-            throw new DataException(file + " holds labels of shape " + Arrays.toString(a.shape())
-                    + ", with no class column; expected (nodes, classes) one-hot labels.");
-        }
-        int[] v = a.ints(file.toString());
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            int cls = -1;
-            for (int j = 0; j < k; j++) {
-                int e = v[i * k + j];
-                if (e == 1 && cls < 0) {
-                    cls = j;
-                } else if (e != 0) {
-                    cls = -2;
-                    break;
-                }
-            }
-            if (cls < 0) {
-                throw new DataException(file + " row " + i + " is not one-hot (" + Arrays.toString(
-                        Arrays.copyOfRange(v, i * k, i * k + k)) + "): every node needs exactly one class.");
-            }
-            out[i] = cls;
-        }
-        return out;
-    }
+    // ------------------------------------------------------------------ helpers shared by the two readers
 
     /**
      * @return every line of an ASCII text file (Cora's are plain ASCII), blank ones included, so that
      *     index + 1 is the line number
      * @throws DataException naming the file, and the line of the first byte that is not ASCII
      */
-    private static List<String> readLines(Path file) {
-        byte[] bytes;
-        try {
-            bytes = BoundedRead.file(file, MAX_TEXT_BYTES);
-        } catch (IOException e) {
-            throw new DataException("Cannot read the Cora file " + file + ": " + e, e);
-        }
+    static List<String> readLines(Path file) {
+        byte[] bytes = BoundedRead.dataFile(file, MAX_TEXT_BYTES, "the Cora file ");
         return StrictText.decode(bytes, StandardCharsets.US_ASCII, file.toString()).lines().toList();
     }
 
-    private static int[] readTestIndex(Path file) {
-        List<String> lines = readLines(file);
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String s = lines.get(i).trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            try {
-                out.add(Integer.parseInt(s));
-            } catch (NumberFormatException e) {
-                throw new DataException(file + " line " + (i + 1) + " is '" + s + "', not a node index.", e);
-            }
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int[][] readGraph(Path file, int n) {
-        Object g = Pickle.load(file);
-        if (!(g instanceof Pickle.PyObject p) || !p.global.name().equals("defaultdict")) {
-            throw new DataException(file + " is not a pickled defaultdict(list) adjacency list (got "
-                    + Pickle.describe(g) + ")");
-        }
-        TreeSet<Long> pairs = new TreeSet<>();
-        for (Map.Entry<Object, Object> e : p.items.entrySet()) {
-            int a = nodeId(e.getKey(), n, file, null);
-            if (!(e.getValue() instanceof List<?> nbrs)) {
-                throw new DataException(file + ": the neighbours of node " + a + " are not a list");
-            }
-            for (Object o : nbrs) {
-                addUndirected(pairs, a, nodeId(o, n, file, a));
-            }
-        }
-        return unpack(pairs);
-    }
-
-    private static int nodeId(Object o, int n, Path file, Integer from) {
-        if (!(o instanceof Long l) || l < 0 || l >= n) {
-            throw new DataException(file + ": " + (from == null ? "node " : "edge " + from + " -> ") + Pickle.describe(o)
-                    + " is a dangling edge id: the features have nodes 0.." + (n - 1)
-                    + ". The graph and feature files must come from the same release.");
-        }
-        return (int) (long) l;
-    }
-
-    private static void addUndirected(TreeSet<Long> pairs, int a, int b) {
+    static void addUndirected(TreeSet<Long> pairs, int a, int b) {
         if (a != b) { // self-loops are added by the model, not stored
             pairs.add(((long) Math.min(a, b) << 32) | Math.max(a, b));
         }
     }
 
-    private static int[][] unpack(TreeSet<Long> pairs) {
+    static int[][] unpack(TreeSet<Long> pairs) {
         int[] s = new int[pairs.size()];
         int[] t = new int[pairs.size()];
         int i = 0;
@@ -602,16 +382,7 @@ public final class Cora {
         return new int[][] {s, t};
     }
 
-    private static void fillDense(Pickle.Csr m, float[] dst, int f, java.util.function.IntUnaryOperator rowTo) {
-        for (int i = 0; i < m.rows(); i++) {
-            int base = rowTo.applyAsInt(i) * f;
-            for (int k = m.indptr()[i]; k < m.indptr()[i + 1]; k++) {
-                dst[base + m.indices()[k]] = m.data()[k];
-            }
-        }
-    }
-
-    private static void rowNormalise(float[] x, int n, int f) {
+    static void rowNormalise(float[] x, int n, int f) {
         for (int i = 0; i < n; i++) {
             double s = 0;
             for (int j = 0; j < f; j++) {
@@ -626,30 +397,7 @@ public final class Cora {
         }
     }
 
-    /**
-     * @return {@code nodes * features}, the size of the dense feature matrix
-     * @throws DataException if that exceeds {@link #MAX_DENSE_VALUES} (a damaged {@code _shape} can declare
-     *     any number of features without storing any)
-     */
-    private static int denseSize(int nodes, int features, Path file) {
-        long values = (long) nodes * features;
-        if (values > MAX_DENSE_VALUES) {
-            throw new DataException(file + ": the CSR field _shape declares " + features + " features, so the "
-                    + nodes + " nodes would need a dense matrix of " + values + " values (" + values * Float.BYTES / (1 << 20)
-                    + " MiB), more than the " + MAX_DENSE_VALUES + " this reader allows. The file is damaged or not"
-                    + " Cora's; replace it with a good copy (check its SHA-256).");
-        }
-        return (int) values;
-    }
-
-    private static void requireRows(Path a, int ra, Path b, int rb) {
-        if (ra != rb) {
-            throw new DataException("The Planetoid files disagree: " + a + " has " + ra + " rows but " + b + " has "
-                    + rb + ". They come from different data sets; use the eight files of one release.");
-        }
-    }
-
-    private static int[] range(int from, int to) {
+    static int[] range(int from, int to) {
         int[] r = new int[Math.max(0, to - from)];
         for (int i = 0; i < r.length; i++) {
             r[i] = from + i;

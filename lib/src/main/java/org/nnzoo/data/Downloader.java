@@ -8,33 +8,19 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.UnresolvedAddressException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -59,6 +45,10 @@ import java.util.concurrent.TimeoutException;
  * <p>In offline mode ({@code -Dnnzoo.offline=true} or {@code NNZOO_OFFLINE=1}) it never touches
  * the network. DJL's own {@code -Dai.djl.offline=true}, which the project always sets so that the
  * PyTorch natives come from the Maven jar, does not stop dataset downloads.
+ *
+ * <p>This class is the download itself (URLs in turn, the request, the waiting with its timeouts, the
+ * checks); its helpers are {@link PartFiles} (the temporary files), {@link BodyWriter} (streaming the body to
+ * disk) and {@link LineProgress} (the progress line).
  */
 public final class Downloader {
 
@@ -92,8 +82,6 @@ public final class Downloader {
     /** How long a {@code .part} file that no process locks must have been unchanged to count as stale. */
     public static final Duration STALE_PART_AGE = Duration.ofMinutes(1);
 
-    private static final String PART = ".part";
-    private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
 
     private final boolean offline;
     private final Duration connectTimeout;
@@ -201,14 +189,14 @@ public final class Downloader {
             Files.createDirectories(targetDir);
         } catch (IOException e) {
             throw new DataException("Cannot create the data folder " + targetDir + " to download "
-                    + file.fileName() + ": " + reason(e) + ". Set " + DataHome.ENV + " (or -D"
+                    + file.fileName() + ": " + PartFiles.reason(e) + ". Set " + DataHome.ENV + " (or -D"
                     + DataHome.PROPERTY + ") to a folder you can write to.", e);
         }
-        removeStaleParts(targetDir);
+        PartFiles.removeStaleParts(targetDir);
         Path target = targetDir.resolve(file.fileName());
         List<String> failures = new ArrayList<>();
         for (String url : file.urls()) {
-            Path temp = newPartFile(targetDir, file);
+            Path temp = PartFiles.newPartFile(targetDir, file);
             try {
                 fetch(url, file, temp);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -220,82 +208,13 @@ public final class Downloader {
                 failures.add(url + ": interrupted");
                 break;
             } finally {
-                deleteQuietly(temp);
+                PartFiles.deleteQuietly(temp);
             }
         }
         throw new DataException("Could not download " + file.fileName() + " into " + targetDir
                 + ". Every URL failed:\n  " + String.join("\n  ", failures)
                 + "\nNothing was left in " + targetDir + ". Check the network, or put a copy of "
                 + file.fileName() + " (SHA-256 " + file.sha256() + ") in " + targetDir + " yourself.");
-    }
-
-    /**
-     * Creates the temporary file for a download, readable by everyone like the file it becomes (a temporary
-     * file is created {@code rw-------}, which would lock the other users of a shared folder out).
-     *
-     * @throws DataException if the folder cannot be written, saying why (permission, read-only file system)
-     */
-    private static Path newPartFile(Path dir, RemoteFile file) {
-        Path temp = null;
-        try {
-            temp = Files.createTempFile(dir, file.fileName() + ".", PART);
-            if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(temp, READABLE_BY_ALL);
-            }
-            return temp;
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            throw new DataException("Cannot write to " + dir + ": " + reason(e) + ". So " + file.fileName()
-                    + " cannot be downloaded there. Set " + DataHome.ENV + " (or -D" + DataHome.PROPERTY
-                    + ") to a folder you can write to, or ask the owner of " + dir + " to put " + file.fileName()
-                    + " (SHA-256 " + file.sha256() + ") in it.", e);
-        }
-    }
-
-    /** @return why a file could not be written: "permission denied", "read-only file system", or the error */
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason().toLowerCase(Locale.ROOT);
-        }
-        return DataException.describe(e);
-    }
-
-    /**
-     * Deletes the {@code .part} files that killed downloads left in {@code dir}: those that no process
-     * holds a lock on (a download locks its file; the system drops the lock when the process dies) and
-     * that have not changed for {@link #STALE_PART_AGE} (so that a file another process has just created,
-     * and not yet locked, is kept). Best effort: a file that cannot be checked is kept.
-     */
-    private static void removeStaleParts(Path dir) {
-        Instant staleBefore = Instant.now().minus(STALE_PART_AGE);
-        try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, "*" + PART)) {
-            for (Path part : parts) {
-                deleteIfStale(part, staleBefore);
-            }
-        } catch (IOException | DirectoryIteratorException e) {
-            // cleaning up is a courtesy; the download does not depend on it
-        }
-    }
-
-    private static void deleteIfStale(Path part, Instant staleBefore) {
-        try {
-            if (!Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)
-                    || Files.getLastModifiedTime(part).toInstant().isAfter(staleBefore)) {
-                return;
-            }
-            // a shared lock is refused while a live download holds its exclusive one
-            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ);
-                 FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true)) {
-                if (lock != null) {
-                    Files.delete(part);
-                }
-            }
-        } catch (IOException | OverlappingFileLockException e) {
-            // locked by this JVM, unreadable or already gone: keep it
-        }
     }
 
     /** Streams one URL into {@code temp} and checks it; throws IOException on any problem. */
@@ -321,19 +240,19 @@ public final class Downloader {
                 throw e;
             }
             if (response.statusCode() != 200) {
-                throw new Rejected("HTTP status " + response.statusCode());
+                throw new DownloadRejected("HTTP status " + response.statusCode());
             }
             if (writer.error != null) {
                 throw writer.error;
             }
             progress.update(file.fileName(), writer.bytes, file.size(), true);
             if (file.size() >= 0 && writer.bytes != file.size()) {
-                throw new Rejected("got " + writer.bytes + " bytes, expected " + file.size()
+                throw new DownloadRejected("got " + writer.bytes + " bytes, expected " + file.size()
                         + " (truncated or wrong file)");
             }
             String actual = HexFormat.of().formatHex(writer.digest.digest());
             if (!actual.equals(file.sha256())) {
-                throw new Rejected("SHA-256 mismatch: expected " + file.sha256() + ", got " + actual
+                throw new DownloadRejected("SHA-256 mismatch: expected " + file.sha256() + ", got " + actual
                         + " (corrupted or tampered file)");
             }
         }
@@ -358,7 +277,7 @@ public final class Downloader {
                 if (late != null) {
                     writer.cancel();
                     future.cancel(true);
-                    throw new Rejected(late);
+                    throw new DownloadRejected(late);
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
@@ -405,7 +324,7 @@ public final class Downloader {
      * with the host for the two common network failures (the JDK's exceptions give no message there).
      */
     private static String whyFailed(IOException e, String url) {
-        if (e instanceof Rejected) {
+        if (e instanceof DownloadRejected) {
             return e.getMessage();
         }
         URI uri = URI.create(url);
@@ -421,128 +340,5 @@ public final class Downloader {
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
         }
         return DataException.describe(e);
-    }
-
-    /** A download that arrived but is wrong (status, size, checksum, time): its message says it all. */
-    private static final class Rejected extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Rejected(String message) {
-            super(message);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // nothing more we can do; the .part name marks it as incomplete
-            }
-        }
-    }
-
-    /** Writes the response body to the temporary file, hashing and reporting as it goes. */
-    private static final class BodyWriter implements Flow.Subscriber<List<ByteBuffer>> {
-        final MessageDigest digest = Checksums.sha256();
-        final FileChannel out;
-        final RemoteFile file;
-        final Progress progress;
-        volatile long bytes;
-        volatile long lastActivity = System.nanoTime();
-        volatile IOException error;
-        private volatile Flow.Subscription subscription;
-
-        BodyWriter(FileChannel out, RemoteFile file, Progress progress) {
-            this.out = out;
-            this.file = file;
-            this.progress = progress;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            lastActivity = System.nanoTime();
-            if (error != null) {
-                return;
-            }
-            long incoming = 0;
-            for (ByteBuffer b : buffers) {
-                incoming += b.remaining();
-            }
-            if (file.size() >= 0 && bytes + incoming > file.size()) {
-                fail(new Rejected("the server sent more than the " + file.size() + " bytes expected; stopped"
-                        + " reading after " + bytes + " (wrong file?)"));
-                return;
-            }
-            try {
-                for (ByteBuffer b : buffers) {
-                    digest.update(b.duplicate());
-                    while (b.hasRemaining()) {
-                        bytes += out.write(b);
-                    }
-                }
-                progress.update(file.fileName(), bytes, file.size(), false);
-                subscription.request(1);
-            } catch (IOException e) {
-                fail(e);
-            }
-        }
-
-        private void fail(IOException e) {
-            error = e;
-            subscription.cancel();
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            // reported through the response future
-        }
-
-        @Override
-        public void onComplete() {
-            // the response future completes after this
-        }
-
-        void cancel() {
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-        }
-    }
-
-    /** Prints one line, rewritten with {@code \r} at most every 200 ms, then a newline when done. */
-    private static final class LineProgress implements Progress {
-        private final PrintStream out;
-        private long lastPrint;
-
-        LineProgress(PrintStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public synchronized void update(String fileName, long bytes, long total, boolean done) {
-            long now = System.nanoTime();
-            if (!done && now - lastPrint < 200_000_000L) {
-                return;
-            }
-            lastPrint = now;
-            double mb = bytes / 1e6;
-            String line = total > 0
-                    ? String.format(Locale.ROOT, "\rDownloading %s %3d%% %.1f/%.1f MB", fileName,
-                            Math.min(100, bytes * 100 / total), mb, total / 1e6)
-                    : String.format(Locale.ROOT, "\rDownloading %s %.1f MB", fileName, mb);
-            out.print(line);
-            if (done) {
-                out.println();
-            }
-            out.flush();
-        }
     }
 }

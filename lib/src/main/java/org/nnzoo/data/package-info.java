@@ -9,6 +9,11 @@
  *       {@link org.nnzoo.data.Downloader}.</li>
  *   <li>{@link org.nnzoo.data.Idx}: reads IDX files (gzip or not).</li>
  *   <li>{@link org.nnzoo.data.Mnist}: MNIST and Fashion-MNIST as {@link org.nnzoo.data.ImageSet}s.</li>
+ *   <li>{@link org.nnzoo.data.Cora}: the Cora citation graph, from the Planetoid pickles ({@code CoraPlanetoid},
+ *       through the code-free pickle reader {@code Pickle} and {@code PickledArrays}) or the LINQS text files
+ *       ({@code CoraLinqs}).</li>
+ *   <li>{@link org.nnzoo.data.Abc} and {@link org.nnzoo.data.AbcChars}: NLTK's ABC news corpus, as words and as
+ *       characters.</li>
  * </ul>
  * Every failure is a {@link org.nnzoo.data.DataException} whose message says how to fix it.
  * The readers ({@code Idx}, {@code Cora}, {@code Abc}, the pickle reader) are safe on damaged or hostile

@@ -13,7 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -30,8 +29,9 @@ import ai.djl.util.PairList;
  *   decoder block:  y = y + CausalSelfAttention(LN(y));         y = y + CrossAttention(LN(y), memory)
  *                   y = y + FFN(LN(y))
  * </pre>
- * with {@code memory = LN(encoder output)}, sinusoidal {@link PositionalEncoding} on both sides and a linear
- * read-out to target logits.
+ * with {@code memory = LN(encoder output)}, a {@link TokenEmbedding} (with the sinusoidal
+ * {@link PositionalEncoding}) on each side and a linear read-out to target logits. The encoder blocks are
+ * {@link SelfAttentionBlock}s (not causal), the decoder blocks {@link CrossAttentionBlock}s.
  *
  * <p>Inputs: source token indices {@code (B, S)}, decoder inputs {@code (B, T)} (the target shifted right,
  * starting with a begin symbol: teacher forcing), and optionally a source mask {@code (B, S)} with 1 for real
@@ -42,12 +42,10 @@ import ai.djl.util.PairList;
 public final class EncoderDecoderTransformer extends AbstractBlock {
 
     private final int vocab;
-    private final int dModel;
-    private final Linear srcEmbed;
-    private final Linear tgtEmbed;
-    private final PositionalEncoding position = new PositionalEncoding();
-    private final List<Transformer.SelfAttentionBlock> encoder = new ArrayList<>();
-    private final List<DecoderBlock> decoder = new ArrayList<>();
+    private final TokenEmbedding srcEmbed;
+    private final TokenEmbedding tgtEmbed;
+    private final List<SelfAttentionBlock> encoder = new ArrayList<>();
+    private final List<CrossAttentionBlock> decoder = new ArrayList<>();
     private final LayerNorm encNorm;
     private final LayerNorm decNorm;
     private final Linear head;
@@ -62,26 +60,17 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
     public EncoderDecoderTransformer(int vocab, int dModel, int heads, int layers, int ffn) {
         Transformer.checkSizes(vocab, dModel, layers, ffn);
         this.vocab = vocab;
-        this.dModel = dModel;
-        srcEmbed = addChildBlock("src_embed", Linear.builder().setUnits(dModel).optBias(false).build());
-        tgtEmbed = addChildBlock("tgt_embed", Linear.builder().setUnits(dModel).optBias(false).build());
-        addChildBlock("position", position);
+        srcEmbed = addChildBlock("src_embed", new TokenEmbedding(vocab, dModel));
+        tgtEmbed = addChildBlock("tgt_embed", new TokenEmbedding(vocab, dModel));
         for (int i = 0; i < layers; i++) {
-            encoder.add(addChildBlock("enc" + i, new Transformer.SelfAttentionBlock(dModel, heads, ffn, false)));
+            encoder.add(addChildBlock("enc" + i, new SelfAttentionBlock(dModel, heads, ffn, false)));
         }
         for (int i = 0; i < layers; i++) {
-            decoder.add(addChildBlock("dec" + i, new DecoderBlock(dModel, heads, ffn)));
+            decoder.add(addChildBlock("dec" + i, new CrossAttentionBlock(dModel, heads, ffn)));
         }
         encNorm = addChildBlock("enc_norm", LayerNorm.builder().axis(2).build());
         decNorm = addChildBlock("dec_norm", LayerNorm.builder().axis(2).build());
         head = addChildBlock("head", Linear.builder().setUnits(vocab).build());
-    }
-
-    private NDArray embed(ParameterStore ps, Linear table, NDArray ids, boolean training) {
-        NDArray x = ids.toType(DataType.INT64, false).oneHot(vocab).toType(DataType.FLOAT32, false);
-        NDArray e = table.forward(ps, new NDList(x), training).head();
-        e = e.mul(org.nnzoo.train.Scalars.of(e, (float) Math.sqrt(dModel)));
-        return position.forward(ps, new NDList(e), training).head();
     }
 
     @Override
@@ -91,14 +80,14 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
                     + "[, source mask (B, S)]), got " + java.util.Arrays.toString(inputs.getShapes()));
         }
         NDArray srcMask = inputs.size() > 2 ? inputs.get(2) : null;
-        NDArray x = embed(ps, srcEmbed, inputs.get(0), training);
-        for (Transformer.SelfAttentionBlock b : encoder) {
+        NDArray x = srcEmbed.forward(ps, new NDList(inputs.get(0)), training).head();
+        for (SelfAttentionBlock b : encoder) {
             x = b.forward(ps, srcMask == null ? new NDList(x) : new NDList(x, srcMask), training).head();
         }
         NDArray memory = encNorm.forward(ps, new NDList(x), training).head();
-        NDArray y = embed(ps, tgtEmbed, inputs.get(1), training);
+        NDArray y = tgtEmbed.forward(ps, new NDList(inputs.get(1)), training).head();
         NDList cross = new NDList();
-        for (DecoderBlock b : decoder) {
+        for (CrossAttentionBlock b : decoder) {
             NDList o = b.forward(ps, srcMask == null ? new NDList(y, memory) : new NDList(y, memory, srcMask), training);
             y = o.get(0);
             cross.add(o.get(1));
@@ -111,17 +100,14 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape src = inputShapes[0];
-        Shape tgt = inputShapes[1];
-        Shape hs = new Shape(src.get(0), src.get(1), dModel);
-        Shape ht = new Shape(tgt.get(0), tgt.get(1), dModel);
-        srcEmbed.initialize(manager, dataType, new Shape(src.get(0), src.get(1), vocab));
-        tgtEmbed.initialize(manager, dataType, new Shape(tgt.get(0), tgt.get(1), vocab));
-        position.initialize(manager, dataType, hs);
-        for (Transformer.SelfAttentionBlock b : encoder) {
+        Shape hs = srcEmbed.getOutputShapes(new Shape[] {inputShapes[0]})[0];
+        Shape ht = tgtEmbed.getOutputShapes(new Shape[] {inputShapes[1]})[0];
+        srcEmbed.initialize(manager, dataType, inputShapes[0]);
+        tgtEmbed.initialize(manager, dataType, inputShapes[1]);
+        for (SelfAttentionBlock b : encoder) {
             b.initialize(manager, dataType, hs);
         }
-        for (DecoderBlock b : decoder) {
+        for (CrossAttentionBlock b : decoder) {
             b.initialize(manager, dataType, ht, hs);
         }
         encNorm.initialize(manager, dataType, hs);
@@ -131,62 +117,14 @@ public final class EncoderDecoderTransformer extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape src = inputShapes[0];
         Shape tgt = inputShapes[1];
+        Shape[] hidden = {tgtEmbed.getOutputShapes(new Shape[] {tgt})[0], srcEmbed.getOutputShapes(inputShapes)[0]};
         Shape[] out = new Shape[1 + decoder.size()];
         out[0] = new Shape(tgt.get(0), tgt.get(1), vocab);
         for (int i = 0; i < decoder.size(); i++) {
-            out[i + 1] = new Shape(tgt.get(0), decoder.get(i).cross.heads(), tgt.get(1), src.get(1));
+            out[i + 1] = decoder.get(i).getOutputShapes(hidden)[1];
         }
         return out;
-    }
-
-    /** Pre-norm decoder block: causal self-attention, cross-attention to the encoder output, feed-forward. */
-    static final class DecoderBlock extends AbstractBlock {
-
-        private final LayerNorm norm1 = LayerNorm.builder().axis(2).build();
-        private final MultiHeadAttention self;
-        private final LayerNorm norm2 = LayerNorm.builder().axis(2).build();
-        private final MultiHeadAttention cross;
-        private final LayerNorm norm3 = LayerNorm.builder().axis(2).build();
-        private final SequentialBlock ffn;
-
-        DecoderBlock(int dModel, int heads, int ffnWidth) {
-            addChildBlock("norm1", norm1);
-            self = addChildBlock("self_attention", new MultiHeadAttention(dModel, heads, true));
-            addChildBlock("norm2", norm2);
-            cross = addChildBlock("cross_attention", new MultiHeadAttention(dModel, heads, false));
-            addChildBlock("norm3", norm3);
-            ffn = addChildBlock("ffn", Transformer.feedForward(dModel, ffnWidth));
-        }
-
-        /** inputs: decoder states {@code (B, T, d)}, encoder memory {@code (B, S, d)}, optional source mask. */
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray y = inputs.get(0);
-            NDArray memory = inputs.get(1);
-            y = y.add(self.forward(ps, norm1.forward(ps, new NDList(y), training), training).head());
-            NDArray q = norm2.forward(ps, new NDList(y), training).head();
-            NDList c = cross.forward(ps, inputs.size() > 2 ? new NDList(q, memory, inputs.get(2)) : new NDList(q, memory), training);
-            y = y.add(c.get(0));
-            y = y.add(ffn.forward(ps, norm3.forward(ps, new NDList(y), training), training).head());
-            return new NDList(y, c.get(1));
-        }
-
-        @Override
-        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-            norm1.initialize(manager, dataType, inputShapes[0]);
-            self.initialize(manager, dataType, inputShapes[0]);
-            norm2.initialize(manager, dataType, inputShapes[0]);
-            cross.initialize(manager, dataType, inputShapes[0], inputShapes[1]);
-            norm3.initialize(manager, dataType, inputShapes[0]);
-            ffn.initialize(manager, dataType, inputShapes[0]);
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[] {inputShapes[0], cross.getOutputShapes(new Shape[] {inputShapes[0], inputShapes[1]})[1]};
-        }
     }
 
     /**

@@ -16,9 +16,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Spiking neural networks: leaky integrate-and-fire (LIF) neurons that run over {@code T} time steps,
- * spike encoders (rate and latency coding), and a surrogate gradient so that a spiking network trains
- * with backpropagation through time in DJL.
+ * Spiking neural networks: leaky integrate-and-fire (LIF) neurons that run over {@code T} time steps, and a
+ * surrogate gradient so that a spiking network trains with backpropagation through time in DJL. The input
+ * spike codes (rate and latency coding) are in {@link SpikeCoding}, the read-out and the loss of the output
+ * layer in {@link SnnReadout}.
  *
  * <p>The LIF neuron (discrete time, as in snnTorch): with input current {@code I[t]}, decay {@code beta},
  * threshold {@code theta},
@@ -39,14 +40,13 @@ import ai.djl.util.PairList;
  * neural networks using lessons from deep learning", Proc. IEEE 111(9), 2023 (snnTorch). The unsupervised
  * STDP layer is in {@link Stdp}.
  *
- * <p>{@link Network} is a DJL block (784-H-10 and deeper): input images go through an {@link Encoding},
+ * <p>{@link Network} is a DJL block (784-H-10 and deeper): input images go through a {@link SpikeCoding},
  * each layer's input currents for all {@code T} steps come from one batched matmul (a feed-forward SNN can
  * be computed layer by layer over the whole time window), then the LIF recurrence runs over time. Its
  * first output is a score per class, the output layer's spike count with ties broken by the membrane
- * potential ({@link Network#scores}; the predicted class is the one that fires most), the second its
- * membrane potential over time, trained with {@link MembraneLoss} (cross-entropy
- * of the output membrane potential at every step, as in snnTorch's tutorials: denser gradients than a
- * loss on spike counts).
+ * potential ({@link SnnReadout#scores}; the predicted class is the one that fires most), the second its
+ * membrane potential over time, trained with {@link SnnReadout.MembraneLoss} (cross-entropy of the output
+ * membrane potential at every step, as in snnTorch's tutorials: denser gradients than a loss on spike counts).
  */
 public final class Snn {
 
@@ -71,9 +71,9 @@ public final class Snn {
         /** @return the antiderivative {@code g(v)} of the surrogate derivative, element-wise */
         public NDArray smooth(NDArray v, float slope) {
             if (this == FAST_SIGMOID) {
-                return v.div(v.abs().mul(constant(v, slope)).add(constant(v, 1f)));
+                return v.div(v.abs().mul(constant(v, slope)).add(constant(v, 1f)));                 // v / (1 + k|v|)
             }
-            return v.mul(constant(v, (float) (Math.PI / 2 * slope))).atan().div(constant(v, (float) Math.PI));
+            return v.mul(constant(v, (float) (Math.PI / 2 * slope))).atan().div(constant(v, (float) Math.PI)); // atan(pi/2 a v) / pi
         }
 
         /** @return {@code g(v)} for one value (plain Java, for tests and plots) */
@@ -90,16 +90,6 @@ public final class Snn {
             double z = Math.PI / 2 * slope * v;
             return slope / 2 / (1 + z * z);
         }
-    }
-
-    /** How an image (intensities in [0, 1]) becomes input for the first LIF layer over {@code T} steps. */
-    public enum Encoding {
-        /** The intensity is a constant input current at every step; the first LIF layer does the encoding. */
-        DIRECT,
-        /** Rate code: at each step a pixel spikes with probability {@code gain * intensity} (Bernoulli). */
-        RATE,
-        /** Latency code: each pixel above 0.01 spikes once, brighter pixels earlier ({@link #latencyCode}). */
-        LATENCY
     }
 
     /**
@@ -214,10 +204,10 @@ public final class Snn {
                 } else {
                     NDArray fired = s.stopGradient();
                     u = reset == Reset.SUBTRACT
-                            ? u.mul(betaC).add(in).sub(fired.mul(thresholdC))
-                            : u.mul(one.sub(fired)).mul(betaC).add(in);
+                            ? u.mul(betaC).add(in).sub(fired.mul(thresholdC)) // U[t] = beta U[t-1] + I[t] - S[t-1] theta
+                            : u.mul(one.sub(fired)).mul(betaC).add(in);        // U[t] = beta U[t-1] (1 - S[t-1]) + I[t]
                 }
-                s = spike(u.sub(thresholdC), surrogate, slope);
+                s = spike(u.sub(thresholdC), surrogate, slope);                // S[t] = H(U[t] - theta)
                 spikes.add(s);
                 if (membrane) {
                     mems.add(u);
@@ -282,43 +272,6 @@ public final class Snn {
         }
     }
 
-    /**
-     * Rate coding: each value {@code x} in [0, 1] becomes a Bernoulli spike train, spiking at each step with
-     * probability {@code min(1, gain * x)}. Random numbers come from the engine's seeded generator.
-     *
-     * @param x any shape, values in [0, 1]
-     * @return spikes {@code (steps, x.shape...)}, 0/1 float32
-     */
-    public static NDArray rateCode(NDArray x, int steps, float gain) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        }
-        if (!(gain > 0)) {
-            throw new IllegalArgumentException("gain must be positive, got " + gain);
-        }
-        NDArray p = x.mul(gain).clip(0f, 1f);
-        NDArray u = x.getManager().randomUniform(0f, 1f, new Shape(steps).addAll(x.getShape()));
-        return u.lt(p.expandDims(0)).toType(DataType.FLOAT32, false);
-    }
-
-    /**
-     * Latency (time-to-first-spike) coding, linear: a value {@code x > 0.01} spikes once, at step
-     * {@code round((1 - x) (steps - 1))}; brighter means earlier; values at or below 0.01 never spike.
-     *
-     * @return spikes {@code (steps, x.shape...)}, at most one per value
-     */
-    public static NDArray latencyCode(NDArray x, int steps) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        }
-        NDArray when = x.clip(0f, 1f).neg().add(1f).mul((float) (steps - 1)).round();
-        NDArray active = x.gt(0.01f);
-        long[] ones = new long[x.getShape().dimension()];
-        Arrays.fill(ones, 1);
-        NDArray time = x.getManager().arange(0f, (float) steps).reshape(new Shape(steps).addAll(new Shape(ones)));
-        return time.eq(when.expandDims(0)).logicalAnd(active.expandDims(0)).toType(DataType.FLOAT32, false);
-    }
-
     /** @return a builder of a fully connected spiking network */
     public static Builder network() {
         return new Builder();
@@ -330,7 +283,7 @@ public final class Snn {
         private int outputs = 10;
         private int steps = 25;
         private Lif lif = Lif.standard();
-        private Encoding encoding = Encoding.RATE;
+        private SpikeCoding encoding = SpikeCoding.RATE;
         private float gain = 1f;
 
         /** Widths of the hidden LIF layers; default {1000}. */
@@ -371,8 +324,8 @@ public final class Snn {
             return this;
         }
 
-        /** Input coding; default {@link Encoding#RATE} with gain 1. */
-        public Builder encoding(Encoding e, float rateGain) {
+        /** Input coding; default {@link SpikeCoding#RATE} with gain 1. */
+        public Builder encoding(SpikeCoding e, float rateGain) {
             if (e == null) {
                 throw new IllegalArgumentException("encoding must not be null");
             }
@@ -394,9 +347,9 @@ public final class Snn {
      *
      * <p>Input {@code (batch, ...)} intensities in [0, 1] (flattened), or already encoded spikes
      * {@code (T, batch, features)}. Outputs: the class scores {@code (batch, outputs)} (spike counts, ties
-     * broken by the mean membrane potential, see {@link #scores}; prediction = the class that fires most) and
+     * broken by the mean membrane potential, see {@link SnnReadout#scores}; prediction = the class that fires most) and
      * its membrane potential
-     * {@code (T, batch, outputs)}, which {@link MembraneLoss} trains on. {@link #record} also returns every
+     * {@code (T, batch, outputs)}, which {@link SnnReadout.MembraneLoss} trains on. {@link #record} also returns every
      * layer's spikes.
      */
     public static final class Network extends AbstractBlock {
@@ -404,7 +357,7 @@ public final class Snn {
         private final int outputs;
         private final int steps;
         private final Lif lif;
-        private final Encoding encoding;
+        private final SpikeCoding encoding;
         private final float gain;
         private final List<Linear> layers = new ArrayList<>();
 
@@ -425,7 +378,7 @@ public final class Snn {
             return steps;
         }
 
-        public Encoding encoding() {
+        public SpikeCoding encoding() {
             return encoding;
         }
 
@@ -439,40 +392,14 @@ public final class Snn {
         /** @return the encoded input spikes {@code (T, batch, features)}, or the flat intensities for DIRECT */
         public NDArray encode(NDArray images) {
             NDArray flat = images.reshape(images.getShape().get(0), -1);
-            switch (encoding) {
-                case RATE:
-                    return rateCode(flat, steps, gain);
-                case LATENCY:
-                    return latencyCode(flat, steps);
-                default:
-                    return flat;
-            }
+            return encoding.encode(flat, steps, gain);
         }
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDList r = simulate(ps, inputs.head(), training);
             NDArray membrane = r.get(r.size() - 1);
-            return new NDList(scores(r.get(0), membrane), membrane);
-        }
-
-        /**
-         * The class scores the prediction is the argmax of: the output spike count plus
-         * {@code 1/4 + atan(mean_t U_out[t]) / (2 pi)}, an increasing function of the mean membrane potential with
-         * values in (0, 1/2). So the class that fires most wins, and a tie in spike counts (common with T = 25:
-         * two output neurons both firing at almost every step, or none firing at all) goes to the neuron whose
-         * membrane was higher on average, the one closer to firing once more, rather than to the lower class
-         * index. (Not a sigmoid: in float32 it rounds to exactly 1 above about 17, which would make a count of
-         * k equal to k + 1; the arctangent stays below its bound and still separates large potentials.)
-         *
-         * @param counts   output spike counts {@code (batch, outputs)}
-         * @param membrane output membrane potential {@code (T, batch, outputs)}
-         * @return {@code (batch, outputs)}
-         */
-        public static NDArray scores(NDArray counts, NDArray membrane) {
-            NDArray meanU = membrane.stopGradient().mean(new int[] {0});
-            NDArray fraction = meanU.atan().div(constant(meanU, (float) (2 * Math.PI))).add(constant(meanU, 0.25f));
-            return counts.add(fraction);
+            return new NDList(SnnReadout.scores(r.get(0), membrane), membrane);
         }
 
         /**
@@ -509,7 +436,7 @@ public final class Snn {
         }
 
         private boolean isEncoded(Shape s) {
-            return s.dimension() == 3 && s.get(0) == steps && encoding != Encoding.DIRECT;
+            return s.dimension() == 3 && s.get(0) == steps && encoding != SpikeCoding.DIRECT;
         }
 
         @Override
@@ -542,30 +469,6 @@ public final class Snn {
         public String toString() {
             return "Snn.Network(" + Arrays.toString(widths()) + ", T=" + steps + ", beta=" + lif.beta() + ", threshold="
                     + lif.threshold() + ", reset=" + lif.reset() + ", " + encoding + ")";
-        }
-    }
-
-    /**
-     * Cross-entropy of the output membrane potential at every time step, averaged over steps and samples:
-     * {@code L = -1/(T n) sum_t sum_i log softmax(U_out[t, i])_{y_i}}. It pushes the correct output neuron's
-     * membrane above threshold (so it fires) and the others below, with a gradient at every step. Expects the
-     * {@link Network}'s outputs (the membrane is the second) and class indices as labels.
-     */
-    public static final class MembraneLoss extends ai.djl.training.loss.Loss {
-        public MembraneLoss() {
-            super("membrane_ce");
-        }
-
-        @Override
-        public NDArray evaluate(NDList labels, NDList predictions) {
-            if (predictions.size() < 2) {
-                throw new IllegalArgumentException("MembraneLoss needs the Snn.Network outputs {counts, membrane (T, batch, classes)}, got "
-                        + predictions.size() + " array(s)");
-            }
-            NDArray mem = predictions.get(1);
-            long classes = mem.getShape().get(2);
-            NDArray oneHot = labels.head().toType(DataType.INT32, false).reshape(-1).oneHot((int) classes).expandDims(0);
-            return mem.logSoftmax(2).mul(oneHot).sum(new int[] {2}).mean().neg();
         }
     }
 }

@@ -101,14 +101,14 @@ class CoraTest {
 
     @Test
     void readsPlanetoidPickles() {
-        Pickle.Csr x = Pickle.csr(Pickle.load(slice("ind.cora.x")), "x");
+        PickledArrays.Csr x = PickledArrays.csr(Pickle.load(slice("ind.cora.x")), "x");
         assertEquals(140, x.rows());
         assertEquals(1433, x.cols());
         assertEquals(2647, x.data().length);
         for (float v : x.data()) {
             assertEquals(1f, v);
         }
-        Pickle.NdArray y = Pickle.ndarray(Pickle.load(slice("ind.cora.y")), "y");
+        PickledArrays.NdArray y = PickledArrays.ndarray(Pickle.load(slice("ind.cora.y")), "y");
         assertArrayEquals(new long[] {140, 7}, y.shape());
         int[] v = y.ints("y");
         int[] perClass = new int[7];

@@ -30,7 +30,7 @@ class GcnTest {
     /** Path 0 - 1 - 2 plus an isolated node 3: degrees with self-loops 2, 3, 2, 1. */
     @Test
     void normalisedAdjacencyOfAPathIsExact() {
-        Gcn.Adjacency a = Gcn.Adjacency.normalized(4, new int[] {0, 1}, new int[] {1, 2});
+        Adjacency a = Adjacency.normalized(4, new int[] {0, 1}, new int[] {1, 2});
         double s6 = 1 / Math.sqrt(6);
         double[] expected = {
             1 / 2.0, s6, 0, 0,
@@ -47,13 +47,13 @@ class GcnTest {
     @Test
     void badEdgesAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Gcn.Adjacency.normalized(3, new int[] {0, 1}, new int[] {1, 7}));
+                () -> Adjacency.normalized(3, new int[] {0, 1}, new int[] {1, 7}));
         assertTrue(e.getMessage().contains("edge 1") && e.getMessage().contains("dangling"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> Gcn.Adjacency.normalized(3, new int[] {0, 1}, new int[] {1, 0}));
+                () -> Adjacency.normalized(3, new int[] {0, 1}, new int[] {1, 0}));
         assertTrue(e.getMessage().contains("twice"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new Gcn.FullGraph(new float[12], 3,
-                Gcn.Adjacency.identity(5), new int[] {0}, new int[4]));
+        e = assertThrows(IllegalArgumentException.class, () -> new FullGraph(new float[12], 3,
+                Adjacency.identity(5), new int[] {0}, new int[4]));
         assertTrue(e.getMessage().contains("adjacency has 5 nodes but features has 4"), e.getMessage());
     }
 
@@ -71,7 +71,7 @@ class GcnTest {
                 edges.add(new int[] {a, b});
             }
         }
-        Gcn.Adjacency adj = Gcn.Adjacency.normalized(n,
+        Adjacency adj = Adjacency.normalized(n,
                 edges.stream().mapToInt(e -> e[0]).toArray(), edges.stream().mapToInt(e -> e[1]).toArray());
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(3);
@@ -121,7 +121,7 @@ class GcnTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Gcn.Net net = Gcn.build(3, 2, 0f);
             Engine.getInstance().setRandomSeed(1);
-            Gcn.Adjacency adj = Gcn.Adjacency.normalized(4, new int[] {0, 1, 2}, new int[] {1, 2, 3});
+            Adjacency adj = Adjacency.normalized(4, new int[] {0, 1, 2}, new int[] {1, 2, 3});
             net.initialize(m, DataType.FLOAT32, new Shape(4, 5), new Shape(4, 4), new Shape(2));
             NDArray x = m.randomUniform(0, 1, new Shape(4, 5));
             NDList in = new NDList(x, adj.toSparse(m), m.create(new long[] {0, 3}));
@@ -168,7 +168,7 @@ class GcnTest {
             }
         }
         edges.add(new int[] {9, 10});
-        Gcn.Adjacency adj = Gcn.Adjacency.normalized(n, edges.stream().mapToInt(e -> e[0]).toArray(),
+        Adjacency adj = Adjacency.normalized(n, edges.stream().mapToInt(e -> e[0]).toArray(),
                 edges.stream().mapToInt(e -> e[1]).toArray());
         java.util.Random rnd = new java.util.Random(2);
         float[] x = new float[n * 4];
@@ -179,8 +179,8 @@ class GcnTest {
                 x[i * 4 + f] = (float) rnd.nextGaussian() + (f == labels[i] ? 0.7f : 0f);
             }
         }
-        Gcn.FullGraph train = new Gcn.FullGraph(x, 4, adj, new int[] {0, 1, 18, 19}, labels);
-        Gcn.FullGraph val = train.forNodes(java.util.stream.IntStream.range(2, 18).toArray(), labels);
+        FullGraph train = new FullGraph(x, 4, adj, new int[] {0, 1, 18, 19}, labels);
+        FullGraph val = train.forNodes(java.util.stream.IntStream.range(2, 18).toArray(), labels);
         try (Model model = Model.newInstance("gcn")) {
             Gcn.Net net = Gcn.build(8, 2, 0.5f);
             model.setBlock(net);
@@ -206,7 +206,7 @@ class GcnTest {
     /** Kipf's rule: stop when val_loss exceeds the mean of the previous window, from epoch window + 2 on. */
     @Test
     void kipfEarlyStoppingFollowsTheReferenceRule() {
-        org.nnzoo.train.StopRule rule = Gcn.kipfEarlyStopping(3);
+        org.nnzoo.train.StopRule rule = GcnRecipes.kipfEarlyStopping(3);
         History h = new History();
         double[] losses = {5, 4, 3, 2.9, 2.95, 2.94, 3.5};
         boolean[] expected = {false, false, false, false, false, false, true};
@@ -225,7 +225,7 @@ class GcnTest {
         noVal.add(java.util.Map.of("train_loss", 1.0));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rule.shouldStop(noVal));
         assertTrue(e.getMessage().contains("Fit.validation"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Gcn.kipfEarlyStopping(0));
+        assertThrows(IllegalArgumentException.class, () -> GcnRecipes.kipfEarlyStopping(0));
     }
 
     /**

@@ -143,13 +143,13 @@ class SnnTest {
         int steps = 20000;
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(5);
-            float[] rate = Snn.rateCode(m.create(x), steps, 1f).mean(new int[] {0}).toFloatArray();
+            float[] rate = SpikeCoding.rateCode(m.create(x), steps, 1f).mean(new int[] {0}).toFloatArray();
             for (int i = 0; i < x.length; i++) {
                 double sd = Math.sqrt(x[i] * (1 - x[i]) / steps);
                 assertEquals(x[i], rate[i], 4 * sd + 1e-9, "spike rate for intensity " + x[i]);
             }
             // gain scales the probability, clipped at 1
-            float[] rate2 = Snn.rateCode(m.create(x), steps, 2f).mean(new int[] {0}).toFloatArray();
+            float[] rate2 = SpikeCoding.rateCode(m.create(x), steps, 2f).mean(new int[] {0}).toFloatArray();
             assertEquals(0.5, rate2[2], 4 * Math.sqrt(0.25 / steps));
             assertEquals(1.0, rate2[4], 0.0);
         }
@@ -160,7 +160,7 @@ class SnnTest {
         float[] x = {0f, 0.005f, 0.2f, 0.5f, 1f};
         int steps = 11;
         try (NDManager m = NDManager.newBaseManager()) {
-            float[] s = Snn.latencyCode(m.create(x), steps).toFloatArray();
+            float[] s = SpikeCoding.latencyCode(m.create(x), steps).toFloatArray();
             for (int i = 0; i < x.length; i++) {
                 int count = 0;
                 int when = -1;
@@ -196,9 +196,9 @@ class SnnTest {
         InMemoryDataset trainData = InMemoryDataset.of(train, 32, true, 1);
         InMemoryDataset testData = InMemoryDataset.of(test, 100, false, 0);
         try (Model model = Model.newInstance("snn-test")) {
-            Snn.Network net = Snn.network().hidden(64).steps(8).encoding(Snn.Encoding.RATE, 1f).build();
+            Snn.Network net = Snn.network().hidden(64).steps(8).encoding(SpikeCoding.RATE, 1f).build();
             model.setBlock(net);
-            History h = Fit.of(model, trainData).validation(testData).loss(new Snn.MembraneLoss()).accuracy(true).epochs(8).seed(7)
+            History h = Fit.of(model, trainData).validation(testData).loss(new SnnReadout.MembraneLoss()).accuracy(true).epochs(8).seed(7)
                     .optimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-3f)).build()).run();
             double first = h.values("train_acc")[0];
             double last = h.last("train_acc");
@@ -227,7 +227,7 @@ class SnnTest {
             NDArray membrane = m.create(new float[] {
                 20f, 30f, 50f, -40f, -30f, 600f, // t = 0: sample 0, then sample 1
                 20f, 30f, 50f, -40f, -30f, 600f}, new Shape(2, 2, 3));
-            NDArray scores = Snn.Network.scores(counts, membrane);
+            NDArray scores = SnnReadout.scores(counts, membrane);
             // sample 0: classes 0 and 1 tie at 3 spikes, class 1's membrane is higher (both large: a sigmoid would round
             // both to 1 and tie again); class 2 never fired
             // sample 1: class 1 fired once, class 2's huge membrane does not outrank it
