@@ -52,7 +52,7 @@ import ai.djl.util.PairList;
  * class index as a float, or {@code classes} for "no label"; its learned embedding (a linear map of the one-hot
  * vector, {@code classes + 1} rows) is added to the time embedding {@code e}. Trained with some labels dropped to
  * "no label", one network gives both {@code eps(x_t, t, y)} and {@code eps(x_t, t)}, which classifier-free guidance
- * mixes ({@link Ddpm.Sampler#guidance}; J. Ho, T. Salimans, "Classifier-free diffusion guidance", 2022).
+ * mixes ({@link DdpmSampler#guidance}; J. Ho, T. Salimans, "Classifier-free diffusion guidance", 2022).
  */
 public final class UNet extends AbstractBlock {
 

@@ -142,14 +142,14 @@ class DdpmTest {
             double[] loss = h.values("train_loss");
             assertTrue(loss[0] > 0.3, "the first epoch's noise MSE should be near 1, got " + loss[0]);
             assertTrue(loss[3] < 0.8 * loss[0], "noise MSE should fall: " + java.util.Arrays.toString(loss));
-            Ddpm.Result r = d.sampler().ddim(5).record(0, 5).seed(3).sample(model, 3);
+            DdpmSampler.Result r = d.sampler().ddim(5).record(0, 5).seed(3).sample(model, 3);
             assertEquals(3 * 784, r.pixels().length);
             for (float v : r.pixels()) {
                 assertTrue(v >= 0 && v <= 1);
             }
             assertEquals(2, r.trajectory().size());
             assertArrayEquals(r.pixels(), r.trajectory().get(1), 0f, "the last recorded step is the result");
-            Ddpm.Result again = d.sampler().ddim(5).seed(3).sample(model, 3);
+            DdpmSampler.Result again = d.sampler().ddim(5).seed(3).sample(model, 3);
             assertArrayEquals(r.pixels(), again.pixels(), 0f, "same seed, same samples");
         }
     }
