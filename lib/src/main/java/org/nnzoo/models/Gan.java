@@ -1,17 +1,10 @@
 package org.nnzoo.models;
 
-import org.nnzoo.train.BatchSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
-import java.util.function.BiConsumer;
 
-import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,23 +12,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
-import ai.djl.util.RandomUtils;
-import org.nnzoo.train.History;
-import org.nnzoo.train.ProgressView;
 
 /**
  * Generative adversarial network: a generator {@code G} maps random noise {@code z} to images, a discriminator
@@ -58,9 +43,11 @@ import org.nnzoo.train.ProgressView;
  * DCGAN's transposed convolutions are replaced by nearest-neighbour upsampling followed by a convolution
  * (DJL 0.35's PyTorch engine does not implement transposed convolution; the resize-convolution also avoids
  * checkerboard artefacts: A. Odena, V. Dumoulin, C. Olah, "Deconvolution and checkerboard artifacts", Distill 2016).
- * D outputs a logit; the sigmoid is folded into the binary cross-entropy. {@link #training} runs the
- * alternating updates (one D step on a real and a generated batch, one G step) with the project's
- * {@link ProgressView} and {@link History}; every batch's arrays live in a sub-manager closed after the step.
+ * D outputs a logit; the sigmoid is folded into the binary cross-entropy. This file holds the two players and
+ * one move of each ({@link #discriminatorStep}, {@link #generatorStep}); {@link #training} returns a
+ * {@link GanTraining}, the loop around them (epochs of alternating updates, one D step on a real and a generated
+ * batch and one G step, with the project's progress view and {@link org.nnzoo.train.History}); every batch's arrays
+ * live in a sub-manager closed after the step.
  */
 public final class Gan implements AutoCloseable {
 
@@ -72,6 +59,7 @@ public final class Gan implements AutoCloseable {
     private final int latent;
     private final Model gModel;
     private final Model dModel;
+    private final Loss bce = Loss.sigmoidBinaryCrossEntropyLoss();
     private Trainer gTrainer;
     private Trainer dTrainer;
     private final List<double[]> trace = new ArrayList<>();
@@ -229,219 +217,116 @@ public final class Gan implements AutoCloseable {
     }
 
     /** Starts configuring adversarial training on 28x28 images with pixels in [0, 1] (scaled to [-1, 1]). */
-    public Training training(float[] pixels) {
-        return new Training(pixels);
+    public GanTraining training(float[] pixels) {
+        return new GanTraining(this, pixels);
     }
 
-    /** Configuration and run of the alternating D/G updates. */
-    public final class Training {
-        private final float[] images;
-        private final int count;
-        private int batchSize = 64;
-        private int epochs = 1;
-        private long seed = 42;
-        private float learningRate = 2e-4f;
-        private float beta1 = 0.5f;
-        private String title = "GAN";
-        private BiConsumer<Integer, History> onEpoch;
-        private final Loss bce = Loss.sigmoidBinaryCrossEntropyLoss();
+    // ---------------------------------------------------------------- the game: one update of D, one of G
 
-        private Training(float[] pixels) {
-            if (pixels == null || pixels.length == 0 || pixels.length % 784 != 0) {
-                throw new IllegalArgumentException("pixels has " + (pixels == null ? "no" : pixels.length)
-                        + " values, not a whole number of 28x28 images (784 values each, in [0, 1])");
-            }
-            images = new float[pixels.length];
-            for (int i = 0; i < pixels.length; i++) {
-                images[i] = 2 * pixels[i] - 1;
-            }
-            count = pixels.length / 784;
+    /**
+     * One round of the game on a batch of real images in [-1, 1]: a D update on it and on {@code G(z)}, then a G
+     * update, each with fresh noise from {@code rnd}; the round's arrays live in a sub-manager closed at its end.
+     *
+     * @return {D loss, G loss, mean D(x) on real, mean D(G(z)) on generated}
+     */
+    double[] step(float[] real, int n, Random rnd) {
+        try (NDManager bm = dTrainer.getManager().newSubManager()) {
+            NDArray x = bm.create(real, new Shape(n, 1, 28, 28));
+            double[] d = discriminatorStep(x, noise(bm, n, rnd));
+            double g = generatorStep(noise(bm, n, rnd));
+            trace.add(new double[] {d[0], g});
+            return new double[] {d[0], g, d[1], d[2]};
         }
+    }
 
-        /** Images per batch (real ones; as many generated). */
-        public Training batchSize(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("batchSize must be positive, got " + n);
-            }
-            batchSize = n;
-            return this;
+    /**
+     * One update of D: ascend {@code log D(x) + log(1 - D(G(z)))}, i.e. descend the binary cross-entropy with
+     * label 1 for the real batch and 0 for the generated one ({@code G(z)} is detached: G is not updated).
+     * Needs the trainers ({@link GanTraining#start()}).
+     *
+     * @param x real images {@code (N, 1, 28, 28)} in [-1, 1]
+     * @param z noise {@code (N, latent)}
+     * @return {D loss, mean D(x), mean D(G(z))} before the update
+     */
+    public double[] discriminatorStep(NDArray x, NDArray z) {
+        requireTrainers();
+        NDManager m = x.getManager();
+        long n = x.getShape().get(0);
+        zeroGradients(discriminator);
+        zeroGradients(generator);
+        double[] out = new double[3];
+        try (GradientCollector gc = dTrainer.newGradientCollector()) {
+            NDArray fake = gTrainer.forward(new NDList(z)).head().stopGradient();               // G(z), a constant for D
+            NDArray lr = dTrainer.forward(new NDList(x)).head();                                 // logit of D(x)
+            NDArray lf = dTrainer.forward(new NDList(fake)).head();                              // logit of D(G(z))
+            NDArray loss = bce.evaluate(new NDList(m.ones(new Shape(n, 1))), new NDList(lr))    // -log D(x)
+                    .add(bce.evaluate(new NDList(m.zeros(new Shape(n, 1))), new NDList(lf)));   // -log(1 - D(G(z)))
+            gc.backward(loss);
+            out[0] = loss.getFloat();
+            out[1] = Activation.sigmoid(lr).mean().getFloat();
+            out[2] = Activation.sigmoid(lf).mean().getFloat();
         }
+        dTrainer.step();
+        return out;
+    }
 
-        /** Passes over the real images. */
-        public Training epochs(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("epochs must be at least 1, got " + n);
-            }
-            epochs = n;
-            return this;
+    /**
+     * One update of G with the non-saturating loss {@code -log D(G(z))} (binary cross-entropy with label 1);
+     * gradients flow through D, but only G's parameters are updated. Needs the trainers ({@link GanTraining#start()}).
+     *
+     * @param z noise {@code (N, latent)}
+     * @return the G loss before the update
+     */
+    public double generatorStep(NDArray z) {
+        requireTrainers();
+        long n = z.getShape().get(0);
+        zeroGradients(discriminator);
+        zeroGradients(generator);
+        double loss;
+        try (GradientCollector gc = gTrainer.newGradientCollector()) {
+            NDArray fake = gTrainer.forward(new NDList(z)).head();                                    // G(z)
+            NDArray lf = dTrainer.forward(new NDList(fake)).head();                                   // logit of D(G(z))
+            NDArray l = bce.evaluate(new NDList(z.getManager().ones(new Shape(n, 1))), new NDList(lf)); // -log D(G(z))
+            gc.backward(l);
+            loss = l.getFloat();
         }
+        gTrainer.step();
+        return loss;
+    }
 
-        /** Seed of the initialisation, dropout, the order of the images and the noise. */
-        public Training seed(long s) {
-            seed = s;
-            return this;
+    private NDArray noise(NDManager m, int n, Random rnd) {
+        float[] z = new float[n * latent];
+        for (int j = 0; j < z.length; j++) {
+            z[j] = (float) rnd.nextGaussian();                  // z ~ N(0, I)
         }
+        return m.create(z, new Shape(n, latent));
+    }
 
-        /** Adam's learning rate and {@code beta1} for both networks (DCGAN: 2e-4 and 0.5). */
-        public Training adam(float lr, float b1) {
-            if (!(lr > 0) || b1 < 0 || b1 >= 1) {
-                throw new IllegalArgumentException("need lr > 0 and beta1 in [0, 1), got " + lr + ", " + b1);
-            }
-            learningRate = lr;
-            beta1 = b1;
-            return this;
+    // ---------------------------------------------------------------- trainers (made by GanTraining)
+
+    /** @return the loss both players are trained with, binary cross-entropy on D's logits */
+    Loss loss() {
+        return bce;
+    }
+
+    /** Closes the trainers of an earlier run, if any, and forgets its loss trace. */
+    void resetTraining() {
+        if (gTrainer != null) {
+            gTrainer.close();
+            dTrainer.close();
         }
+        trace.clear();
+    }
 
-        /** Heading of the progress view. */
-        public Training title(String t) {
-            title = t;
-            return this;
-        }
+    /** Takes the trainers of a new run. */
+    void useTrainers(Trainer g, Trainer d) {
+        gTrainer = g;
+        dTrainer = d;
+    }
 
-        /** Called after each epoch (0-based index, history so far), e.g. to show a grid of samples. */
-        public Training onEpoch(BiConsumer<Integer, History> callback) {
-            onEpoch = callback;
-            return this;
-        }
-
-        private Trainer trainer(Model model, Shape input, boolean normalInit) {
-            DefaultTrainingConfig config = new DefaultTrainingConfig(bce)
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optBeta1(beta1).build())
-                    .optDevices(new Device[] {Device.cpu()});
-            if (normalInit) {
-                config.optInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
-            }
-            Trainer t = model.newTrainer(config);
-            t.initialize(input);
-            return t;
-        }
-
-        /** Creates both trainers and initialises the parameters (done by {@link #run}). */
-        void start() {
-            Engine.getInstance().setRandomSeed((int) seed);
-            RandomUtils.RANDOM.setSeed(seed);
-            boolean conv = generator.getChildren().values().stream().anyMatch(b -> b instanceof Conv2d);
-            if (gTrainer != null) {
-                gTrainer.close();
-                dTrainer.close();
-            }
-            trace.clear();
-            gTrainer = trainer(gModel, new Shape(batchSize, latent), conv);
-            dTrainer = trainer(dModel, new Shape(batchSize, 1, 28, 28), conv);
-        }
-
-        /** @return {D loss, G loss, mean D(x) on real, mean D(G(z)) on generated} of one alternating step */
-        double[] step(float[] real, int n, Random rnd) {
-            try (NDManager bm = dTrainer.getManager().newSubManager()) {
-                NDArray x = bm.create(real, new Shape(n, 1, 28, 28));
-                double[] d = discriminatorStep(x, noise(bm, n, rnd));
-                double g = generatorStep(noise(bm, n, rnd));
-                trace.add(new double[] {d[0], g});
-                return new double[] {d[0], g, d[1], d[2]};
-            }
-        }
-
-        /**
-         * One update of D: ascend {@code log D(x) + log(1 - D(G(z)))}, i.e. descend the binary cross-entropy with
-         * label 1 for the real batch and 0 for the generated one ({@code G(z)} is detached: G is not updated).
-         *
-         * @return {D loss, mean D(x), mean D(G(z))} before the update
-         */
-        double[] discriminatorStep(NDArray x, NDArray z) {
-            NDManager m = x.getManager();
-            long n = x.getShape().get(0);
-            zeroGradients(discriminator);
-            zeroGradients(generator);
-            double[] out = new double[3];
-            try (GradientCollector gc = dTrainer.newGradientCollector()) {
-                NDArray fake = gTrainer.forward(new NDList(z)).head().stopGradient();
-                NDArray lr = dTrainer.forward(new NDList(x)).head();
-                NDArray lf = dTrainer.forward(new NDList(fake)).head();
-                NDArray loss = bce.evaluate(new NDList(m.ones(new Shape(n, 1))), new NDList(lr))
-                        .add(bce.evaluate(new NDList(m.zeros(new Shape(n, 1))), new NDList(lf)));
-                gc.backward(loss);
-                out[0] = loss.getFloat();
-                out[1] = Activation.sigmoid(lr).mean().getFloat();
-                out[2] = Activation.sigmoid(lf).mean().getFloat();
-            }
-            dTrainer.step();
-            return out;
-        }
-
-        /**
-         * One update of G with the non-saturating loss {@code -log D(G(z))} (binary cross-entropy with label 1);
-         * gradients flow through D, but only G's parameters are updated.
-         *
-         * @return the G loss before the update
-         */
-        double generatorStep(NDArray z) {
-            long n = z.getShape().get(0);
-            zeroGradients(discriminator);
-            zeroGradients(generator);
-            double loss;
-            try (GradientCollector gc = gTrainer.newGradientCollector()) {
-                NDArray fake = gTrainer.forward(new NDList(z)).head();
-                NDArray lf = dTrainer.forward(new NDList(fake)).head();
-                NDArray l = bce.evaluate(new NDList(z.getManager().ones(new Shape(n, 1))), new NDList(lf));
-                gc.backward(l);
-                loss = l.getFloat();
-            }
-            gTrainer.step();
-            return loss;
-        }
-
-        private NDArray noise(NDManager m, int n, Random rnd) {
-            float[] z = new float[n * latent];
-            for (int j = 0; j < z.length; j++) {
-                z[j] = (float) rnd.nextGaussian();
-            }
-            return m.create(z, new Shape(n, latent));
-        }
-
-        /** Runs the alternating updates and returns the per-epoch history ({@code d_loss, g_loss, d_real, d_fake, seconds}). */
-        public History run() {
-            start();
-            History history = new History();
-            int batches = count / batchSize; // full batches only (BatchNorm statistics, equal real/fake counts)
-            if (batches == 0) {
-                throw new IllegalArgumentException("batchSize " + batchSize + " is larger than the " + count + " images");
-            }
-            ProgressView view = new ProgressView(title, epochs, batches, history);
-            Random rnd = new Random(seed);
-            float[] real = new float[batchSize * 784];
-            for (int epoch = 0; epoch < epochs; epoch++) {
-                long t0 = System.nanoTime();
-                int[] order = BatchSource.permutation(count, new SplittableRandom(seed + epoch));
-                double[] sums = new double[4];
-                for (int b = 0; b < batches; b++) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new java.util.concurrent.CancellationException("GAN training interrupted in epoch " + (epoch + 1));
-                    }
-                    for (int i = 0; i < batchSize; i++) {
-                        System.arraycopy(images, order[b * batchSize + i] * 784, real, i * 784, 784);
-                    }
-                    double[] r = step(real, batchSize, rnd);
-                    for (int k = 0; k < 4; k++) {
-                        sums[k] += r[k];
-                    }
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    view.batch(epoch, b + 1, sums[0] / (b + 1), Double.NaN, (b + 1) * batchSize / secs);
-                }
-                Map<String, Double> row = new LinkedHashMap<>();
-                row.put("d_loss", sums[0] / batches);
-                row.put("g_loss", sums[1] / batches);
-                row.put("d_real", sums[2] / batches);
-                row.put("d_fake", sums[3] / batches);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                row.put("seconds", seconds);
-                row.put("samples_per_s", batches * batchSize / seconds);
-                history.add(row);
-                view.epoch(epoch, row);
-                if (onEpoch != null) {
-                    onEpoch.accept(epoch, history);
-                }
-            }
-            return history;
+    private void requireTrainers() {
+        if (gTrainer == null) {
+            throw new IllegalStateException("the GAN has no trainers yet: call training(pixels).start() or run() first");
         }
     }
 

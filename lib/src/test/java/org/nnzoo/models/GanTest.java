@@ -42,21 +42,21 @@ class GanTest {
     @Test
     void eachPlayersUpdatesLowerItsOwnLossOnATinyDataset() {
         try (Gan gan = Gan.mlp(); NDManager m = NDManager.newBaseManager()) {
-            Gan.Training tr = gan.training(train.pixels()).batchSize(32).seed(3).adam(2e-4f, 0.5f);
+            GanTraining tr = gan.training(train.pixels()).batchSize(32).seed(3).adam(2e-4f, 0.5f);
             tr.start();
             int n = 32;
             NDArray x = m.create(batch(n), new Shape(n, 1, 28, 28));
             NDArray z = m.randomNormal(new Shape(n, Gan.LATENT));
-            double firstD = tr.discriminatorStep(x, z)[0];
+            double firstD = gan.discriminatorStep(x, z)[0];
             double lastD = firstD;
             for (int i = 0; i < 10; i++) {
-                lastD = tr.discriminatorStep(x, z)[0];
+                lastD = gan.discriminatorStep(x, z)[0];
             }
             assertTrue(lastD < firstD, "D loss on a fixed batch should fall with D updates: " + firstD + " -> " + lastD);
-            double firstG = tr.generatorStep(z);
+            double firstG = gan.generatorStep(z);
             double lastG = firstG;
             for (int i = 0; i < 10; i++) {
-                lastG = tr.generatorStep(z);
+                lastG = gan.generatorStep(z);
             }
             assertTrue(lastG < firstG, "G loss against a fixed D should fall with G updates: " + firstG + " -> " + lastG);
         }
