@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import org.nnzoo.data.ImageShape;
 import org.nnzoo.train.BatchSource;
 
 /**
@@ -211,7 +212,7 @@ public final class Ddpm {
     }
 
     /**
-     * The loss for {@link #trainingData(float[], int, long, double)}: per image the mean squared error between
+     * The loss for {@link #trainingData(ImageShape, float[], int, long, double)}: per image the mean squared error between
      * target and prediction, times the image's weight (the second label), averaged over the batch. Without a
      * second label it is the plain mean squared error ({@link #epsilonLoss()}).
      */
@@ -256,26 +257,27 @@ public final class Ddpm {
      * {@code NDList(x_t, t)} and label {@code eps} (or {@code v}, see {@link Prediction}). Train with
      * {@link #epsilonLoss()} (the plain mean squared error).
      *
-     * @param pixels    28x28 images, pixels in [0, 1], 784 values each (scaled to [-1, 1] here)
+     * @param image     the shape of the images, e.g. {@link ImageShape#MNIST}; batches are {@code (N, C, H, W)}
+     * @param pixels    the images one after another, {@code image.size()} values each, in [0, 1] (scaled to [-1, 1] here)
      * @param batchSize images per batch
      * @param seed      seed of the order, the steps and the noise
      */
-    public BatchSource trainingData(float[] pixels, int batchSize, long seed) {
-        return trainingData(pixels, batchSize, seed, Double.NaN);
+    public BatchSource trainingData(ImageShape image, float[] pixels, int batchSize, long seed) {
+        return trainingData(image, pixels, batchSize, seed, Double.NaN);
     }
 
     /**
-     * As {@link #trainingData(float[], int, long)}, with a second label: each image's Min-SNR-gamma weight
-     * ({@link #minSnrWeight}). Train with {@link #weightedLoss()}.
+     * As {@link #trainingData(ImageShape, float[], int, long)}, with a second label: each image's Min-SNR-gamma
+     * weight ({@link #minSnrWeight}). Train with {@link #weightedLoss()}.
      *
      * @param minSnrGamma gamma of the Min-SNR weighting (5 in Hang et al.); NaN for no weight label
      */
-    public BatchSource trainingData(float[] pixels, int batchSize, long seed, double minSnrGamma) {
-        return new DdpmTrainingData(this, pixels, null, 0, 0, batchSize, seed, minSnrGamma);
+    public BatchSource trainingData(ImageShape image, float[] pixels, int batchSize, long seed, double minSnrGamma) {
+        return new DdpmTrainingData(this, image, pixels, null, 0, 0, batchSize, seed, minSnrGamma);
     }
 
     /**
-     * Training data for a class-conditional network ({@link UNet#UNet(int, int, int)}): inputs
+     * Training data for a class-conditional network ({@link UNet#UNet(ImageShape, int, int, int)}): inputs
      * {@code NDList(x_t, t, y)}, where {@code y} is the image's label, replaced by "no label" ({@code classes}) with
      * probability {@code dropLabel}, so that the same network also learns the unconditional model that
      * classifier-free guidance needs (Ho and Salimans use 0.1 to 0.2).
@@ -284,11 +286,12 @@ public final class Ddpm {
      * @param classes   number of classes
      * @param dropLabel probability of training an image without its label, in [0, 1)
      */
-    public BatchSource trainingData(float[] pixels, int[] labels, int classes, double dropLabel, int batchSize, long seed) {
+    public BatchSource trainingData(ImageShape image, float[] pixels, int[] labels, int classes, double dropLabel, int batchSize,
+            long seed) {
         if (labels == null) {
-            throw new IllegalArgumentException("labels must not be null for class-conditional training data; use trainingData(pixels, batchSize, seed) without labels");
+            throw new IllegalArgumentException("labels must not be null for class-conditional training data; use trainingData(image, pixels, batchSize, seed) without labels");
         }
-        return new DdpmTrainingData(this, pixels, labels, classes, dropLabel, batchSize, seed, Double.NaN);
+        return new DdpmTrainingData(this, image, pixels, labels, classes, dropLabel, batchSize, seed, Double.NaN);
     }
 
     // ---------------------------------------------------------------- the reverse process p(x_{t-1} | x_t)
@@ -377,8 +380,11 @@ public final class Ddpm {
         }
     }
 
-    /** @return a sampler with the full ancestral (DDPM) reverse process, {@code T} network calls per image */
-    public DdpmSampler sampler() {
-        return new DdpmSampler(this);
+    /**
+     * @param image the shape of the images to generate, the one the network was trained on
+     * @return a sampler with the full ancestral (DDPM) reverse process, {@code T} network calls per image
+     */
+    public DdpmSampler sampler(ImageShape image) {
+        return new DdpmSampler(this, image);
     }
 }

@@ -12,10 +12,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import org.nnzoo.data.ImageShape;
 
 /**
  * Runs a {@link Ddpm}'s reverse process with a trained network, from {@code x_T ~ N(0, I)} down to {@code x_0}
- * (made by {@link Ddpm#sampler()}):
+ * (made by {@link Ddpm#sampler(ImageShape)}), images of a given shape {@code (C, H, W)}:
  * <pre>
  * x = x_T ~ N(0, I)
  * for t in the steps (T-1 .. 0, or a DDIM subsequence):
@@ -31,6 +32,8 @@ import ai.djl.training.ParameterStore;
  */
 public final class DdpmSampler {
     private final Ddpm ddpm;
+    private final ImageShape image;
+    private final int size;
     private int[] timesteps;
     private boolean ddim;
     private double eta;
@@ -42,8 +45,13 @@ public final class DdpmSampler {
     private int[] labels;
     private double guidance;
 
-    DdpmSampler(Ddpm ddpm) {
+    DdpmSampler(Ddpm ddpm, ImageShape image) {
+        if (image == null) {
+            throw new IllegalArgumentException("image shape must not be null: the shape the network was trained on, e.g. ImageShape.MNIST");
+        }
         this.ddpm = ddpm;
+        this.image = image;
+        this.size = image.size();
         this.timesteps = new int[ddpm.steps()];
         for (int i = 0; i < ddpm.steps(); i++) {
             timesteps[i] = ddpm.steps() - 1 - i;
@@ -81,7 +89,7 @@ public final class DdpmSampler {
     }
 
     /**
-     * Generates with a class-conditional network ({@link UNet#UNet(int, int, int)}): image {@code i} of
+     * Generates with a class-conditional network ({@link UNet#UNet(ImageShape, int, int, int)}): image {@code i} of
      * {@link #sample} gets {@code labels[i % labels.length]}, a class in {@code 0..classes-1}, or
      * {@code classes} for "no label" (the unconditional model).
      */
@@ -163,6 +171,7 @@ public final class DdpmSampler {
      *              {@link #labels} are given, and predicts what this model was trained to predict
      *              ({@link Ddpm#prediction()}: the noise or {@code v}; a {@link UNet})
      * @param n     number of images
+     * @return the images, {@code image.size()} values each, pixels in [0, 1]
      */
     public Result sample(Model model, int n) {
         if (model == null || model.getBlock() == null) {
@@ -175,15 +184,15 @@ public final class DdpmSampler {
         if (guidance > 0 && labels == null) {
             throw new IllegalArgumentException("guidance needs labels: call labels(classes, ...) first");
         }
-        float[] out = new float[n * 784];
+        float[] out = new float[n * size];
         List<float[]> traj = new ArrayList<>();
         for (int r = 0; r < recordAt.length; r++) {
-            traj.add(new float[n * 784]);
+            traj.add(new float[n * size]);
         }
         for (int start = 0; start < n; start += batchSize) {
             int m = Math.min(batchSize, n - start);
             Random rnd = new Random(seed * 1_000_003L + start);
-            float[] x = new float[m * 784];
+            float[] x = new float[m * size];
             for (int j = 0; j < x.length; j++) {
                 x[j] = (float) rnd.nextGaussian();                   // x_T ~ N(0, I)
             }
@@ -199,7 +208,7 @@ public final class DdpmSampler {
                 x = ddim ? ddpm.ddimStep(x, eps, t, prev, eta, rnd) : ddpm.ancestralStep(x, eps, t, rnd);
                 record(k + 1, x, traj, start);
             }
-            System.arraycopy(x, 0, out, start * 784, x.length);
+            System.arraycopy(x, 0, out, start * size, x.length);
             if (onBatch != null) {
                 onBatch.accept(start + m);
             }
@@ -221,7 +230,7 @@ public final class DdpmSampler {
         if (guided) {
             System.arraycopy(x, 0, xs, x.length, x.length);
         }
-        NDList in = new NDList(sm.create(xs, new Shape(rows, 1, 28, 28)), sm.create(tf));
+        NDList in = new NDList(sm.create(xs, new Shape(image.batch(rows))), sm.create(tf));
         if (labels != null) {
             float[] y = new float[rows];
             for (int i = 0; i < m; i++) {
@@ -236,7 +245,7 @@ public final class DdpmSampler {
         if (!guided) {
             return o;
         }
-        float[] mixed = new float[m * 784];
+        float[] mixed = new float[m * size];
         float w = (float) guidance;
         for (int j = 0; j < mixed.length; j++) {
             mixed[j] = (1 + w) * o[j] - w * o[j + mixed.length]; // (1 + w) out(x_t, t, y) - w out(x_t, t)
@@ -247,7 +256,7 @@ public final class DdpmSampler {
     private void record(int step, float[] x, List<float[]> traj, int start) {
         for (int r = 0; r < recordAt.length; r++) {
             if (recordAt[r] == step) {
-                System.arraycopy(x, 0, traj.get(r), start * 784, x.length);
+                System.arraycopy(x, 0, traj.get(r), start * size, x.length);
             }
         }
     }

@@ -8,18 +8,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
+import org.nnzoo.data.ImageShape;
 import org.nnzoo.train.BatchSource;
 
 /**
  * The training batches of a {@link Ddpm} (made by {@link Ddpm#trainingData}): each batch takes images in a seeded
  * shuffled order, draws a step {@code t ~ U{0..T-1}} and {@code eps ~ N(0, I)} per image from a generator seeded by
  * (seed, epoch, batch), and gives inputs {@code NDList(x_t, t)} (plus the label {@code y} for a class-conditional
- * network) and label {@code eps} or {@code v} (plus the Min-SNR weight if asked for). Each batch's arrays live in
+ * network) and label {@code eps} or {@code v} (plus the Min-SNR weight if asked for), images shaped
+ * {@code (N, C, H, W)}. Each batch's arrays live in
  * their own sub-manager, freed when the training loop closes the batch.
  */
 final class DdpmTrainingData implements BatchSource {
 
     private final Ddpm ddpm;
+    private final ImageShape image;
+    private final int size;
     private final float[] images;
     private final int count;
     private final int[] labels;
@@ -31,12 +35,15 @@ final class DdpmTrainingData implements BatchSource {
     private final boolean weighted;
     private final int batches;
 
-    DdpmTrainingData(Ddpm ddpm, float[] pixels, int[] labels, int classes, double dropLabel, int batchSize, long seed,
-            double minSnrGamma) {
-        if (pixels == null || pixels.length == 0 || pixels.length % 784 != 0) {
-            throw new IllegalArgumentException("pixels has " + (pixels == null ? "no" : pixels.length) + " values, not a whole number of 28x28 images (784 each)");
+    DdpmTrainingData(Ddpm ddpm, ImageShape image, float[] pixels, int[] labels, int classes, double dropLabel, int batchSize,
+            long seed, double minSnrGamma) {
+        if (image == null) {
+            throw new IllegalArgumentException("image shape must not be null, e.g. ImageShape.MNIST");
         }
+        this.count = image.count(pixels, "pixels");
         this.ddpm = ddpm;
+        this.image = image;
+        this.size = image.size();
         this.images = Ddpm.toModelScale(pixels);
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
@@ -45,7 +52,6 @@ final class DdpmTrainingData implements BatchSource {
         if (weighted) {
             ddpm.minSnrWeight(0, minSnrGamma); // checks gamma
         }
-        this.count = images.length / 784;
         if (labels != null) {
             if (labels.length != count) {
                 throw new IllegalArgumentException("labels has " + labels.length + " entries for " + count + " images");
@@ -81,24 +87,24 @@ final class DdpmTrainingData implements BatchSource {
         int first = b * batchSize;
         int n = Math.min(batchSize, count - first);
         Random rnd = new Random(seed * 1_000_003L + epoch * 100_003L + b);
-        float[] x0 = new float[n * 784];
-        float[] eps = new float[n * 784];
-        float[] xt = new float[n * 784];
+        float[] x0 = new float[n * size];
+        float[] eps = new float[n * size];
+        float[] xt = new float[n * size];
         int[] t = new int[n];
         float[] tf = new float[n];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(images, order[first + i] * 784, x0, i * 784, 784);
+            System.arraycopy(images, order[first + i] * size, x0, i * size, size);
             t[i] = rnd.nextInt(ddpm.steps());                 // t ~ U{0..T-1}
             tf[i] = t[i];
         }
         for (int j = 0; j < eps.length; j++) {
             eps[j] = (float) rnd.nextGaussian();              // eps ~ N(0, I)
         }
-        ddpm.qSample(x0, t, eps, xt, 784);                    // x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps
-        float[] target = new float[n * 784];
-        ddpm.target(x0, t, eps, target, 784);                 // eps, or v
+        ddpm.qSample(x0, t, eps, xt, size);                   // x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps
+        float[] target = new float[n * size];
+        ddpm.target(x0, t, eps, target, size);                // eps, or v
         NDManager bm = manager.newSubManager();
-        Shape img = new Shape(n, 1, 28, 28);
+        Shape img = new Shape(image.batch(n));
         NDList data = new NDList(bm.create(xt, img), bm.create(tf));
         if (labels != null) {
             Random drop = new Random(seed * 7_000_003L + epoch * 70_001L + b); // its own stream: same x_t, t as unlabelled
@@ -126,7 +132,7 @@ final class DdpmTrainingData implements BatchSource {
 
     @Override
     public Shape[] inputShapes() {
-        return labels == null ? new Shape[] {new Shape(batchSize, 1, 28, 28), new Shape(batchSize)}
-                : new Shape[] {new Shape(batchSize, 1, 28, 28), new Shape(batchSize), new Shape(batchSize)};
+        Shape x = new Shape(image.batch(batchSize));
+        return labels == null ? new Shape[] {x, new Shape(batchSize)} : new Shape[] {x, new Shape(batchSize), new Shape(batchSize)};
     }
 }

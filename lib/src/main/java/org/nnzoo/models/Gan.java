@@ -21,6 +21,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+import org.nnzoo.data.ImageShape;
 
 /**
  * Generative adversarial network: a generator {@code G} maps random noise {@code z} to images, a discriminator
@@ -33,13 +34,15 @@ import ai.djl.training.loss.Loss;
  * strided/transposed convolutions, batch normalisation, LeakyReLU in D, Adam with learning rate 2e-4 and
  * {@code beta1 = 0.5}, weights from N(0, 0.02)).
  *
- * <p>Two architectures for 28x28 images with pixels scaled to [-1, 1]:
+ * <p>Two architectures for images of a given {@link ImageShape} {@code (C, H, W)}, pixels scaled to [-1, 1]
+ * (MNIST: {@code 1x28x28}, {@code CHW = 784}):
  * <pre>
- * MLP  G: z(100) -> 128 -> 256 -> 512 -> 1024 (LeakyReLU 0.2) -> 784, tanh -> (1, 28, 28)
- *      D: 784 -> 512 -> 256 (LeakyReLU 0.2, dropout) -> 1 logit
- * DCGAN G: z -> linear 7x7x2c, BN, ReLU -> up x2, conv 3x3 c, BN, ReLU (14x14) -> up x2, conv 3x3 1, tanh (28x28)
- *       D: conv 4x4/2 c, LeakyReLU (14x14) -> conv 4x4/2 2c, BN, LeakyReLU (7x7) -> linear 1 logit
+ * MLP  G: z(100) -> 128 -> 256 -> 512 -> 1024 (LeakyReLU 0.2) -> CHW, tanh -> (C, H, W)
+ *      D: CHW -> 512 -> 256 (LeakyReLU 0.2, dropout) -> 1 logit
+ * DCGAN G: z -> linear 2c (H/4) (W/4), BN, ReLU -> up x2, conv 3x3 c, BN, ReLU (H/2 x W/2) -> up x2, conv 3x3 C, tanh (H x W)
+ *       D: conv 4x4/2 c, LeakyReLU (H/2 x W/2) -> conv 4x4/2 2c, BN, LeakyReLU (H/4 x W/4) -> linear 1 logit
  * </pre>
+ * The DCGAN generator doubles the resolution twice, so {@code H} and {@code W} must be multiples of 4.
  * DCGAN's transposed convolutions are replaced by nearest-neighbour upsampling followed by a convolution
  * (DJL 0.35's PyTorch engine does not implement transposed convolution; the resize-convolution also avoids
  * checkerboard artefacts: A. Odena, V. Dumoulin, C. Olah, "Deconvolution and checkerboard artifacts", Distill 2016).
@@ -57,6 +60,7 @@ public final class Gan implements AutoCloseable {
     private final Block generator;
     private final Block discriminator;
     private final int latent;
+    private final ImageShape image;
     private final Model gModel;
     private final Model dModel;
     private final Loss bce = Loss.sigmoidBinaryCrossEntropyLoss();
@@ -65,11 +69,15 @@ public final class Gan implements AutoCloseable {
     private final List<double[]> trace = new ArrayList<>();
 
     /**
-     * @param generator     maps {@code (N, latent)} to {@code (N, 1, 28, 28)} in [-1, 1]
-     * @param discriminator maps {@code (N, 1, 28, 28)} to {@code (N, 1)} logits
+     * @param image         the shape of the images, {@code (C, H, W)}, e.g. {@link ImageShape#MNIST}
+     * @param generator     maps {@code (N, latent)} to {@code (N, C, H, W)} in [-1, 1]
+     * @param discriminator maps {@code (N, C, H, W)} to {@code (N, 1)} logits
      * @param latent        length of {@code z}
      */
-    public Gan(Block generator, Block discriminator, int latent) {
+    public Gan(ImageShape image, Block generator, Block discriminator, int latent) {
+        if (image == null) {
+            throw new IllegalArgumentException("image shape must not be null, e.g. ImageShape.MNIST or new ImageShape(3, 32, 32)");
+        }
         if (generator == null || discriminator == null) {
             throw new IllegalArgumentException("generator and discriminator must not be null (use Gan.mlpGenerator(..) etc.)");
         }
@@ -79,33 +87,37 @@ public final class Gan implements AutoCloseable {
         this.generator = generator;
         this.discriminator = discriminator;
         this.latent = latent;
+        this.image = image;
         this.gModel = Model.newInstance("gan-generator");
         gModel.setBlock(generator);
         this.dModel = Model.newInstance("gan-discriminator");
         dModel.setBlock(discriminator);
     }
 
-    /** @return the seeds' MLP GAN: {@link #mlpGenerator(int)} and {@link #mlpDiscriminator(float)} with dropout 0.3 */
-    public static Gan mlp() {
-        return new Gan(mlpGenerator(LATENT), mlpDiscriminator(0.3f), LATENT);
+    /** @return the seeds' MLP GAN: {@link #mlpGenerator} and {@link #mlpDiscriminator(float)} with dropout 0.3 */
+    public static Gan mlp(ImageShape image) {
+        return new Gan(image, mlpGenerator(image, LATENT), mlpDiscriminator(0.3f), LATENT);
     }
 
-    /** @return a DCGAN with {@code channels} feature maps at 14x14 ({@link #dcganGenerator}, {@link #dcganDiscriminator}) */
-    public static Gan dcgan(int channels) {
-        return new Gan(dcganGenerator(LATENT, channels), dcganDiscriminator(channels), LATENT);
+    /** @return a DCGAN with {@code channels} feature maps at half the resolution ({@link #dcganGenerator}, {@link #dcganDiscriminator}) */
+    public static Gan dcgan(ImageShape image, int channels) {
+        return new Gan(image, dcganGenerator(image, LATENT, channels), dcganDiscriminator(channels), LATENT);
     }
 
-    /** @return {@code z -> 128 -> 256 -> 512 -> 1024 -> 784}, LeakyReLU 0.2, tanh output, reshaped to (N, 1, 28, 28) */
-    public static SequentialBlock mlpGenerator(int latent) {
+    /** @return {@code z -> 128 -> 256 -> 512 -> 1024 -> CHW}, LeakyReLU 0.2, tanh output, reshaped to (N, C, H, W) */
+    public static SequentialBlock mlpGenerator(ImageShape image, int latent) {
         SequentialBlock g = new SequentialBlock();
         for (int units : new int[] {128, 256, 512, 1024}) {
             g.add(Linear.builder().setUnits(units).build()).add(x -> Activation.leakyRelu(x, 0.2f));
         }
-        return g.add(Linear.builder().setUnits(784).build()).add(Activation::tanh)
-                .addSingleton(x -> x.reshape(-1, 1, 28, 28), "to-image");
+        return g.add(Linear.builder().setUnits(image.size()).build()).add(Activation::tanh)
+                .addSingleton(x -> x.reshape(-1, image.channels(), image.height(), image.width()), "to-image");
     }
 
-    /** @return {@code 784 -> 512 -> 256 -> 1} with LeakyReLU 0.2 and dropout after each hidden layer; a logit */
+    /**
+     * @return {@code CHW -> 512 -> 256 -> 1} with LeakyReLU 0.2 and dropout after each hidden layer; a logit (the
+     *     input is flattened, so it takes any image shape; the first layer's size is set by the first batch)
+     */
     public static SequentialBlock mlpDiscriminator(float dropout) {
         if (dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
@@ -118,24 +130,33 @@ public final class Gan implements AutoCloseable {
         return d.add(Linear.builder().setUnits(1).build());
     }
 
-    /** @return the DCGAN generator for 28x28: linear to 2c x 7 x 7, two (2x upsampling, 3x3 convolution) stages */
-    public static SequentialBlock dcganGenerator(int latent, int channels) {
+    /**
+     * @return the DCGAN generator: linear to {@code 2c x H/4 x W/4} ({@code 2c x 7 x 7} for MNIST), two (2x upsampling,
+     *     3x3 convolution) stages, the last one to {@code C} channels
+     */
+    public static SequentialBlock dcganGenerator(ImageShape image, int latent, int channels) {
         if (channels < 1) {
             throw new IllegalArgumentException("channels must be positive, got " + channels);
         }
+        image.requireMultipleOf(4, "the DCGAN generator", "it doubles the resolution twice from H/4 x W/4");
+        int h = image.height() / 4;
+        int w = image.width() / 4;
         return new SequentialBlock()
-                .add(Linear.builder().setUnits(2L * channels * 49).build())
-                .addSingleton(x -> x.reshape(-1, 2L * channels, 7, 7), "to-maps")
+                .add(Linear.builder().setUnits(2L * channels * h * w).build())
+                .addSingleton(x -> x.reshape(-1, 2L * channels, h, w), "to-maps")
                 .add(BatchNorm.builder().build()).add(Activation::relu)
                 .addSingleton(ConvAutoencoder::upsample2, "upsample")
                 .add(Conv2d.builder().setFilters(channels).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
                 .add(BatchNorm.builder().build()).add(Activation::relu)
                 .addSingleton(ConvAutoencoder::upsample2, "upsample")
-                .add(Conv2d.builder().setFilters(1).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
+                .add(Conv2d.builder().setFilters(image.channels()).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
                 .add(Activation::tanh);
     }
 
-    /** @return the DCGAN discriminator for 28x28: two stride-2 convolutions, LeakyReLU 0.2, a linear logit */
+    /**
+     * @return the DCGAN discriminator: two stride-2 convolutions, LeakyReLU 0.2, a linear logit; it takes any
+     *     {@code (N, C, H, W)} with {@code H, W >= 4} (the convolutions and the last layer size themselves on the first batch)
+     */
     public static SequentialBlock dcganDiscriminator(int channels) {
         if (channels < 1) {
             throw new IllegalArgumentException("channels must be positive, got " + channels);
@@ -153,6 +174,11 @@ public final class Gan implements AutoCloseable {
     /** @return length of {@code z} */
     public int latent() {
         return latent;
+    }
+
+    /** @return the shape of the images, {@code (C, H, W)} */
+    public ImageShape imageShape() {
+        return image;
     }
 
     /** @return the generator's model (trained by {@link #training}) */
@@ -184,7 +210,7 @@ public final class Gan implements AutoCloseable {
         return z;
     }
 
-    /** @return {@code n} generated images, pixels in [0, 1], 784 values each, from seeded noise */
+    /** @return {@code n} generated images, pixels in [0, 1], {@code imageShape().size()} values each, from seeded noise */
     public float[] generate(int n, long seed) {
         return generate(latents(n, seed));
     }
@@ -194,7 +220,7 @@ public final class Gan implements AutoCloseable {
         if (gTrainer == null) {
             throw new IllegalStateException("the GAN has not been trained yet: call training(pixels)...run() first");
         }
-        float[] out = new float[z.length * 784];
+        float[] out = new float[z.length * image.size()];
         int batch = 500;
         for (int start = 0; start < z.length; start += batch) {
             int m = Math.min(batch, z.length - start);
@@ -209,14 +235,14 @@ public final class Gan implements AutoCloseable {
                 NDArray y = generator.forward(new ParameterStore(bm, false), new NDList(bm.create(flat, new Shape(m, latent))), false).head();
                 float[] v = y.toFloatArray();
                 for (int j = 0; j < v.length; j++) {
-                    out[start * 784 + j] = Math.max(0f, Math.min(1f, (v[j] + 1) / 2));
+                    out[start * image.size() + j] = Math.max(0f, Math.min(1f, (v[j] + 1) / 2));
                 }
             }
         }
         return out;
     }
 
-    /** Starts configuring adversarial training on 28x28 images with pixels in [0, 1] (scaled to [-1, 1]). */
+    /** Starts configuring adversarial training on images of {@link #imageShape()}, pixels in [0, 1] (scaled to [-1, 1]). */
     public GanTraining training(float[] pixels) {
         return new GanTraining(this, pixels);
     }
@@ -231,7 +257,7 @@ public final class Gan implements AutoCloseable {
      */
     double[] step(float[] real, int n, Random rnd) {
         try (NDManager bm = dTrainer.getManager().newSubManager()) {
-            NDArray x = bm.create(real, new Shape(n, 1, 28, 28));
+            NDArray x = bm.create(real, new Shape(image.batch(n)));
             double[] d = discriminatorStep(x, noise(bm, n, rnd));
             double g = generatorStep(noise(bm, n, rnd));
             trace.add(new double[] {d[0], g});
@@ -244,7 +270,7 @@ public final class Gan implements AutoCloseable {
      * label 1 for the real batch and 0 for the generated one ({@code G(z)} is detached: G is not updated).
      * Needs the trainers ({@link GanTraining#start()}).
      *
-     * @param x real images {@code (N, 1, 28, 28)} in [-1, 1]
+     * @param x real images {@code (N, C, H, W)} in [-1, 1]
      * @param z noise {@code (N, latent)}
      * @return {D loss, mean D(x), mean D(G(z))} before the update
      */

@@ -32,6 +32,7 @@ import org.nnzoo.train.ProgressView;
  */
 public final class GanTraining {
     private final Gan gan;
+    private final int size;
     private final float[] images;
     private final int count;
     private int batchSize = 64;
@@ -43,16 +44,13 @@ public final class GanTraining {
     private BiConsumer<Integer, History> onEpoch;
 
     GanTraining(Gan gan, float[] pixels) {
-        if (pixels == null || pixels.length == 0 || pixels.length % 784 != 0) {
-            throw new IllegalArgumentException("pixels has " + (pixels == null ? "no" : pixels.length)
-                    + " values, not a whole number of 28x28 images (784 values each, in [0, 1])");
-        }
+        this.count = gan.imageShape().count(pixels, "pixels (in [0, 1])");
         this.gan = gan;
+        this.size = gan.imageShape().size();
         images = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
             images[i] = 2 * pixels[i] - 1;
         }
-        count = pixels.length / 784;
     }
 
     /** Images per batch (real ones; as many generated). */
@@ -123,7 +121,7 @@ public final class GanTraining {
         boolean conv = gan.generatorModel().getBlock().getChildren().values().stream().anyMatch(b -> b instanceof Conv2d);
         gan.resetTraining();
         Trainer g = trainer(gan.generatorModel(), new Shape(batchSize, gan.latent()), conv);
-        Trainer d = trainer(gan.discriminatorModel(), new Shape(batchSize, 1, 28, 28), conv);
+        Trainer d = trainer(gan.discriminatorModel(), new Shape(gan.imageShape().batch(batchSize)), conv);
         gan.useTrainers(g, d);
     }
 
@@ -137,7 +135,7 @@ public final class GanTraining {
         }
         ProgressView view = new ProgressView(title, epochs, batches, history);
         Random rnd = new Random(seed);
-        float[] real = new float[batchSize * 784];
+        float[] real = new float[batchSize * size];
         for (int epoch = 0; epoch < epochs; epoch++) {
             long t0 = System.nanoTime();
             int[] order = BatchSource.permutation(count, new SplittableRandom(seed + epoch));
@@ -147,7 +145,7 @@ public final class GanTraining {
                     throw new CancellationException("GAN training interrupted in epoch " + (epoch + 1));
                 }
                 for (int i = 0; i < batchSize; i++) {
-                    System.arraycopy(images, order[b * batchSize + i] * 784, real, i * 784, 784);
+                    System.arraycopy(images, order[b * batchSize + i] * size, real, i * size, size);
                 }
                 double[] r = gan.step(real, batchSize, rnd);
                 for (int k = 0; k < 4; k++) {
