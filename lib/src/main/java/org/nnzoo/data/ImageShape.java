@@ -26,6 +26,19 @@ public record ImageShape(int channels, int height, int width) {
         }
     }
 
+    /**
+     * @param image a shape given to a model
+     * @return {@code image}
+     * @throws IllegalArgumentException if it is null, saying what to give
+     */
+    public static ImageShape required(ImageShape image) {
+        if (image == null) {
+            throw new IllegalArgumentException("the image shape must not be null: give the images' (C, H, W), e.g. ImageShape.MNIST,"
+                    + " new ImageShape(3, 32, 32) or imageSet.shape()");
+        }
+        return image;
+    }
+
     /** @return values per image, {@code C * H * W} */
     public int size() {
         return Math.multiplyExact(channels, Math.multiplyExact(height, width));

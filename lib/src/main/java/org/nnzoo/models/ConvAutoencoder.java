@@ -57,9 +57,7 @@ public final class ConvAutoencoder {
      * @param codeSize length of the code (the bottleneck); 2 to plot it directly, 16-64 to reconstruct well
      */
     public ConvAutoencoder(ImageShape image, int codeSize) {
-        if (image == null) {
-            throw new IllegalArgumentException("image shape must not be null, e.g. ImageShape.MNIST or new ImageShape(3, 32, 32)");
-        }
+        ImageShape.required(image);
         if (codeSize < 1) {
             throw new IllegalArgumentException("codeSize must be at least 1, got " + codeSize);
         }

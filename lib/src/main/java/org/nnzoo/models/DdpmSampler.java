@@ -46,9 +46,7 @@ public final class DdpmSampler {
     private double guidance;
 
     DdpmSampler(Ddpm ddpm, ImageShape image) {
-        if (image == null) {
-            throw new IllegalArgumentException("image shape must not be null: the shape the network was trained on, e.g. ImageShape.MNIST");
-        }
+        ImageShape.required(image);
         this.ddpm = ddpm;
         this.image = image;
         this.size = image.size();

@@ -37,9 +37,7 @@ final class DdpmTrainingData implements BatchSource {
 
     DdpmTrainingData(Ddpm ddpm, ImageShape image, float[] pixels, int[] labels, int classes, double dropLabel, int batchSize,
             long seed, double minSnrGamma) {
-        if (image == null) {
-            throw new IllegalArgumentException("image shape must not be null, e.g. ImageShape.MNIST");
-        }
+        ImageShape.required(image);
         this.count = image.count(pixels, "pixels");
         this.ddpm = ddpm;
         this.image = image;

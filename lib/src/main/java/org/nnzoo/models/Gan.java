@@ -75,9 +75,7 @@ public final class Gan implements AutoCloseable {
      * @param latent        length of {@code z}
      */
     public Gan(ImageShape image, Block generator, Block discriminator, int latent) {
-        if (image == null) {
-            throw new IllegalArgumentException("image shape must not be null, e.g. ImageShape.MNIST or new ImageShape(3, 32, 32)");
-        }
+        ImageShape.required(image);
         if (generator == null || discriminator == null) {
             throw new IllegalArgumentException("generator and discriminator must not be null (use Gan.mlpGenerator(..) etc.)");
         }
@@ -106,6 +104,7 @@ public final class Gan implements AutoCloseable {
 
     /** @return {@code z -> 128 -> 256 -> 512 -> 1024 -> CHW}, LeakyReLU 0.2, tanh output, reshaped to (N, C, H, W) */
     public static SequentialBlock mlpGenerator(ImageShape image, int latent) {
+        ImageShape.required(image);
         SequentialBlock g = new SequentialBlock();
         for (int units : new int[] {128, 256, 512, 1024}) {
             g.add(Linear.builder().setUnits(units).build()).add(x -> Activation.leakyRelu(x, 0.2f));
@@ -138,7 +137,7 @@ public final class Gan implements AutoCloseable {
         if (channels < 1) {
             throw new IllegalArgumentException("channels must be positive, got " + channels);
         }
-        image.requireMultipleOf(4, "the DCGAN generator", "it doubles the resolution twice from H/4 x W/4");
+        ImageShape.required(image).requireMultipleOf(4, "the DCGAN generator", "it doubles the resolution twice from H/4 x W/4");
         int h = image.height() / 4;
         int w = image.width() / 4;
         return new SequentialBlock()

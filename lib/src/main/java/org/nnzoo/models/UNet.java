@@ -111,9 +111,7 @@ public final class UNet extends AbstractBlock {
      */
     public UNet(ImageShape image, int width, int patch, int classes) {
         super(VERSION);
-        if (image == null) {
-            throw new IllegalArgumentException("image shape must not be null, e.g. ImageShape.MNIST or new ImageShape(3, 32, 32)");
-        }
+        ImageShape.required(image);
         if (classes < 0) {
             throw new IllegalArgumentException("classes must be 0 (unconditional) or the number of classes, got " + classes);
         }
