@@ -3,22 +3,24 @@ package org.nnzoo.data;
 import java.util.Arrays;
 
 /**
- * An immutable set of labelled grey-scale images of one size, such as an MNIST split.
+ * An immutable set of labelled images of one {@link ImageShape}, such as an MNIST split (grey, 1x28x28).
  *
- * <p>Pixels are stored as unsigned bytes (0 = background, 255 = full ink), row-major, one image
- * after another. Accessors return copies, so callers may modify what they get.
+ * <p>Pixels are stored as unsigned bytes (0 = background, 255 = full ink), one image after another, each
+ * image channel after channel, each channel row-major. Accessors return copies, so callers may modify what
+ * they get.
  */
 public final class ImageSet {
 
     private final String name;
     private final int count;
-    private final int rows;
-    private final int cols;
+    private final ImageShape shape;
     private final byte[] pixels;
     private final int[] labels;
     private final String[] classNames;
 
     /**
+     * A grey-scale (one-channel) image set.
+     *
      * @param name a short description, e.g. {@code mnist/train}
      * @param rows image height
      * @param cols image width
@@ -28,22 +30,40 @@ public final class ImageSet {
      * @throws DataException if the sizes disagree or a label is out of range
      */
     public ImageSet(String name, int rows, int cols, byte[] pixels, int[] labels, String[] classNames) {
-        this(name, rows, cols, pixels.clone(), labels.clone(), classNames.clone(), true);
+        this(name, greyShape(name, rows, cols), pixels, labels, classNames);
     }
 
-    private ImageSet(String name, int rows, int cols, byte[] pixels, int[] labels, String[] classNames,
+    /**
+     * @param name a short description, e.g. {@code cifar10/train}
+     * @param shape the shape of every image, e.g. {@code new ImageShape(3, 32, 32)}
+     * @param pixels {@code count * shape.size()} unsigned bytes, each image channel after channel (copied)
+     * @param labels one label per image, each in {@code [0, classNames.length)} (copied)
+     * @param classNames the name of each class (copied)
+     * @throws DataException if the sizes disagree or a label is out of range
+     */
+    public ImageSet(String name, ImageShape shape, byte[] pixels, int[] labels, String[] classNames) {
+        this(name, shape, pixels.clone(), labels.clone(), classNames.clone(), true);
+    }
+
+    private static ImageShape greyShape(String name, int rows, int cols) {
+        if (rows <= 0 || cols <= 0) {
+            throw new DataException(name + ": images of " + rows + "x" + cols + " pixels are not possible.");
+        }
+        return new ImageShape(1, rows, cols);
+    }
+
+    private ImageSet(String name, ImageShape shape, byte[] pixels, int[] labels, String[] classNames,
                      boolean check) {
         this.name = name;
         this.count = labels.length;
-        this.rows = rows;
-        this.cols = cols;
+        this.shape = shape;
         this.pixels = pixels;
         this.labels = labels;
         this.classNames = classNames;
         if (check) {
-            if (rows <= 0 || cols <= 0 || (long) count * rows * cols != pixels.length) {
+            if ((long) count * shape.size() != pixels.length) {
                 throw new DataException(name + ": " + pixels.length + " pixel bytes do not make "
-                        + count + " images of " + rows + "x" + cols + ".");
+                        + count + " images of " + describe(shape) + ".");
             }
             for (int i = 0; i < count; i++) {
                 if (labels[i] < 0 || labels[i] >= classNames.length) {
@@ -83,7 +103,7 @@ public final class ImageSet {
         for (int i = 0; i < lb.length; i++) {
             ls[i] = lb[i] & 0xFF;
         }
-        return new ImageSet(name, images.dims()[1], images.dims()[2], images.data(), ls,
+        return new ImageSet(name, greyShape(name, images.dims()[1], images.dims()[2]), images.data(), ls,
                 classNames.clone(), true);
     }
 
@@ -97,17 +117,27 @@ public final class ImageSet {
         return count;
     }
 
+    /** @return the shape of every image, (channels, height, width) */
+    public ImageShape shape() {
+        return shape;
+    }
+
+    /** @return channels per image (1 for grey) */
+    public int channels() {
+        return shape.channels();
+    }
+
     /** @return image height */
     public int rows() {
-        return rows;
+        return shape.height();
     }
 
     /** @return image width */
     public int cols() {
-        return cols;
+        return shape.width();
     }
 
-    /** @return all pixels scaled to [0, 1], {@code count * rows * cols} values (a new array) */
+    /** @return all pixels scaled to [0, 1], {@code count * shape().size()} values (a new array) */
     public float[] pixels() {
         float[] out = new float[pixels.length];
         for (int i = 0; i < out.length; i++) {
@@ -116,9 +146,9 @@ public final class ImageSet {
         return out;
     }
 
-    /** @return one image's pixels scaled to [0, 1], {@code rows * cols} values (a new array) */
+    /** @return one image's pixels scaled to [0, 1], {@code shape().size()} values (a new array) */
     public float[] image(int index) {
-        int size = rows * cols;
+        int size = shape.size();
         float[] out = new float[size];
         int base = checkIndex(index) * size;
         for (int i = 0; i < size; i++) {
@@ -162,7 +192,7 @@ public final class ImageSet {
             throw new IllegalArgumentException("limit must be >= 0: " + n);
         }
         int m = Math.min(n, count);
-        return new ImageSet(name, rows, cols, Arrays.copyOf(pixels, m * rows * cols),
+        return new ImageSet(name, shape, Arrays.copyOf(pixels, m * shape.size()),
                 Arrays.copyOf(labels, m), classNames, false);
     }
 
@@ -174,8 +204,8 @@ public final class ImageSet {
         if (from < 0 || to > count || from > to) {
             throw new IllegalArgumentException("range [" + from + ", " + to + ") is not within 0.." + count);
         }
-        int size = rows * cols;
-        return new ImageSet(name, rows, cols, Arrays.copyOfRange(pixels, from * size, to * size),
+        int size = shape.size();
+        return new ImageSet(name, shape, Arrays.copyOfRange(pixels, from * size, to * size),
                 Arrays.copyOfRange(labels, from, to), classNames, false);
     }
 
@@ -201,7 +231,7 @@ public final class ImageSet {
 
     /** @return the images at {@code indices}, in that order (repeats allowed) */
     public ImageSet subset(int[] indices) {
-        int size = rows * cols;
+        int size = shape.size();
         byte[] px = new byte[indices.length * size];
         int[] ls = new int[indices.length];
         for (int j = 0; j < indices.length; j++) {
@@ -209,7 +239,7 @@ public final class ImageSet {
             System.arraycopy(pixels, i * size, px, j * size, size);
             ls[j] = labels[i];
         }
-        return new ImageSet(name, rows, cols, px, ls, classNames, false);
+        return new ImageSet(name, shape, px, ls, classNames, false);
     }
 
     private int checkIndex(int index) {
@@ -221,7 +251,12 @@ public final class ImageSet {
 
     @Override
     public String toString() {
-        return "ImageSet[" + name + ", " + count + " x " + rows + "x" + cols + ", "
+        return "ImageSet[" + name + ", " + count + " x " + describe(shape) + ", "
                 + classNames.length + " classes]";
+    }
+
+    /** {@code 28x28} for grey images (as it always read), {@code 3x32x32} for colour. */
+    private static String describe(ImageShape s) {
+        return s.channels() == 1 ? s.height() + "x" + s.width() : s.toString();
     }
 }

@@ -10,9 +10,11 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import org.nnzoo.data.ImageShape;
 
 /**
- * A convolutional autoencoder for 28x28 grey images: an encoder squeezes the image into a short code
+ * A convolutional autoencoder for images of a given {@link ImageShape} {@code (C, H, W)} (MNIST: {@code 1x28x28}):
+ * an encoder squeezes the image into a short code
  * {@code z = f(x)}, a decoder rebuilds it, {@code x' = g(z)}, and both are trained together to make
  * {@code x'} close to {@code x} (binary cross-entropy per pixel, pixels in [0, 1]).
  *
@@ -24,15 +26,16 @@ import ai.djl.nn.pooling.Pool;
  * baseline.
  *
  * <pre>
- * encoder: conv3x3 16, relu, maxpool 2  -> (16, 14, 14)
- *          conv3x3  8, relu, maxpool 2  -> ( 8,  7,  7)
- *          conv3x3  8, relu, flatten 392, linear -> code (N, codeSize)
- * decoder: linear 392, relu, reshape (8, 7, 7)
- *          conv3x3  8, relu, upsample 2 -> ( 8, 14, 14)
- *          conv3x3 16, relu, upsample 2 -> (16, 28, 28)
- *          conv3x3  1                    -> ( 1, 28, 28) logits; sigmoid gives the image
+ * encoder: conv3x3 16, relu, maxpool 2  -> (16, H/2, W/2)                        MNIST: (16, 14, 14)
+ *          conv3x3  8, relu, maxpool 2  -> ( 8, H/4, W/4)                               ( 8,  7,  7)
+ *          conv3x3  8, relu, flatten 8 (H/4) (W/4), linear -> code (N, codeSize)        392
+ * decoder: linear 8 (H/4) (W/4), relu, reshape (8, H/4, W/4)
+ *          conv3x3  8, relu, upsample 2 -> ( 8, H/2, W/2)
+ *          conv3x3 16, relu, upsample 2 -> (16, H, W)
+ *          conv3x3  C                    -> ( C, H, W) logits; sigmoid gives the image
  * </pre>
- * Upsampling is nearest-neighbour (each value repeated 2x2). {@link #encoder()} and {@link #decoder()} are
+ * Upsampling is nearest-neighbour (each value repeated 2x2); two 2x2 poolings undone by two 2x upsamplings need
+ * {@code H} and {@code W} to be multiples of 4. {@link #encoder()} and {@link #decoder()} are
  * separate blocks, so the code of an image can be read (e.g. for a 2-D scatter) and a code can be decoded.
  * {@link #block()} outputs logits {@code a}, the reconstruction is {@code sigmoid(a)}: train it with
  * {@code Loss.sigmoidBinaryCrossEntropyLoss()} (which applies the sigmoid itself, in the stable form
@@ -42,19 +45,26 @@ import ai.djl.nn.pooling.Pool;
  */
 public final class ConvAutoencoder {
 
+    private final ImageShape image;
     private final int codeSize;
     private final SequentialBlock encoder;
     private final SequentialBlock decoder;
     private final SequentialBlock block;
 
     /**
+     * @param image    the shape of the images, {@code (C, H, W)} with {@code H} and {@code W} multiples of 4,
+     *                 e.g. {@link ImageShape#MNIST}
      * @param codeSize length of the code (the bottleneck); 2 to plot it directly, 16-64 to reconstruct well
      */
-    public ConvAutoencoder(int codeSize) {
+    public ConvAutoencoder(ImageShape image, int codeSize) {
+        ImageShape.required(image);
         if (codeSize < 1) {
             throw new IllegalArgumentException("codeSize must be at least 1, got " + codeSize);
         }
+        this.image = image.requireMultipleOf(4, "ConvAutoencoder", "two 2x2 max-poolings are undone by two 2x upsamplings");
         this.codeSize = codeSize;
+        int h = image.height() / 4;
+        int w = image.width() / 4;
         this.encoder = new SequentialBlock()
                 .add(conv(16)).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2)))
                 .add(conv(8)).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2)))
@@ -62,11 +72,11 @@ public final class ConvAutoencoder {
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(codeSize).build());
         this.decoder = new SequentialBlock()
-                .add(Linear.builder().setUnits(8 * 7 * 7).build()).add(Activation::relu)
-                .addSingleton(z -> z.reshape(-1, 8, 7, 7), "reshape")
+                .add(Linear.builder().setUnits(8L * h * w).build()).add(Activation::relu)
+                .addSingleton(z -> z.reshape(-1, 8, h, w), "reshape")
                 .add(conv(8)).add(Activation::relu).addSingleton(ConvAutoencoder::upsample2, "upsample")
                 .add(conv(16)).add(Activation::relu).addSingleton(ConvAutoencoder::upsample2, "upsample")
-                .add(conv(1));
+                .add(conv(image.channels()));
         this.block = new SequentialBlock().add(encoder).add(decoder);
     }
 
@@ -87,12 +97,17 @@ public final class ConvAutoencoder {
         return codeSize;
     }
 
-    /** @return the encoder: {@code (N, 1, 28, 28)} to {@code (N, codeSize)} */
+    /** @return the shape of the images, {@code (C, H, W)} */
+    public ImageShape imageShape() {
+        return image;
+    }
+
+    /** @return the encoder: {@code (N, C, H, W)} to {@code (N, codeSize)} */
     public SequentialBlock encoder() {
         return encoder;
     }
 
-    /** @return the decoder: {@code (N, codeSize)} to {@code (N, 1, 28, 28)} logits (apply a sigmoid for pixels) */
+    /** @return the decoder: {@code (N, codeSize)} to {@code (N, C, H, W)} logits (apply a sigmoid for pixels) */
     public SequentialBlock decoder() {
         return decoder;
     }
@@ -102,9 +117,9 @@ public final class ConvAutoencoder {
         return block;
     }
 
-    /** Input shape of one batch of {@code n} MNIST images. */
-    public static Shape inputShape(int n) {
-        return new Shape(n, 1, 28, 28);
+    /** @return the input shape of a batch of {@code n} images, {@code (n, C, H, W)} */
+    public Shape inputShape(int n) {
+        return new Shape(image.batch(n));
     }
 
     /**
@@ -112,7 +127,7 @@ public final class ConvAutoencoder {
      * manager).
      *
      * @param model  a model whose block is {@link #block()} (trained)
-     * @param pixels images one after another, 784 values each, in [0, 1]
+     * @param pixels images one after another, {@code imageShape().size()} values each, in [0, 1]
      * @return the code of each image, {@code [image][codeSize]}
      */
     public float[][] encode(ai.djl.Model model, float[] pixels) {
@@ -124,9 +139,9 @@ public final class ConvAutoencoder {
         return out;
     }
 
-    /** @return the reconstructions (sigmoid of the output) of {@code pixels} by a trained model, 784 values per image */
+    /** @return the reconstructions (sigmoid of the output) of {@code pixels} by a trained model, {@code imageShape().size()} values per image */
     public float[] reconstruct(ai.djl.Model model, float[] pixels) {
-        return sigmoid(run(model, block, pixels, 784));
+        return sigmoid(run(model, block, pixels, image.size()));
     }
 
     private static float[] sigmoid(float[] logits) {
@@ -137,7 +152,7 @@ public final class ConvAutoencoder {
         return p;
     }
 
-    /** @return images decoded from codes {@code [n][codeSize]}, 784 values per image */
+    /** @return images decoded from codes {@code [n][codeSize]}, {@code imageShape().size()} values per image */
     public float[] decode(ai.djl.Model model, float[][] codes) {
         float[] flat = new float[codes.length * codeSize];
         for (int i = 0; i < codes.length; i++) {
@@ -146,14 +161,12 @@ public final class ConvAutoencoder {
             }
             System.arraycopy(codes[i], 0, flat, i * codeSize, codeSize);
         }
-        return sigmoid(forward(model, decoder, flat, new Shape(codeSize), 784));
+        return sigmoid(forward(model, decoder, flat, new Shape(codeSize), image.size()));
     }
 
     private float[] run(ai.djl.Model model, Block part, float[] pixels, int outPerImage) {
-        if (pixels.length % 784 != 0) {
-            throw new IllegalArgumentException("pixels has " + pixels.length + " values, not a whole number of 28x28 images (784 values each)");
-        }
-        return forward(model, part, pixels, new Shape(1, 28, 28), outPerImage);
+        image.count(pixels, "pixels");
+        return forward(model, part, pixels, new Shape(image.channels(), image.height(), image.width()), outPerImage);
     }
 
     private float[] forward(ai.djl.Model model, Block part, float[] in, Shape sample, int outPerSample) {

@@ -1,17 +1,10 @@
 package org.nnzoo.models;
 
-import org.nnzoo.train.BatchSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
-import java.util.function.BiConsumer;
 
-import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,23 +12,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
-import ai.djl.util.RandomUtils;
-import org.nnzoo.train.History;
-import org.nnzoo.train.ProgressView;
+import org.nnzoo.data.ImageShape;
 
 /**
  * Generative adversarial network: a generator {@code G} maps random noise {@code z} to images, a discriminator
@@ -48,19 +34,23 @@ import org.nnzoo.train.ProgressView;
  * strided/transposed convolutions, batch normalisation, LeakyReLU in D, Adam with learning rate 2e-4 and
  * {@code beta1 = 0.5}, weights from N(0, 0.02)).
  *
- * <p>Two architectures for 28x28 images with pixels scaled to [-1, 1]:
+ * <p>Two architectures for images of a given {@link ImageShape} {@code (C, H, W)}, pixels scaled to [-1, 1]
+ * (MNIST: {@code 1x28x28}, {@code CHW = 784}):
  * <pre>
- * MLP  G: z(100) -> 128 -> 256 -> 512 -> 1024 (LeakyReLU 0.2) -> 784, tanh -> (1, 28, 28)
- *      D: 784 -> 512 -> 256 (LeakyReLU 0.2, dropout) -> 1 logit
- * DCGAN G: z -> linear 7x7x2c, BN, ReLU -> up x2, conv 3x3 c, BN, ReLU (14x14) -> up x2, conv 3x3 1, tanh (28x28)
- *       D: conv 4x4/2 c, LeakyReLU (14x14) -> conv 4x4/2 2c, BN, LeakyReLU (7x7) -> linear 1 logit
+ * MLP  G: z(100) -> 128 -> 256 -> 512 -> 1024 (LeakyReLU 0.2) -> CHW, tanh -> (C, H, W)
+ *      D: CHW -> 512 -> 256 (LeakyReLU 0.2, dropout) -> 1 logit
+ * DCGAN G: z -> linear 2c (H/4) (W/4), BN, ReLU -> up x2, conv 3x3 c, BN, ReLU (H/2 x W/2) -> up x2, conv 3x3 C, tanh (H x W)
+ *       D: conv 4x4/2 c, LeakyReLU (H/2 x W/2) -> conv 4x4/2 2c, BN, LeakyReLU (H/4 x W/4) -> linear 1 logit
  * </pre>
+ * The DCGAN generator doubles the resolution twice, so {@code H} and {@code W} must be multiples of 4.
  * DCGAN's transposed convolutions are replaced by nearest-neighbour upsampling followed by a convolution
  * (DJL 0.35's PyTorch engine does not implement transposed convolution; the resize-convolution also avoids
  * checkerboard artefacts: A. Odena, V. Dumoulin, C. Olah, "Deconvolution and checkerboard artifacts", Distill 2016).
- * D outputs a logit; the sigmoid is folded into the binary cross-entropy. {@link #training} runs the
- * alternating updates (one D step on a real and a generated batch, one G step) with the project's
- * {@link ProgressView} and {@link History}; every batch's arrays live in a sub-manager closed after the step.
+ * D outputs a logit; the sigmoid is folded into the binary cross-entropy. This file holds the two players and
+ * one move of each ({@link #discriminatorStep}, {@link #generatorStep}); {@link #training} returns a
+ * {@link GanTraining}, the loop around them (epochs of alternating updates, one D step on a real and a generated
+ * batch and one G step, with the project's progress view and {@link org.nnzoo.train.History}); every batch's arrays
+ * live in a sub-manager closed after the step.
  */
 public final class Gan implements AutoCloseable {
 
@@ -70,18 +60,22 @@ public final class Gan implements AutoCloseable {
     private final Block generator;
     private final Block discriminator;
     private final int latent;
+    private final ImageShape image;
     private final Model gModel;
     private final Model dModel;
+    private final Loss bce = Loss.sigmoidBinaryCrossEntropyLoss();
     private Trainer gTrainer;
     private Trainer dTrainer;
     private final List<double[]> trace = new ArrayList<>();
 
     /**
-     * @param generator     maps {@code (N, latent)} to {@code (N, 1, 28, 28)} in [-1, 1]
-     * @param discriminator maps {@code (N, 1, 28, 28)} to {@code (N, 1)} logits
+     * @param image         the shape of the images, {@code (C, H, W)}, e.g. {@link ImageShape#MNIST}
+     * @param generator     maps {@code (N, latent)} to {@code (N, C, H, W)} in [-1, 1]
+     * @param discriminator maps {@code (N, C, H, W)} to {@code (N, 1)} logits
      * @param latent        length of {@code z}
      */
-    public Gan(Block generator, Block discriminator, int latent) {
+    public Gan(ImageShape image, Block generator, Block discriminator, int latent) {
+        ImageShape.required(image);
         if (generator == null || discriminator == null) {
             throw new IllegalArgumentException("generator and discriminator must not be null (use Gan.mlpGenerator(..) etc.)");
         }
@@ -91,33 +85,38 @@ public final class Gan implements AutoCloseable {
         this.generator = generator;
         this.discriminator = discriminator;
         this.latent = latent;
+        this.image = image;
         this.gModel = Model.newInstance("gan-generator");
         gModel.setBlock(generator);
         this.dModel = Model.newInstance("gan-discriminator");
         dModel.setBlock(discriminator);
     }
 
-    /** @return the seeds' MLP GAN: {@link #mlpGenerator(int)} and {@link #mlpDiscriminator(float)} with dropout 0.3 */
-    public static Gan mlp() {
-        return new Gan(mlpGenerator(LATENT), mlpDiscriminator(0.3f), LATENT);
+    /** @return the seeds' MLP GAN: {@link #mlpGenerator} and {@link #mlpDiscriminator(float)} with dropout 0.3 */
+    public static Gan mlp(ImageShape image) {
+        return new Gan(image, mlpGenerator(image, LATENT), mlpDiscriminator(0.3f), LATENT);
     }
 
-    /** @return a DCGAN with {@code channels} feature maps at 14x14 ({@link #dcganGenerator}, {@link #dcganDiscriminator}) */
-    public static Gan dcgan(int channels) {
-        return new Gan(dcganGenerator(LATENT, channels), dcganDiscriminator(channels), LATENT);
+    /** @return a DCGAN with {@code channels} feature maps at half the resolution ({@link #dcganGenerator}, {@link #dcganDiscriminator}) */
+    public static Gan dcgan(ImageShape image, int channels) {
+        return new Gan(image, dcganGenerator(image, LATENT, channels), dcganDiscriminator(channels), LATENT);
     }
 
-    /** @return {@code z -> 128 -> 256 -> 512 -> 1024 -> 784}, LeakyReLU 0.2, tanh output, reshaped to (N, 1, 28, 28) */
-    public static SequentialBlock mlpGenerator(int latent) {
+    /** @return {@code z -> 128 -> 256 -> 512 -> 1024 -> CHW}, LeakyReLU 0.2, tanh output, reshaped to (N, C, H, W) */
+    public static SequentialBlock mlpGenerator(ImageShape image, int latent) {
+        ImageShape.required(image);
         SequentialBlock g = new SequentialBlock();
         for (int units : new int[] {128, 256, 512, 1024}) {
             g.add(Linear.builder().setUnits(units).build()).add(x -> Activation.leakyRelu(x, 0.2f));
         }
-        return g.add(Linear.builder().setUnits(784).build()).add(Activation::tanh)
-                .addSingleton(x -> x.reshape(-1, 1, 28, 28), "to-image");
+        return g.add(Linear.builder().setUnits(image.size()).build()).add(Activation::tanh)
+                .addSingleton(x -> x.reshape(-1, image.channels(), image.height(), image.width()), "to-image");
     }
 
-    /** @return {@code 784 -> 512 -> 256 -> 1} with LeakyReLU 0.2 and dropout after each hidden layer; a logit */
+    /**
+     * @return {@code CHW -> 512 -> 256 -> 1} with LeakyReLU 0.2 and dropout after each hidden layer; a logit (the
+     *     input is flattened, so it takes any image shape; the first layer's size is set by the first batch)
+     */
     public static SequentialBlock mlpDiscriminator(float dropout) {
         if (dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
@@ -130,24 +129,33 @@ public final class Gan implements AutoCloseable {
         return d.add(Linear.builder().setUnits(1).build());
     }
 
-    /** @return the DCGAN generator for 28x28: linear to 2c x 7 x 7, two (2x upsampling, 3x3 convolution) stages */
-    public static SequentialBlock dcganGenerator(int latent, int channels) {
+    /**
+     * @return the DCGAN generator: linear to {@code 2c x H/4 x W/4} ({@code 2c x 7 x 7} for MNIST), two (2x upsampling,
+     *     3x3 convolution) stages, the last one to {@code C} channels
+     */
+    public static SequentialBlock dcganGenerator(ImageShape image, int latent, int channels) {
         if (channels < 1) {
             throw new IllegalArgumentException("channels must be positive, got " + channels);
         }
+        ImageShape.required(image).requireMultipleOf(4, "the DCGAN generator", "it doubles the resolution twice from H/4 x W/4");
+        int h = image.height() / 4;
+        int w = image.width() / 4;
         return new SequentialBlock()
-                .add(Linear.builder().setUnits(2L * channels * 49).build())
-                .addSingleton(x -> x.reshape(-1, 2L * channels, 7, 7), "to-maps")
+                .add(Linear.builder().setUnits(2L * channels * h * w).build())
+                .addSingleton(x -> x.reshape(-1, 2L * channels, h, w), "to-maps")
                 .add(BatchNorm.builder().build()).add(Activation::relu)
                 .addSingleton(ConvAutoencoder::upsample2, "upsample")
                 .add(Conv2d.builder().setFilters(channels).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
                 .add(BatchNorm.builder().build()).add(Activation::relu)
                 .addSingleton(ConvAutoencoder::upsample2, "upsample")
-                .add(Conv2d.builder().setFilters(1).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
+                .add(Conv2d.builder().setFilters(image.channels()).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
                 .add(Activation::tanh);
     }
 
-    /** @return the DCGAN discriminator for 28x28: two stride-2 convolutions, LeakyReLU 0.2, a linear logit */
+    /**
+     * @return the DCGAN discriminator: two stride-2 convolutions, LeakyReLU 0.2, a linear logit; it takes any
+     *     {@code (N, C, H, W)} with {@code H, W >= 4} (the convolutions and the last layer size themselves on the first batch)
+     */
     public static SequentialBlock dcganDiscriminator(int channels) {
         if (channels < 1) {
             throw new IllegalArgumentException("channels must be positive, got " + channels);
@@ -165,6 +173,11 @@ public final class Gan implements AutoCloseable {
     /** @return length of {@code z} */
     public int latent() {
         return latent;
+    }
+
+    /** @return the shape of the images, {@code (C, H, W)} */
+    public ImageShape imageShape() {
+        return image;
     }
 
     /** @return the generator's model (trained by {@link #training}) */
@@ -196,7 +209,7 @@ public final class Gan implements AutoCloseable {
         return z;
     }
 
-    /** @return {@code n} generated images, pixels in [0, 1], 784 values each, from seeded noise */
+    /** @return {@code n} generated images, pixels in [0, 1], {@code imageShape().size()} values each, from seeded noise */
     public float[] generate(int n, long seed) {
         return generate(latents(n, seed));
     }
@@ -206,7 +219,7 @@ public final class Gan implements AutoCloseable {
         if (gTrainer == null) {
             throw new IllegalStateException("the GAN has not been trained yet: call training(pixels)...run() first");
         }
-        float[] out = new float[z.length * 784];
+        float[] out = new float[z.length * image.size()];
         int batch = 500;
         for (int start = 0; start < z.length; start += batch) {
             int m = Math.min(batch, z.length - start);
@@ -221,227 +234,124 @@ public final class Gan implements AutoCloseable {
                 NDArray y = generator.forward(new ParameterStore(bm, false), new NDList(bm.create(flat, new Shape(m, latent))), false).head();
                 float[] v = y.toFloatArray();
                 for (int j = 0; j < v.length; j++) {
-                    out[start * 784 + j] = Math.max(0f, Math.min(1f, (v[j] + 1) / 2));
+                    out[start * image.size() + j] = Math.max(0f, Math.min(1f, (v[j] + 1) / 2));
                 }
             }
         }
         return out;
     }
 
-    /** Starts configuring adversarial training on 28x28 images with pixels in [0, 1] (scaled to [-1, 1]). */
-    public Training training(float[] pixels) {
-        return new Training(pixels);
+    /** Starts configuring adversarial training on images of {@link #imageShape()}, pixels in [0, 1] (scaled to [-1, 1]). */
+    public GanTraining training(float[] pixels) {
+        return new GanTraining(this, pixels);
     }
 
-    /** Configuration and run of the alternating D/G updates. */
-    public final class Training {
-        private final float[] images;
-        private final int count;
-        private int batchSize = 64;
-        private int epochs = 1;
-        private long seed = 42;
-        private float learningRate = 2e-4f;
-        private float beta1 = 0.5f;
-        private String title = "GAN";
-        private BiConsumer<Integer, History> onEpoch;
-        private final Loss bce = Loss.sigmoidBinaryCrossEntropyLoss();
+    // ---------------------------------------------------------------- the game: one update of D, one of G
 
-        private Training(float[] pixels) {
-            if (pixels == null || pixels.length == 0 || pixels.length % 784 != 0) {
-                throw new IllegalArgumentException("pixels has " + (pixels == null ? "no" : pixels.length)
-                        + " values, not a whole number of 28x28 images (784 values each, in [0, 1])");
-            }
-            images = new float[pixels.length];
-            for (int i = 0; i < pixels.length; i++) {
-                images[i] = 2 * pixels[i] - 1;
-            }
-            count = pixels.length / 784;
+    /**
+     * One round of the game on a batch of real images in [-1, 1]: a D update on it and on {@code G(z)}, then a G
+     * update, each with fresh noise from {@code rnd}; the round's arrays live in a sub-manager closed at its end.
+     *
+     * @return {D loss, G loss, mean D(x) on real, mean D(G(z)) on generated}
+     */
+    double[] step(float[] real, int n, Random rnd) {
+        try (NDManager bm = dTrainer.getManager().newSubManager()) {
+            NDArray x = bm.create(real, new Shape(image.batch(n)));
+            double[] d = discriminatorStep(x, noise(bm, n, rnd));
+            double g = generatorStep(noise(bm, n, rnd));
+            trace.add(new double[] {d[0], g});
+            return new double[] {d[0], g, d[1], d[2]};
         }
+    }
 
-        /** Images per batch (real ones; as many generated). */
-        public Training batchSize(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("batchSize must be positive, got " + n);
-            }
-            batchSize = n;
-            return this;
+    /**
+     * One update of D: ascend {@code log D(x) + log(1 - D(G(z)))}, i.e. descend the binary cross-entropy with
+     * label 1 for the real batch and 0 for the generated one ({@code G(z)} is detached: G is not updated).
+     * Needs the trainers ({@link GanTraining#start()}).
+     *
+     * @param x real images {@code (N, C, H, W)} in [-1, 1]
+     * @param z noise {@code (N, latent)}
+     * @return {D loss, mean D(x), mean D(G(z))} before the update
+     */
+    public double[] discriminatorStep(NDArray x, NDArray z) {
+        requireTrainers();
+        NDManager m = x.getManager();
+        long n = x.getShape().get(0);
+        zeroGradients(discriminator);
+        zeroGradients(generator);
+        double[] out = new double[3];
+        try (GradientCollector gc = dTrainer.newGradientCollector()) {
+            NDArray fake = gTrainer.forward(new NDList(z)).head().stopGradient();               // G(z), a constant for D
+            NDArray lr = dTrainer.forward(new NDList(x)).head();                                 // logit of D(x)
+            NDArray lf = dTrainer.forward(new NDList(fake)).head();                              // logit of D(G(z))
+            NDArray loss = bce.evaluate(new NDList(m.ones(new Shape(n, 1))), new NDList(lr))    // -log D(x)
+                    .add(bce.evaluate(new NDList(m.zeros(new Shape(n, 1))), new NDList(lf)));   // -log(1 - D(G(z)))
+            gc.backward(loss);
+            out[0] = loss.getFloat();
+            out[1] = Activation.sigmoid(lr).mean().getFloat();
+            out[2] = Activation.sigmoid(lf).mean().getFloat();
         }
+        dTrainer.step();
+        return out;
+    }
 
-        /** Passes over the real images. */
-        public Training epochs(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("epochs must be at least 1, got " + n);
-            }
-            epochs = n;
-            return this;
+    /**
+     * One update of G with the non-saturating loss {@code -log D(G(z))} (binary cross-entropy with label 1);
+     * gradients flow through D, but only G's parameters are updated. Needs the trainers ({@link GanTraining#start()}).
+     *
+     * @param z noise {@code (N, latent)}
+     * @return the G loss before the update
+     */
+    public double generatorStep(NDArray z) {
+        requireTrainers();
+        long n = z.getShape().get(0);
+        zeroGradients(discriminator);
+        zeroGradients(generator);
+        double loss;
+        try (GradientCollector gc = gTrainer.newGradientCollector()) {
+            NDArray fake = gTrainer.forward(new NDList(z)).head();                                    // G(z)
+            NDArray lf = dTrainer.forward(new NDList(fake)).head();                                   // logit of D(G(z))
+            NDArray l = bce.evaluate(new NDList(z.getManager().ones(new Shape(n, 1))), new NDList(lf)); // -log D(G(z))
+            gc.backward(l);
+            loss = l.getFloat();
         }
+        gTrainer.step();
+        return loss;
+    }
 
-        /** Seed of the initialisation, dropout, the order of the images and the noise. */
-        public Training seed(long s) {
-            seed = s;
-            return this;
+    private NDArray noise(NDManager m, int n, Random rnd) {
+        float[] z = new float[n * latent];
+        for (int j = 0; j < z.length; j++) {
+            z[j] = (float) rnd.nextGaussian();                  // z ~ N(0, I)
         }
+        return m.create(z, new Shape(n, latent));
+    }
 
-        /** Adam's learning rate and {@code beta1} for both networks (DCGAN: 2e-4 and 0.5). */
-        public Training adam(float lr, float b1) {
-            if (!(lr > 0) || b1 < 0 || b1 >= 1) {
-                throw new IllegalArgumentException("need lr > 0 and beta1 in [0, 1), got " + lr + ", " + b1);
-            }
-            learningRate = lr;
-            beta1 = b1;
-            return this;
+    // ---------------------------------------------------------------- trainers (made by GanTraining)
+
+    /** @return the loss both players are trained with, binary cross-entropy on D's logits */
+    Loss loss() {
+        return bce;
+    }
+
+    /** Closes the trainers of an earlier run, if any, and forgets its loss trace. */
+    void resetTraining() {
+        if (gTrainer != null) {
+            gTrainer.close();
+            dTrainer.close();
         }
+        trace.clear();
+    }
 
-        /** Heading of the progress view. */
-        public Training title(String t) {
-            title = t;
-            return this;
-        }
+    /** Takes the trainers of a new run. */
+    void useTrainers(Trainer g, Trainer d) {
+        gTrainer = g;
+        dTrainer = d;
+    }
 
-        /** Called after each epoch (0-based index, history so far), e.g. to show a grid of samples. */
-        public Training onEpoch(BiConsumer<Integer, History> callback) {
-            onEpoch = callback;
-            return this;
-        }
-
-        private Trainer trainer(Model model, Shape input, boolean normalInit) {
-            DefaultTrainingConfig config = new DefaultTrainingConfig(bce)
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optBeta1(beta1).build())
-                    .optDevices(new Device[] {Device.cpu()});
-            if (normalInit) {
-                config.optInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
-            }
-            Trainer t = model.newTrainer(config);
-            t.initialize(input);
-            return t;
-        }
-
-        /** Creates both trainers and initialises the parameters (done by {@link #run}). */
-        void start() {
-            Engine.getInstance().setRandomSeed((int) seed);
-            RandomUtils.RANDOM.setSeed(seed);
-            boolean conv = generator.getChildren().values().stream().anyMatch(b -> b instanceof Conv2d);
-            if (gTrainer != null) {
-                gTrainer.close();
-                dTrainer.close();
-            }
-            trace.clear();
-            gTrainer = trainer(gModel, new Shape(batchSize, latent), conv);
-            dTrainer = trainer(dModel, new Shape(batchSize, 1, 28, 28), conv);
-        }
-
-        /** @return {D loss, G loss, mean D(x) on real, mean D(G(z)) on generated} of one alternating step */
-        double[] step(float[] real, int n, Random rnd) {
-            try (NDManager bm = dTrainer.getManager().newSubManager()) {
-                NDArray x = bm.create(real, new Shape(n, 1, 28, 28));
-                double[] d = discriminatorStep(x, noise(bm, n, rnd));
-                double g = generatorStep(noise(bm, n, rnd));
-                trace.add(new double[] {d[0], g});
-                return new double[] {d[0], g, d[1], d[2]};
-            }
-        }
-
-        /**
-         * One update of D: ascend {@code log D(x) + log(1 - D(G(z)))}, i.e. descend the binary cross-entropy with
-         * label 1 for the real batch and 0 for the generated one ({@code G(z)} is detached: G is not updated).
-         *
-         * @return {D loss, mean D(x), mean D(G(z))} before the update
-         */
-        double[] discriminatorStep(NDArray x, NDArray z) {
-            NDManager m = x.getManager();
-            long n = x.getShape().get(0);
-            zeroGradients(discriminator);
-            zeroGradients(generator);
-            double[] out = new double[3];
-            try (GradientCollector gc = dTrainer.newGradientCollector()) {
-                NDArray fake = gTrainer.forward(new NDList(z)).head().stopGradient();
-                NDArray lr = dTrainer.forward(new NDList(x)).head();
-                NDArray lf = dTrainer.forward(new NDList(fake)).head();
-                NDArray loss = bce.evaluate(new NDList(m.ones(new Shape(n, 1))), new NDList(lr))
-                        .add(bce.evaluate(new NDList(m.zeros(new Shape(n, 1))), new NDList(lf)));
-                gc.backward(loss);
-                out[0] = loss.getFloat();
-                out[1] = Activation.sigmoid(lr).mean().getFloat();
-                out[2] = Activation.sigmoid(lf).mean().getFloat();
-            }
-            dTrainer.step();
-            return out;
-        }
-
-        /**
-         * One update of G with the non-saturating loss {@code -log D(G(z))} (binary cross-entropy with label 1);
-         * gradients flow through D, but only G's parameters are updated.
-         *
-         * @return the G loss before the update
-         */
-        double generatorStep(NDArray z) {
-            long n = z.getShape().get(0);
-            zeroGradients(discriminator);
-            zeroGradients(generator);
-            double loss;
-            try (GradientCollector gc = gTrainer.newGradientCollector()) {
-                NDArray fake = gTrainer.forward(new NDList(z)).head();
-                NDArray lf = dTrainer.forward(new NDList(fake)).head();
-                NDArray l = bce.evaluate(new NDList(z.getManager().ones(new Shape(n, 1))), new NDList(lf));
-                gc.backward(l);
-                loss = l.getFloat();
-            }
-            gTrainer.step();
-            return loss;
-        }
-
-        private NDArray noise(NDManager m, int n, Random rnd) {
-            float[] z = new float[n * latent];
-            for (int j = 0; j < z.length; j++) {
-                z[j] = (float) rnd.nextGaussian();
-            }
-            return m.create(z, new Shape(n, latent));
-        }
-
-        /** Runs the alternating updates and returns the per-epoch history ({@code d_loss, g_loss, d_real, d_fake, seconds}). */
-        public History run() {
-            start();
-            History history = new History();
-            int batches = count / batchSize; // full batches only (BatchNorm statistics, equal real/fake counts)
-            if (batches == 0) {
-                throw new IllegalArgumentException("batchSize " + batchSize + " is larger than the " + count + " images");
-            }
-            ProgressView view = new ProgressView(title, epochs, batches, history);
-            Random rnd = new Random(seed);
-            float[] real = new float[batchSize * 784];
-            for (int epoch = 0; epoch < epochs; epoch++) {
-                long t0 = System.nanoTime();
-                int[] order = BatchSource.permutation(count, new SplittableRandom(seed + epoch));
-                double[] sums = new double[4];
-                for (int b = 0; b < batches; b++) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new java.util.concurrent.CancellationException("GAN training interrupted in epoch " + (epoch + 1));
-                    }
-                    for (int i = 0; i < batchSize; i++) {
-                        System.arraycopy(images, order[b * batchSize + i] * 784, real, i * 784, 784);
-                    }
-                    double[] r = step(real, batchSize, rnd);
-                    for (int k = 0; k < 4; k++) {
-                        sums[k] += r[k];
-                    }
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    view.batch(epoch, b + 1, sums[0] / (b + 1), Double.NaN, (b + 1) * batchSize / secs);
-                }
-                Map<String, Double> row = new LinkedHashMap<>();
-                row.put("d_loss", sums[0] / batches);
-                row.put("g_loss", sums[1] / batches);
-                row.put("d_real", sums[2] / batches);
-                row.put("d_fake", sums[3] / batches);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                row.put("seconds", seconds);
-                row.put("samples_per_s", batches * batchSize / seconds);
-                history.add(row);
-                view.epoch(epoch, row);
-                if (onEpoch != null) {
-                    onEpoch.accept(epoch, history);
-                }
-            }
-            return history;
+    private void requireTrainers() {
+        if (gTrainer == null) {
+            throw new IllegalStateException("the GAN has no trainers yet: call training(pixels).start() or run() first");
         }
     }
 

@@ -11,6 +11,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import org.nnzoo.data.ImageShape;
 
 /**
  * LeNet-5, the convolutional network that read handwritten digits and cheques: two convolution + pooling
@@ -35,12 +36,17 @@ import ai.djl.nn.pooling.Pool;
  * <p>The network is {@code SequentialBlock[features, head]}: {@link #features(Block)} returns the trained
  * feature extractor (e.g. to compute Frechet distances on its 84-dimensional penultimate activations),
  * {@link #head(Block)} the final linear layer. The output is logits; train with
- * {@code Loss.softmaxCrossEntropyLoss()}.
+ * {@code Loss.softmaxCrossEntropyLoss()}. The convolutions take any number of input channels and the F5 layer sizes
+ * itself on the first batch, so the same network reads {@code (N, C, H, W)} images of any size from 12x12 up
+ * ({@link #requireFits}; the paper's 1x32x32 gives 5x5 S4 maps, as in 1998).
  */
 public final class LeNet {
 
     /** Number of penultimate features (the F6 layer). */
     public static final int FEATURES = 84;
+
+    /** The smallest image side: two 5x5 convolutions (the first padded by 2) and two 2x2 poolings leave 1x1 S4 maps at 12. */
+    public static final int MIN_SIDE = 12;
 
     /** Which non-linearity and pooling. */
     public enum Variant {
@@ -72,7 +78,7 @@ public final class LeNet {
 
     /**
      * @return the feature extractor: {@code C1, S2, C3, S4, flatten, F5 (120), F6 (84)}, each followed by the
-     *     variant's activation; maps {@code (N, 1, 28, 28)} to {@code (N, 84)}
+     *     variant's activation; maps {@code (N, C, H, W)} ({@code (N, 1, 28, 28)} for MNIST) to {@code (N, 84)}
      */
     public static SequentialBlock features(Variant variant) {
         if (variant == null) {
@@ -88,6 +94,18 @@ public final class LeNet {
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(120).build()).add(act)
                 .add(Linear.builder().setUnits(FEATURES).build()).add(act);
+    }
+
+    /**
+     * @return {@code image}, if LeNet can read images of this shape (height and width at least {@link #MIN_SIDE})
+     * @throws IllegalArgumentException otherwise, saying why
+     */
+    public static ImageShape requireFits(ImageShape image) {
+        if (image.height() < MIN_SIDE || image.width() < MIN_SIDE) {
+            throw new IllegalArgumentException("LeNet needs images of at least " + MIN_SIDE + "x" + MIN_SIDE
+                    + " (two 5x5 convolutions and two 2x2 poolings must leave a map), got " + image);
+        }
+        return image;
     }
 
     /** @return the feature extractor (first child) of a network made by {@link #build} */

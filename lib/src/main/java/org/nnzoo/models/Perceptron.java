@@ -183,7 +183,7 @@ public final class Perceptron {
          */
         public static Points fromImages(org.nnzoo.data.ImageSet images, int positiveLabel) {
             float[] px = images.pixels();
-            int d = images.rows() * images.cols();
+            int d = images.shape().size();
             double[][] x = new double[images.count()][d];
             int[] y = new int[images.count()];
             int[] labels = images.labels();

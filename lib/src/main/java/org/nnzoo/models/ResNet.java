@@ -140,7 +140,11 @@ public final class ResNet {
         private Builder() {
         }
 
-        /** Channels of the input images (1 for MNIST, 3 for colour). */
+        /**
+         * Channels of the input images (1 for MNIST, 3 for colour). The network itself takes any {@code (N, C, H, W)}:
+         * the stem's convolution sizes its weights on the first batch and the global average pool before the output
+         * layer removes {@code H} and {@code W}, as in DJL's {@code ResNetV1} (so this value documents the intent).
+         */
         public Builder inputChannels(int c) {
             positive("inputChannels", c);
             this.inputChannels = c;

@@ -16,13 +16,14 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.nnzoo.data.ImageSet;
+import org.nnzoo.data.ImageShape;
 import org.nnzoo.train.Fit;
 import org.nnzoo.train.History;
 import org.nnzoo.train.InMemoryDataset;
 
 /**
- * How good are generated digits? A sample-quality score for 28x28 digit generators, computed with a LeNet
- * ({@link LeNet}) trained on MNIST:
+ * How good are generated digits? A sample-quality score for image generators, computed with a LeNet
+ * ({@link LeNet}) trained on the labelled real images (MNIST in chapters 11 and 12):
  * <ul>
  *   <li><b>Frechet distance</b> between the Gaussians fitted to the 84 penultimate-layer features of real and of
  *   generated images, {@code |mu1 - mu2|^2 + tr(S1 + S2 - 2 (S1^1/2 S2 S1^1/2)^1/2)} (M. Heusel et al., "GANs
@@ -30,21 +31,33 @@ import org.nnzoo.train.InMemoryDataset;
  *   with Inception-v3 features; here LeNet's, so the numbers are only comparable within this project). Lower is
  *   better; 0 for identical distributions.</li>
  *   <li>an <b>inception-score analogue</b> {@code exp(E_x KL(p(y|x) || p(y)))} (T. Salimans et al., "Improved
- *   techniques for training GANs", NeurIPS 2016), from 1 to 10: high when each image is confidently one digit and
+ *   techniques for training GANs", NeurIPS 2016), from 1 to the number of classes (10 for digits): high when each image is confidently one digit and
  *   all digits occur; plus the mean entropy of {@code p(y|x)} and the mean top probability.</li>
  *   <li>the <b>class histogram</b> of the classifier's predictions: mode collapse shows as a skewed histogram.</li>
  * </ul>
  * The Frechet distance depends on the number of images (it is biased upwards for small sets): compare only sets
  * of equal size, and report real-vs-real (training vs test images) of that size as the floor.
+ *
+ * <p>Image shape: the scorer takes the {@link ImageShape} {@code (C, H, W)} and the classes of the labelled set it
+ * is trained on ({@link #train}), not a fixed 28x28. Nothing in the scores is MNIST-specific: the Frechet distance
+ * is taken on the features of a classifier trained on the real images, the inception-like score on its class
+ * probabilities, and LeNet reads any number of channels and any size from 12x12 up ({@link LeNet#requireFits}), so a
+ * 3x32x32 generator is scored by a LeNet trained on its 3x32x32 labelled images. What is specific is the meaning of
+ * the numbers: they are comparable only between generators scored by the same scorer (same training set, epochs
+ * and seed), as in chapters 11 and 12. Images of another shape than the scorer's are rejected with a message.
  */
 public final class SampleQuality {
 
     private final Model model;
+    private final ImageShape image;
+    private final int classes;
     private final double trainSeconds;
     private final double testAccuracy;
 
-    private SampleQuality(Model model, double trainSeconds, double testAccuracy) {
+    private SampleQuality(Model model, ImageShape image, int classes, double trainSeconds, double testAccuracy) {
         this.model = model;
+        this.image = image;
+        this.classes = classes;
         this.trainSeconds = trainSeconds;
         this.testAccuracy = testAccuracy;
     }
@@ -52,32 +65,39 @@ public final class SampleQuality {
     /**
      * Trains the scoring LeNet (ReLU, max-pooling) deterministically: Adam 1e-3, batch 128, seed 7.
      *
-     * @param train  labelled training digits
-     * @param test   labelled test digits (to report the scorer's accuracy)
+     * @param train  labelled training images (e.g. MNIST digits); the scorer takes their shape and classes
+     * @param test   labelled test images of the same shape (to report the scorer's accuracy)
      * @param epochs passes over {@code train} (1-2 give about 98-99 %)
      */
     public static SampleQuality train(ImageSet train, ImageSet test, int epochs) {
         if (train == null || test == null) {
             throw new IllegalArgumentException("need a training and a test image set (e.g. Mnist.digits().train())");
         }
-        if (train.rows() != 28 || train.cols() != 28) {
-            throw new IllegalArgumentException("the scorer needs 28x28 images, got " + train.rows() + "x" + train.cols());
+        ImageShape image = LeNet.requireFits(train.shape());
+        if (!test.shape().equals(image)) {
+            throw new IllegalArgumentException("the test images are " + test.shape() + ", the training images " + image + ": they must match");
         }
+        int classes = train.classNames().length;
         Model model = Model.newInstance("quality-lenet");
-        model.setBlock(LeNet.build());
+        model.setBlock(LeNet.build(LeNet.Variant.MODERN, classes));
         InMemoryDataset data = InMemoryDataset.of(train, 128, true, 7);
         long t0 = System.nanoTime();
         History h = Fit.of(model, data).loss(Loss.softmaxCrossEntropyLoss())
                 .optimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
                 .epochs(epochs).seed(7).accuracy(true).title("LeNet scorer").run();
         double secs = (System.nanoTime() - t0) / 1e9;
-        SampleQuality q = new SampleQuality(model, secs, Double.NaN);
+        SampleQuality q = new SampleQuality(model, image, classes, secs, Double.NaN);
         int[] pred = q.predict(test.pixels());
         int ok = 0;
         for (int i = 0; i < pred.length; i++) {
             ok += pred[i] == test.label(i) ? 1 : 0;
         }
-        return new SampleQuality(model, secs, ok / (double) pred.length);
+        return new SampleQuality(model, image, classes, secs, ok / (double) pred.length);
+    }
+
+    /** @return the shape of the images the scorer reads, that of its training set */
+    public ImageShape imageShape() {
+        return image;
     }
 
     /** @return seconds the scorer trained */
@@ -90,14 +110,14 @@ public final class SampleQuality {
         return testAccuracy;
     }
 
-    /** @return the 84 penultimate LeNet features of each image, {@code [n][84]}; pixels in [0, 1] */
+    /** @return the 84 penultimate LeNet features of each image, {@code [n][84]}; {@link #imageShape()} images, pixels in [0, 1] */
     public double[][] features(float[] pixels) {
         return run(LeNet.features(model.getBlock()), pixels, LeNet.FEATURES);
     }
 
-    /** @return the class probabilities {@code p(y|x)} of each image, {@code [n][10]} */
+    /** @return the class probabilities {@code p(y|x)} of each image, {@code [n][classes]} ({@code [n][10]} for digits) */
     public double[][] probabilities(float[] pixels) {
-        double[][] logits = run(model.getBlock(), pixels, 10);
+        double[][] logits = run(model.getBlock(), pixels, classes);
         for (double[] l : logits) {
             double max = Double.NEGATIVE_INFINITY;
             for (double v : l) {
@@ -115,7 +135,7 @@ public final class SampleQuality {
         return logits;
     }
 
-    /** @return the predicted digit of each image */
+    /** @return the predicted class (digit) of each image */
     public int[] predict(float[] pixels) {
         double[][] p = probabilities(pixels);
         int[] out = new int[p.length];
@@ -132,16 +152,13 @@ public final class SampleQuality {
     }
 
     private double[][] run(Block block, float[] pixels, int width) {
-        if (pixels == null || pixels.length == 0 || pixels.length % 784 != 0) {
-            throw new IllegalArgumentException("pixels has " + (pixels == null ? "no" : pixels.length)
-                    + " values, not a whole number of 28x28 images (784 values each, in [0, 1])");
-        }
-        int n = pixels.length / 784;
+        int n = image.count(pixels, "pixels (in [0, 1], as the scorer's training images)");
+        int size = image.size();
         double[][] out = new double[n][width];
         for (int start = 0; start < n; start += 1000) {
             int m = Math.min(1000, n - start);
             try (NDManager bm = model.getNDManager().newSubManager()) {
-                NDArray x = bm.create(FloatBuffer.wrap(pixels, start * 784, m * 784), new Shape(m, 1, 28, 28));
+                NDArray x = bm.create(FloatBuffer.wrap(pixels, start * size, m * size), new Shape(image.batch(m)));
                 float[] y = block.forward(new ParameterStore(bm, false), new NDList(x), false).head().toFloatArray();
                 for (int i = 0; i < m; i++) {
                     for (int k = 0; k < width; k++) {

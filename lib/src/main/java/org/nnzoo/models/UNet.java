@@ -13,11 +13,12 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.nnzoo.data.ImageShape;
 
 /**
- * A small U-Net noise predictor for 28x28 one-channel images, conditioned on the diffusion time step through a
- * sinusoidal time embedding: {@code eps_theta(x_t, t)}, the network of a denoising diffusion model
- * ({@link Ddpm}).
+ * A small U-Net noise predictor for images of a given {@link ImageShape} {@code (C, H, W)}, conditioned on the
+ * diffusion time step through a sinusoidal time embedding: {@code eps_theta(x_t, t)}, the network of a denoising
+ * diffusion model ({@link Ddpm}).
  *
  * <p>O. Ronneberger, P. Fischer, T. Brox, "U-Net: convolutional networks for biomedical image segmentation",
  * MICCAI 2015 (the encoder/decoder with skip connections); J. Ho, A. Jain, P. Abbeel, "Denoising diffusion
@@ -27,37 +28,39 @@ import ai.djl.util.PairList;
  *
  * <pre>
  * t -> sinusoidal(embDim) -> linear, SiLU, linear            = e   (N, embDim)
- * x (N, 1, 28, 28) -> conv3x3 c              -> res(c)   28x28   = s1
- *                  -> conv3x3/2 2c           -> res(2c)  14x14   = s2
- *                  -> conv3x3/2 4c           -> res(4c)   7x7    (the bottleneck)
- *   upsample x2, concat s2 -> res(6c -> 2c)  14x14
- *   upsample x2, concat s1 -> res(3c -> c)   28x28
- *   GroupNorm, SiLU, conv3x3 1               -> eps (N, 1, 28, 28)
+ * x (N, C, H, W)   -> conv3x3 c              -> res(c)   H x W       = s1     (MNIST: 28x28)
+ *                  -> conv3x3/2 2c           -> res(2c)  H/2 x W/2   = s2     (14x14)
+ *                  -> conv3x3/2 4c           -> res(4c)  H/4 x W/4   (the bottleneck, 7x7)
+ *   upsample x2, concat s2 -> res(6c -> 2c)  H/2 x W/2
+ *   upsample x2, concat s1 -> res(3c -> c)   H x W
+ *   GroupNorm, SiLU, conv3x3 C               -> eps (N, C, H, W)
  * res(a -> b): h = conv3x3(SiLU(GN(x))) + linear(SiLU(e)) per channel; h = conv3x3(SiLU(GN(h))); out = h + skip(x)
  * </pre>
- * With {@code patch = 2} ({@link #UNet(int, int)}) the image is first cut into 2x2 patches stacked as channels
- * ({@link #toPatches}, "space to depth", as the patch embedding of a vision Transformer: A. Dosovitskiy et al.,
- * ICLR 2021) and the network works at 14x14 and 7x7:
+ * With {@code patch = 2} ({@link #UNet(ImageShape, int, int)}) the image is first cut into 2x2 patches stacked as
+ * channels ({@link #toPatches}, "space to depth", as the patch embedding of a vision Transformer: A. Dosovitskiy et
+ * al., ICLR 2021) and the network works at half and a quarter of the resolution (14x14 and 7x7 for MNIST):
  * <pre>
- * x -> patches (N, 4, 14, 14) -> conv3x3 c -> res(c) 14x14 = s1 -> conv3x3/2 2c -> res(2c) 7x7 = s2 -> res(2c)
- *   concat s2 -> res(4c -> 2c) 7x7; upsample x2, concat s1 -> res(3c -> c) 14x14
- *   GroupNorm, SiLU, conv3x3 4 -> 2x2 pixels (N, 1, 28, 28)
+ * x -> patches (N, 4C, H/2, W/2) -> conv3x3 c -> res(c) H/2 x W/2 = s1 -> conv3x3/2 2c -> res(2c) H/4 x W/4 = s2 -> res(2c)
+ *   concat s2 -> res(4c -> 2c) H/4 x W/4; upsample x2, concat s1 -> res(3c -> c) H/2 x W/2
+ *   GroupNorm, SiLU, conv3x3 4C -> 2x2 pixels (N, C, H, W)
  * </pre>
- * A quarter of the positions: at width {@code 2c} it costs about what the 28x28 network costs at width {@code c},
- * with four times the parameters, the better trade for a short training run on a CPU.
- * Inputs: {@code NDList(x_t (N, 1, 28, 28), t (N))}, {@code t} the integer step as a float; output: one array of
+ * A quarter of the positions: at width {@code 2c} it costs about what the full-resolution network costs at width
+ * {@code c}, with four times the parameters, the better trade for a short training run on a CPU.
+ * Both layouts halve the resolution twice and double it back, so {@code H} and {@code W} must be multiples of 4.
+ * Inputs: {@code NDList(x_t (N, C, H, W), t (N))}, {@code t} the integer step as a float; output: one array of
  * the shape of {@code x_t}. {@code c} is {@link #width()}.
  *
- * <p>Class-conditional ({@link #UNet(int, int, int)} with {@code classes > 0}): a third input {@code y (N)}, the
+ * <p>Class-conditional ({@link #UNet(ImageShape, int, int, int)} with {@code classes > 0}): a third input {@code y (N)}, the
  * class index as a float, or {@code classes} for "no label"; its learned embedding (a linear map of the one-hot
  * vector, {@code classes + 1} rows) is added to the time embedding {@code e}. Trained with some labels dropped to
  * "no label", one network gives both {@code eps(x_t, t, y)} and {@code eps(x_t, t)}, which classifier-free guidance
- * mixes ({@link Ddpm.Sampler#guidance}; J. Ho, T. Salimans, "Classifier-free diffusion guidance", 2022).
+ * mixes ({@link DdpmSampler#guidance}; J. Ho, T. Salimans, "Classifier-free diffusion guidance", 2022).
  */
 public final class UNet extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
+    private final ImageShape image;
     private final int width;
     private final int patch;
     private final int classes;
@@ -77,33 +80,38 @@ public final class UNet extends AbstractBlock {
     private final Block outConv;
 
     /**
-     * @param width channels at full resolution (doubled at 14x14, quadrupled at 7x7); 16 is small and fast, 32
+     * @param image the shape of the images, {@code (C, H, W)} with {@code H} and {@code W} multiples of 4
+     * @param width channels at full resolution (doubled at half, quadrupled at a quarter); 16 is small and fast, 32
      *              better; at least 4 and a multiple of 4 (group normalisation uses 4 groups)
      */
-    public UNet(int width) {
-        this(width, 1);
+    public UNet(ImageShape image, int width) {
+        this(image, width, 1);
     }
 
     /**
+     * @param image the shape of the images, {@code (C, H, W)} with {@code H} and {@code W} multiples of 4
      * @param width channels of the first level
-     * @param patch 1: the three-level network above (28, 14, 7); 2: the image is first cut into 2x2 patches
-     *              stacked as 4 channels ("space to depth", as the patches of a vision Transformer), so the network
-     *              works at 14x14 ({@code width} channels) and 7x7 ({@code 2 width}), and its 4 output channels
-     *              are put back as 2x2 pixels: a quarter of the positions, so about the cost of the three-level
-     *              network at half the width, with four times the parameters
+     * @param patch 1: the three-level network above (28, 14, 7 for MNIST); 2: the image is first cut into 2x2
+     *              patches stacked as {@code 4C} channels ("space to depth", as the patches of a vision Transformer),
+     *              so the network works at half ({@code width} channels) and a quarter of the resolution
+     *              ({@code 2 width}), and its {@code 4C} output channels are put back as 2x2 pixels: a quarter of the
+     *              positions, so about the cost of the three-level network at half the width, with four times the
+     *              parameters
      */
-    public UNet(int width, int patch) {
-        this(width, patch, 0);
+    public UNet(ImageShape image, int width, int patch) {
+        this(image, width, patch, 0);
     }
 
     /**
+     * @param image   the shape of the images, {@code (C, H, W)} with {@code H} and {@code W} multiples of 4
      * @param width   channels of the first level
-     * @param patch   1 or 2, as in {@link #UNet(int, int)}
+     * @param patch   1 or 2, as in {@link #UNet(ImageShape, int, int)}
      * @param classes 0: unconditional (inputs {@code (x_t, t)}); {@code > 0}: class-conditional, inputs
      *                {@code (x_t, t, y)} with {@code y} in {@code 0..classes}, {@code classes} meaning "no label"
      */
-    public UNet(int width, int patch, int classes) {
+    public UNet(ImageShape image, int width, int patch, int classes) {
         super(VERSION);
+        ImageShape.required(image);
         if (classes < 0) {
             throw new IllegalArgumentException("classes must be 0 (unconditional) or the number of classes, got " + classes);
         }
@@ -112,15 +120,18 @@ public final class UNet extends AbstractBlock {
             throw new IllegalArgumentException("width must be a positive multiple of 4 (GroupNorm uses 4 groups), got " + width);
         }
         if (patch != 1 && patch != 2) {
-            throw new IllegalArgumentException("patch must be 1 (work at 28x28) or 2 (2x2 patches, work at 14x14), got " + patch);
+            throw new IllegalArgumentException("patch must be 1 (work at full resolution) or 2 (2x2 patches, work at half), got " + patch);
         }
+        this.image = image.requireMultipleOf(4, "UNet", patch == 1
+                ? "two stride-2 convolutions are undone by two 2x upsamplings"
+                : "2x2 patches and a stride-2 convolution are undone by a 2x upsampling and the patches");
         this.width = width;
         this.patch = patch;
         this.embDim = 4 * width;
         temb1 = addChildBlock("temb1", Linear.builder().setUnits(embDim).build());
         temb2 = addChildBlock("temb2", Linear.builder().setUnits(embDim).build());
         label = classes > 0 ? addChildBlock("label", Linear.builder().setUnits(embDim).optBias(false).build()) : null;
-        stem = addChildBlock("stem", conv(width, 1));
+        stem = addChildBlock("stem", conv(width, 1));              // (N, patch^2 C, ..) -> width channels
         res1 = addChildBlock("res1", new Res(width, width));
         down1 = addChildBlock("down1", conv(2 * width, 2));
         res2 = addChildBlock("res2", new Res(2 * width, 2 * width));
@@ -135,7 +146,7 @@ public final class UNet extends AbstractBlock {
         }
         up1 = addChildBlock("up1", new Res(3 * width, width));
         outNorm = addChildBlock("outNorm", new GroupNorm(width, 4));
-        outConv = addChildBlock("outConv", conv(patch * patch, 1));
+        outConv = addChildBlock("outConv", conv(patch * patch * image.channels(), 1));
     }
 
     /** @return number of classes of a class-conditional network (its "no label" index), 0 if unconditional */
@@ -143,21 +154,43 @@ public final class UNet extends AbstractBlock {
         return classes;
     }
 
+    /** @return the shape of the images it takes and gives, {@code (C, H, W)} */
+    public ImageShape imageShape() {
+        return image;
+    }
+
     /** @return the patch size, 1 or 2 */
     public int patch() {
         return patch;
     }
 
-    /** Space to depth: {@code (N, 1, 28, 28)} to {@code (N, 4, 14, 14)}, channel {@code 2 dy + dx} = pixel {@code (2i + dy, 2j + dx)}. */
+    /**
+     * Space to depth: {@code (N, C, H, W)} to {@code (N, 4C, H/2, W/2)} ({@code (N, 1, 28, 28)} to {@code (N, 4, 14, 14)}),
+     * channel {@code 4c + 2 dy + dx} = pixel {@code (2i + dy, 2j + dx)} of channel {@code c}.
+     */
     public static NDArray toPatches(NDArray x) {
-        long n = x.getShape().get(0);
-        return x.reshape(n, 1, 14, 2, 14, 2).transpose(0, 1, 3, 5, 2, 4).reshape(n, 4, 14, 14);
+        Shape s = x.getShape();
+        if (s.dimension() != 4 || s.get(2) % 2 != 0 || s.get(3) % 2 != 0) {
+            throw new IllegalArgumentException("toPatches needs (N, C, H, W) with even H and W, got " + s);
+        }
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2) / 2;
+        long w = s.get(3) / 2;
+        return x.reshape(n, c, h, 2, w, 2).transpose(0, 1, 3, 5, 2, 4).reshape(n, 4 * c, h, w);
     }
 
-    /** Depth to space, the inverse of {@link #toPatches}. */
+    /** Depth to space, the inverse of {@link #toPatches}: {@code (N, 4C, h, w)} to {@code (N, C, 2h, 2w)}. */
     public static NDArray fromPatches(NDArray x) {
-        long n = x.getShape().get(0);
-        return x.reshape(n, 1, 2, 2, 14, 14).transpose(0, 1, 4, 2, 5, 3).reshape(n, 1, 28, 28);
+        Shape s = x.getShape();
+        if (s.dimension() != 4 || s.get(1) % 4 != 0) {
+            throw new IllegalArgumentException("fromPatches needs (N, 4C, h, w), got " + s);
+        }
+        long n = s.get(0);
+        long c = s.get(1) / 4;
+        long h = s.get(2);
+        long w = s.get(3);
+        return x.reshape(n, c, 2, 2, h, w).transpose(0, 1, 4, 2, 5, 3).reshape(n, c, 2 * h, 2 * w);
     }
 
     /** @return channels at full resolution */
@@ -198,16 +231,17 @@ public final class UNet extends AbstractBlock {
     private void checkInputs(Shape[] shapes) {
         if (classes == 0 && shapes.length != 2) {
             throw new IllegalArgumentException("UNet takes NDList(x_t, t): 2 inputs, got " + shapes.length
-                    + (shapes.length == 3 ? "; for class labels build it with new UNet(width, patch, classes)" : ""));
+                    + (shapes.length == 3 ? "; for class labels build it with new UNet(image, width, patch, classes)" : ""));
         }
         if (classes > 0 && shapes.length != 3) {
             throw new IllegalArgumentException("this class-conditional UNet takes NDList(x_t, t, y): 3 inputs, got " + shapes.length
                     + " (y = " + classes + " for no label)");
         }
         Shape x = shapes[0];
-        if (x.dimension() != 4 || x.get(1) != 1 || x.get(2) != 28 || x.get(3) != 28) {
-            throw new IllegalArgumentException("UNet needs x_t of shape (N, 1, 28, 28), got " + x
-                    + "; reshape the images to (N, 1, 28, 28)");
+        if (x.dimension() != 4 || x.get(1) != image.channels() || x.get(2) != image.height() || x.get(3) != image.width()) {
+            String want = "(N, " + image.channels() + ", " + image.height() + ", " + image.width() + ")";
+            throw new IllegalArgumentException("this UNet was built for " + image + " images and needs x_t of shape " + want
+                    + ", got " + x + "; reshape the images to " + want + " or build the UNet for their shape");
         }
         Shape t = shapes[1];
         if (t.dimension() != 1 || t.get(0) != x.get(0)) {
@@ -263,22 +297,23 @@ public final class UNet extends AbstractBlock {
         if (label != null) {
             label.initialize(manager, dataType, new Shape(n, classes + 1));
         }
-        int side = 28 / patch;
-        stem.initialize(manager, dataType, new Shape(n, patch * patch, side, side));
-        Shape full = new Shape(n, width, side, side);
+        int h = image.height() / patch;  // the first level's resolution
+        int w = image.width() / patch;
+        stem.initialize(manager, dataType, new Shape(n, patch * patch * image.channels(), h, w));
+        Shape full = new Shape(n, width, h, w);
         res1.initialize(manager, dataType, full, emb);
         down1.initialize(manager, dataType, full);
-        Shape half = new Shape(n, 2 * width, side / 2, side / 2);
+        Shape half = new Shape(n, 2 * width, h / 2, w / 2);
         res2.initialize(manager, dataType, half, emb);
         if (patch == 1) {
             down2.initialize(manager, dataType, half);
-            mid.initialize(manager, dataType, new Shape(n, 4 * width, 7, 7), emb);
-            up2.initialize(manager, dataType, new Shape(n, 6 * width, 14, 14), emb);
+            mid.initialize(manager, dataType, new Shape(n, 4 * width, h / 4, w / 4), emb);
+            up2.initialize(manager, dataType, new Shape(n, 6 * width, h / 2, w / 2), emb);
         } else {
             mid.initialize(manager, dataType, half, emb);
-            up2.initialize(manager, dataType, new Shape(n, 4 * width, 7, 7), emb);
+            up2.initialize(manager, dataType, new Shape(n, 4 * width, h / 2, w / 2), emb);
         }
-        up1.initialize(manager, dataType, new Shape(n, 3 * width, side, side), emb);
+        up1.initialize(manager, dataType, new Shape(n, 3 * width, h, w), emb);
         outNorm.initialize(manager, dataType, full);
         outConv.initialize(manager, dataType, full);
     }

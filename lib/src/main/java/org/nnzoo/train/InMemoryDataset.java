@@ -82,12 +82,13 @@ public final class InMemoryDataset implements Dataset, BatchSource {
     }
 
     /**
-     * Images with their class labels, each sample shaped {@code (1, rows, cols)} (one channel).
+     * Images with their class labels, each sample shaped {@code (C, H, W)}, the set's {@code shape()}.
      *
-     * @param images an MNIST-style image set, pixels in [0, 1]
+     * @param images an image set such as an MNIST split, pixels in [0, 1]
      */
     public static InMemoryDataset of(org.nnzoo.data.ImageSet images, int batchSize, boolean shuffle, long seed) {
-        return classification(images.pixels(), new Shape(1, images.rows(), images.cols()), images.labels(),
+        org.nnzoo.data.ImageShape s = images.shape();
+        return classification(images.pixels(), new Shape(s.channels(), s.height(), s.width()), images.labels(),
                 batchSize, shuffle, seed);
     }
 

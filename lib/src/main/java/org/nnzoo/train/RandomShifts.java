@@ -20,12 +20,14 @@ import ai.djl.translate.Batchifier;
  * <p>Deterministic: epoch {@code e} uses the same permutation as {@link InMemoryDataset} with the same seed
  * and draws its shifts from {@code seed} and {@code e}, so a run is reproducible. Each batch's arrays live
  * in their own sub-manager, freed when the training loop closes the batch. Images are shaped
- * {@code (1, rows, cols)}, labels are class indices.
+ * {@code (C, rows, cols)}, the set's {@code shape()} (every channel of an image gets the same shift), labels are
+ * class indices.
  */
 public final class RandomShifts implements BatchSource {
 
     private final float[] pixels;
     private final float[] labels;
+    private final int channels;
     private final int rows;
     private final int cols;
     private final int count;
@@ -54,6 +56,7 @@ public final class RandomShifts implements BatchSource {
         for (int i = 0; i < y.length; i++) {
             labels[i] = y[i];
         }
+        this.channels = images.channels();
         this.rows = images.rows();
         this.cols = images.cols();
         this.count = y.length;
@@ -81,7 +84,8 @@ public final class RandomShifts implements BatchSource {
     public Iterable<Batch> batches(NDManager manager, int epoch) {
         int[] perm = order.order(epoch);
         int batchSize = order.batchSize();
-        int size = rows * cols;
+        int plane = rows * cols;
+        int size = channels * plane;
         SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + epoch);
         int[] dx = new int[count];
         int[] dy = new int[count];
@@ -96,11 +100,13 @@ public final class RandomShifts implements BatchSource {
             float[] y = new float[n];
             for (int i = 0; i < n; i++) {
                 int k = first + i;
-                shift(pixels, perm[k] * size, rows, cols, dx[k], dy[k], x, i * size);
+                for (int c = 0; c < channels; c++) {
+                    shift(pixels, perm[k] * size + c * plane, rows, cols, dx[k], dy[k], x, i * size + c * plane);
+                }
                 y[i] = labels[perm[k]];
             }
             NDManager bm = manager.newSubManager();
-            NDList data = new NDList(bm.create(FloatBuffer.wrap(x), new Shape(n, 1, rows, cols)));
+            NDList data = new NDList(bm.create(FloatBuffer.wrap(x), new Shape(n, channels, rows, cols)));
             NDList lab = new NDList(bm.create(FloatBuffer.wrap(y), new Shape(n)));
             return new Batch(bm, data, lab, n, Batchifier.STACK, Batchifier.STACK, b, batchCount());
         });

@@ -19,6 +19,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.nnzoo.data.ImageShape;
 
 import tech.tablesaw.api.Table;
 
@@ -247,9 +248,30 @@ public final class Charts {
      */
     public static BufferedImage imageGrid(float[] pixels, int rows, int cols, int[] indices, String[] captions,
                                           int perRow, int scale) {
+        return imageGrid(pixels, new ImageShape(1, rows, cols), indices, captions, perRow, scale);
+    }
+
+    /**
+     * A grid of images of a given shape with a caption under each: one channel is drawn as ink on white
+     * (0 white, 1 black), three channels as red, green, blue (0 black).
+     *
+     * @param pixels   images stored one after another, channel after channel, values in [0, 1]
+     * @param shape    the shape of every image, 1 or 3 channels
+     * @param indices  which images to draw
+     * @param captions one caption per drawn image, or null
+     * @param perRow   images per grid row
+     * @param scale    pixel magnification
+     */
+    public static BufferedImage imageGrid(float[] pixels, ImageShape shape, int[] indices, String[] captions,
+                                          int perRow, int scale) {
         if (captions != null && captions.length != indices.length) {
             throw new IllegalArgumentException(indices.length + " images but " + captions.length + " captions");
         }
+        if (shape.channels() != 1 && shape.channels() != 3) {
+            throw new IllegalArgumentException("imageGrid draws grey (1 channel) or RGB (3 channel) images, got " + shape);
+        }
+        int rows = shape.height();
+        int cols = shape.width();
         int n = indices.length;
         int gridRows = Math.max(1, (n + perRow - 1) / perRow);
         int capH = captions == null ? 0 : 16;
@@ -261,7 +283,8 @@ public final class Charts {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        int size = rows * cols;
+        int size = shape.size();
+        int plane = rows * cols;
         for (int k = 0; k < n; k++) {
             int ox = (k % perRow) * cellW + 4;
             int oy = (k / perRow) * cellH + 4;
@@ -271,9 +294,13 @@ public final class Charts {
             }
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
-                    float v = Math.max(0f, Math.min(1f, pixels[base + r * cols + c]));
-                    int gray = 255 - Math.round(v * 255);
-                    g.setColor(new Color(gray, gray, gray));
+                    int p = base + r * cols + c;
+                    if (shape.channels() == 1) {
+                        int gray = 255 - level(pixels[p]);
+                        g.setColor(new Color(gray, gray, gray));
+                    } else {
+                        g.setColor(new Color(level(pixels[p]), level(pixels[p + plane]), level(pixels[p + 2 * plane])));
+                    }
                     g.fillRect(ox + c * scale, oy + r * scale, scale, scale);
                 }
             }
@@ -284,6 +311,11 @@ public final class Charts {
         }
         g.dispose();
         return img;
+    }
+
+    /** @return a value in [0, 1] (clipped) as a colour level 0..255 */
+    private static int level(float v) {
+        return Math.round(Math.max(0f, Math.min(1f, v)) * 255);
     }
 
     /** @return the images placed left to right on a white background */

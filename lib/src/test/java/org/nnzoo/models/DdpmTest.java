@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nnzoo.data.ImageSet;
+import org.nnzoo.data.ImageShape;
 import org.nnzoo.data.Mnist;
 import org.nnzoo.data.Slice;
 import org.nnzoo.train.Fit;
@@ -25,6 +26,8 @@ import ai.djl.training.tracker.Tracker;
 
 /** Noise schedules, the closed-form forward process, the U-Net's shapes, sampling and training through Fit. */
 class DdpmTest {
+
+    private static final ImageShape MNIST = ImageShape.MNIST;
 
     @Test
     void alphaBarDecreasesStrictlyInsideZeroOne() {
@@ -54,15 +57,15 @@ class DdpmTest {
         assertThrows(IllegalArgumentException.class, () -> new Ddpm(-5, Ddpm.Schedule.COSINE));
         assertThrows(IllegalArgumentException.class, () -> new Ddpm(10, null));
         Ddpm d = new Ddpm(10, Ddpm.Schedule.LINEAR);
-        assertThrows(IllegalArgumentException.class, () -> d.sampler().ddim(0));
-        assertThrows(IllegalArgumentException.class, () -> d.sampler().ddim(11));
-        assertThrows(IllegalArgumentException.class, () -> d.trainingData(new float[100], 8, 1));
+        assertThrows(IllegalArgumentException.class, () -> d.sampler(MNIST).ddim(0));
+        assertThrows(IllegalArgumentException.class, () -> d.sampler(MNIST).ddim(11));
+        assertThrows(IllegalArgumentException.class, () -> d.trainingData(MNIST, new float[100], 8, 1));
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.zeros(new Shape(2, 4));
             var bad = assertThrows(IllegalArgumentException.class, () -> d.qSample(x, new int[] {0, 10}, m.zeros(new Shape(2, 4))));
             assertTrue(bad.getMessage().contains("0..9"), bad.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> new UNet(6));
+        assertThrows(IllegalArgumentException.class, () -> new UNet(MNIST, 6));
     }
 
     @Test
@@ -108,7 +111,7 @@ class DdpmTest {
 
     @Test
     void uNetOutputHasTheInputShapeForAnyStep() {
-        UNet net = new UNet(8);
+        UNet net = new UNet(MNIST, 8);
         try (NDManager m = NDManager.newBaseManager()) {
             net.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28), new Shape(2));
             for (int t : new int[] {0, 1, 499, 999}) {
@@ -135,21 +138,21 @@ class DdpmTest {
         ImageSet train = Slice.load(Mnist.Split.TRAIN);
         Ddpm d = new Ddpm(100, Ddpm.Schedule.COSINE);
         try (Model model = Model.newInstance("ddpm-test")) {
-            model.setBlock(new UNet(8));
-            History h = Fit.of(model, d.trainingData(train.pixels(), 50, 1)).loss(Ddpm.epsilonLoss())
+            model.setBlock(new UNet(MNIST, 8));
+            History h = Fit.of(model, d.trainingData(MNIST, train.pixels(), 50, 1)).loss(Ddpm.epsilonLoss())
                     .optimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build())
                     .epochs(4).seed(1).run();
             double[] loss = h.values("train_loss");
             assertTrue(loss[0] > 0.3, "the first epoch's noise MSE should be near 1, got " + loss[0]);
             assertTrue(loss[3] < 0.8 * loss[0], "noise MSE should fall: " + java.util.Arrays.toString(loss));
-            Ddpm.Result r = d.sampler().ddim(5).record(0, 5).seed(3).sample(model, 3);
+            DdpmSampler.Result r = d.sampler(MNIST).ddim(5).record(0, 5).seed(3).sample(model, 3);
             assertEquals(3 * 784, r.pixels().length);
             for (float v : r.pixels()) {
                 assertTrue(v >= 0 && v <= 1);
             }
             assertEquals(2, r.trajectory().size());
             assertArrayEquals(r.pixels(), r.trajectory().get(1), 0f, "the last recorded step is the result");
-            Ddpm.Result again = d.sampler().ddim(5).seed(3).sample(model, 3);
+            DdpmSampler.Result again = d.sampler(MNIST).ddim(5).seed(3).sample(model, 3);
             assertArrayEquals(r.pixels(), again.pixels(), 0f, "same seed, same samples");
         }
     }
@@ -208,7 +211,7 @@ class DdpmTest {
         assertEquals(1.0, eps.minSnrWeight(999, 5), 1e-12, "noisy steps (SNR < gamma) keep weight 1");
         var bad = assertThrows(IllegalArgumentException.class, () -> eps.minSnrWeight(3, 0));
         assertTrue(bad.getMessage().contains("gamma"), bad.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> eps.trainingData(new float[784], 1, 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> eps.trainingData(MNIST, new float[784], 1, 1, -1));
     }
 
     @Test
@@ -227,7 +230,7 @@ class DdpmTest {
 
     @Test
     void patchUNetHasTheInputShapeAndPatchesRoundTrip() {
-        UNet net = new UNet(8, 2);
+        UNet net = new UNet(MNIST, 8, 2);
         assertEquals(2, net.patch());
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(new Shape(3, 1, 28, 28));
@@ -242,7 +245,7 @@ class DdpmTest {
             assertEquals(new Shape(3, 1, 28, 28), y.getShape());
             assertTrue(Float.isFinite(y.sum().getFloat()));
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> new UNet(8, 3));
+        var e = assertThrows(IllegalArgumentException.class, () -> new UNet(MNIST, 8, 3));
         assertTrue(e.getMessage().contains("patch"), e.getMessage());
     }
 
@@ -251,13 +254,13 @@ class DdpmTest {
         ImageSet train = Slice.load(Mnist.Split.TRAIN);
         Ddpm d = new Ddpm(100, Ddpm.Schedule.COSINE, Ddpm.Prediction.V);
         try (Model model = Model.newInstance("ddpm-v-test")) {
-            model.setBlock(new UNet(8, 2));
-            History h = Fit.of(model, d.trainingData(train.pixels(), 50, 1, 5)).loss(Ddpm.weightedLoss())
+            model.setBlock(new UNet(MNIST, 8, 2));
+            History h = Fit.of(model, d.trainingData(MNIST, train.pixels(), 50, 1, 5)).loss(Ddpm.weightedLoss())
                     .optimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build())
                     .epochs(4).seed(1).run();
             double[] loss = h.values("train_loss");
             assertTrue(loss[3] < 0.8 * loss[0], "weighted v loss should fall: " + java.util.Arrays.toString(loss));
-            float[] px = d.sampler().ddim(5).seed(3).sample(model, 2).pixels();
+            float[] px = d.sampler(MNIST).ddim(5).seed(3).sample(model, 2).pixels();
             assertEquals(2 * 784, px.length);
             for (float v : px) {
                 assertTrue(v >= 0 && v <= 1);
@@ -267,7 +270,7 @@ class DdpmTest {
 
     @Test
     void classConditionalUNetUsesItsLabelInput() {
-        UNet net = new UNet(8, 2, 10);
+        UNet net = new UNet(MNIST, 8, 2, 10);
         assertEquals(10, net.classes());
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(5);
@@ -285,10 +288,10 @@ class DdpmTest {
             assertTrue(diff > 1e-4, "the label must change the output, max diff " + diff);
             var e = assertThrows(IllegalArgumentException.class, () -> net.forward(ps, new NDList(x, t), false));
             assertTrue(e.getMessage().contains("3 inputs"), e.getMessage());
-            var e2 = assertThrows(IllegalArgumentException.class, () -> new UNet(8, 2).forward(ps, new NDList(x, t, t), false));
-            assertTrue(e2.getMessage().contains("new UNet(width, patch, classes)"), e2.getMessage());
+            var e2 = assertThrows(IllegalArgumentException.class, () -> new UNet(MNIST, 8, 2).forward(ps, new NDList(x, t, t), false));
+            assertTrue(e2.getMessage().contains("new UNet(image, width, patch, classes)"), e2.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> new UNet(8, 2, -1));
+        assertThrows(IllegalArgumentException.class, () -> new UNet(MNIST, 8, 2, -1));
     }
 
     @Test
@@ -301,8 +304,8 @@ class DdpmTest {
             labels[i] = i % 10;
             px[i * 784 + i % 784] = 1;
         }
-        var plain = d.trainingData(px, 100, 9);
-        var labelled = d.trainingData(px, labels, 10, 0.25, 100, 9);
+        var plain = d.trainingData(MNIST, px, 100, 9);
+        var labelled = d.trainingData(MNIST, px, labels, 10, 0.25, 100, 9);
         assertEquals(3, labelled.inputShapes().length);
         int dropped = 0;
         int total = 0;
@@ -323,12 +326,12 @@ class DdpmTest {
         }
         assertEquals(n, total);
         assertTrue(dropped > 70 && dropped < 130, "about a quarter of 400 labels dropped, got " + dropped);
-        var e = assertThrows(IllegalArgumentException.class, () -> d.trainingData(px, new int[] {1}, 10, 0.1, 100, 9));
+        var e = assertThrows(IllegalArgumentException.class, () -> d.trainingData(MNIST, px, new int[] {1}, 10, 0.1, 100, 9));
         assertTrue(e.getMessage().contains("labels"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> d.trainingData(px, labels, 10, 1.0, 100, 9));
+        assertThrows(IllegalArgumentException.class, () -> d.trainingData(MNIST, px, labels, 10, 1.0, 100, 9));
         int[] bad = labels.clone();
         bad[5] = 10;
-        assertThrows(IllegalArgumentException.class, () -> d.trainingData(px, bad, 10, 0.1, 100, 9));
+        assertThrows(IllegalArgumentException.class, () -> d.trainingData(MNIST, px, bad, 10, 0.1, 100, 9));
     }
 
     /** A stand-in network: output c(y) everywhere for a label y, u for "no label" (y = 10). */
@@ -356,16 +359,16 @@ class DdpmTest {
             mixed[k] = (float) ((1 + w) * c[k] - w * u);
         }
         try (Model guidedNet = constantNet(c, u); Model expectedNet = constantNet(mixed, u)) {
-            float[] guided = d.sampler().ddim(4, 1.0).seed(2).labels(10, 0, 1).guidance(w).sample(guidedNet, 4).pixels();
-            float[] expected = d.sampler().ddim(4, 1.0).seed(2).labels(10, 0, 1).sample(expectedNet, 4).pixels();
+            float[] guided = d.sampler(MNIST).ddim(4, 1.0).seed(2).labels(10, 0, 1).guidance(w).sample(guidedNet, 4).pixels();
+            float[] expected = d.sampler(MNIST).ddim(4, 1.0).seed(2).labels(10, 0, 1).sample(expectedNet, 4).pixels();
             assertArrayEquals(expected, guided, 1e-6f, "guided = sampling with (1 + w) c - w u");
-            float[] conditional = d.sampler().ddim(4, 1.0).seed(2).labels(10, 0, 1).sample(guidedNet, 4).pixels();
-            float[] zeroW = d.sampler().ddim(4, 1.0).seed(2).labels(10, 0, 1).guidance(0).sample(guidedNet, 4).pixels();
+            float[] conditional = d.sampler(MNIST).ddim(4, 1.0).seed(2).labels(10, 0, 1).sample(guidedNet, 4).pixels();
+            float[] zeroW = d.sampler(MNIST).ddim(4, 1.0).seed(2).labels(10, 0, 1).guidance(0).sample(guidedNet, 4).pixels();
             assertArrayEquals(conditional, zeroW, 0f, "w = 0 is plain conditional sampling");
-            var e = assertThrows(IllegalArgumentException.class, () -> d.sampler().guidance(1).sample(guidedNet, 1));
+            var e = assertThrows(IllegalArgumentException.class, () -> d.sampler(MNIST).guidance(1).sample(guidedNet, 1));
             assertTrue(e.getMessage().contains("labels"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> d.sampler().labels(10, 11));
-            assertThrows(IllegalArgumentException.class, () -> d.sampler().guidance(-1));
+            assertThrows(IllegalArgumentException.class, () -> d.sampler(MNIST).labels(10, 11));
+            assertThrows(IllegalArgumentException.class, () -> d.sampler(MNIST).guidance(-1));
         }
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nnzoo.data.ImageSet;
+import org.nnzoo.data.ImageShape;
 import org.nnzoo.data.Mnist;
 import org.nnzoo.data.Slice;
 import org.nnzoo.train.History;
@@ -41,22 +42,22 @@ class GanTest {
 
     @Test
     void eachPlayersUpdatesLowerItsOwnLossOnATinyDataset() {
-        try (Gan gan = Gan.mlp(); NDManager m = NDManager.newBaseManager()) {
-            Gan.Training tr = gan.training(train.pixels()).batchSize(32).seed(3).adam(2e-4f, 0.5f);
+        try (Gan gan = Gan.mlp(ImageShape.MNIST); NDManager m = NDManager.newBaseManager()) {
+            GanTraining tr = gan.training(train.pixels()).batchSize(32).seed(3).adam(2e-4f, 0.5f);
             tr.start();
             int n = 32;
             NDArray x = m.create(batch(n), new Shape(n, 1, 28, 28));
             NDArray z = m.randomNormal(new Shape(n, Gan.LATENT));
-            double firstD = tr.discriminatorStep(x, z)[0];
+            double firstD = gan.discriminatorStep(x, z)[0];
             double lastD = firstD;
             for (int i = 0; i < 10; i++) {
-                lastD = tr.discriminatorStep(x, z)[0];
+                lastD = gan.discriminatorStep(x, z)[0];
             }
             assertTrue(lastD < firstD, "D loss on a fixed batch should fall with D updates: " + firstD + " -> " + lastD);
-            double firstG = tr.generatorStep(z);
+            double firstG = gan.generatorStep(z);
             double lastG = firstG;
             for (int i = 0; i < 10; i++) {
-                lastG = tr.generatorStep(z);
+                lastG = gan.generatorStep(z);
             }
             assertTrue(lastG < firstG, "G loss against a fixed D should fall with G updates: " + firstG + " -> " + lastG);
         }
@@ -67,7 +68,7 @@ class GanTest {
         double[] first = null;
         float[] px = java.util.Arrays.copyOf(train.pixels(), 120 * 784);
         for (int run = 0; run < 2; run++) {
-            try (Gan gan = Gan.mlp()) {
+            try (Gan gan = Gan.mlp(ImageShape.MNIST)) {
                 History h = gan.training(px).batchSize(30).epochs(2).seed(11).run();
                 assertEquals(2, h.epochs());
                 assertTrue(Double.isFinite(h.last("d_loss")) && Double.isFinite(h.last("g_loss")));
@@ -87,7 +88,7 @@ class GanTest {
     @Test
     void dcganShapes() {
         try (NDManager m = NDManager.newBaseManager()) {
-            var g = Gan.dcganGenerator(Gan.LATENT, 8);
+            var g = Gan.dcganGenerator(ImageShape.MNIST, Gan.LATENT, 8);
             var d = Gan.dcganDiscriminator(8);
             g.initialize(m, DataType.FLOAT32, new Shape(3, Gan.LATENT));
             d.initialize(m, DataType.FLOAT32, new Shape(3, 1, 28, 28));
@@ -100,7 +101,7 @@ class GanTest {
 
     @Test
     void badInputIsRejected() {
-        try (Gan gan = Gan.mlp()) {
+        try (Gan gan = Gan.mlp(ImageShape.MNIST)) {
             assertThrows(IllegalArgumentException.class, () -> gan.training(new float[783]));
             assertThrows(IllegalStateException.class, () -> gan.generate(2, 1));
             var e = assertThrows(IllegalArgumentException.class, () -> gan.training(new float[784 * 10]).batchSize(64).run());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.nnzoo.data.ImageShape;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -105,16 +106,16 @@ class VisionModelsTest {
 
     @Test
     void autoencoderShapes() {
-        ConvAutoencoder ae = new ConvAutoencoder(16);
+        ConvAutoencoder ae = new ConvAutoencoder(ImageShape.MNIST, 16);
         assertEquals(new Shape(3, 1, 28, 28), forwardShape(ae.block(), new Shape(3, 1, 28, 28)));
-        assertEquals(new Shape(3, 16), forwardShape(new ConvAutoencoder(16).encoder(), new Shape(3, 1, 28, 28)));
-        assertEquals(new Shape(3, 1, 28, 28), forwardShape(new ConvAutoencoder(2).decoder(), new Shape(3, 2)));
+        assertEquals(new Shape(3, 16), forwardShape(new ConvAutoencoder(ImageShape.MNIST, 16).encoder(), new Shape(3, 1, 28, 28)));
+        assertEquals(new Shape(3, 1, 28, 28), forwardShape(new ConvAutoencoder(ImageShape.MNIST, 2).decoder(), new Shape(3, 2)));
         try (NDManager m = manager()) {
             NDArray x = m.arange(4f).reshape(1, 1, 2, 2);
             assertEquals(new Shape(1, 1, 4, 4), ConvAutoencoder.upsample2(x).getShape());
             assertTrue(ConvAutoencoder.upsample2(x).toFloatArray()[5] == 0f && ConvAutoencoder.upsample2(x).toFloatArray()[15] == 3f);
         }
-        assertThrows(IllegalArgumentException.class, () -> new ConvAutoencoder(0));
+        assertThrows(IllegalArgumentException.class, () -> new ConvAutoencoder(ImageShape.MNIST, 0));
     }
 
     /**
@@ -166,6 +167,6 @@ class VisionModelsTest {
         assertTrue(maxGradientError(ResNet.basicBlock(2, 4, 2, true), new Shape(3, 2, 6, 6)) < 1e-6, "projection block");
         assertTrue(maxGradientError(ResNet.basicBlock(3, 3, 1, true), new Shape(3, 3, 5, 5)) < 1e-6, "identity block");
         assertTrue(maxGradientError(LeNet.build(LeNet.Variant.ORIGINAL, 10), new Shape(2, 1, 28, 28)) < 1e-6, "LeNet");
-        assertTrue(maxGradientError(new ConvAutoencoder(3).block(), new Shape(2, 1, 28, 28)) < 1e-6, "autoencoder");
+        assertTrue(maxGradientError(new ConvAutoencoder(ImageShape.MNIST, 3).block(), new Shape(2, 1, 28, 28)) < 1e-6, "autoencoder");
     }
 }

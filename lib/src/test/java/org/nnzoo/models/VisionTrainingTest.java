@@ -80,7 +80,7 @@ class VisionTrainingTest {
     @Test
     void autoencoderBeatsPcaAtTheSameCodeSize() {
         int code = 4;
-        ConvAutoencoder ae = new ConvAutoencoder(code);
+        ConvAutoencoder ae = new ConvAutoencoder(org.nnzoo.data.ImageShape.MNIST, code);
         float[] px = train.pixels();
         try (Model model = Model.newInstance("ae")) {
             model.setBlock(ae.block());

@@ -61,6 +61,21 @@ class InMemoryDatasetTest {
     }
 
     @Test
+    void colourImageSetsGiveChannelsFirstBatches() {
+        org.nnzoo.data.ImageSet rgb = new org.nnzoo.data.ImageSet("rgb", new org.nnzoo.data.ImageShape(3, 4, 5),
+                new byte[2 * 60], new int[] {0, 1}, new String[] {"a", "b"});
+        InMemoryDataset d = InMemoryDataset.of(rgb, 2, false, 0);
+        assertEquals(new Shape(2, 3, 4, 5), d.inputShapes()[0]);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (Batch b : d.batches(m, 0)) {
+                try (b) {
+                    assertEquals(new Shape(2, 3, 4, 5), b.getData().head().getShape());
+                }
+            }
+        }
+    }
+
+    @Test
     void clearErrorsOnShapeMismatch() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> InMemoryDataset.classification(new float[10], new Shape(3), new int[3], 4, false, 0));

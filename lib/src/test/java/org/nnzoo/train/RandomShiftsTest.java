@@ -92,6 +92,31 @@ class RandomShiftsTest {
     }
 
     @Test
+    void everyChannelOfAColourImageGetsTheSameShift() {
+        ImageSet grey = images(10);
+        byte[] g = grey.rawPixels();
+        byte[] rgb = new byte[3 * g.length];
+        for (int i = 0; i < 10; i++) { // three copies of the grey image as its channels
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(g, i * 36, rgb, i * 108 + c * 36, 36);
+            }
+        }
+        ImageSet colour = new ImageSet("rgb", new org.nnzoo.data.ImageShape(3, 6, 6), rgb, grey.labels(), grey.classNames());
+        List<float[]> x1 = epoch(new RandomShifts(grey, 2, 4, 3), 1, false);
+        List<float[]> x3 = epoch(new RandomShifts(colour, 2, 4, 3), 1, false);
+        for (int b = 0; b < x1.size(); b++) {
+            assertEquals(3 * x1.get(b).length, x3.get(b).length);
+            for (int i = 0; i < x1.get(b).length / 36; i++) {
+                float[] shifted = Arrays.copyOfRange(x1.get(b), i * 36, (i + 1) * 36);
+                for (int c = 0; c < 3; c++) {
+                    assertArrayEquals(shifted, Arrays.copyOfRange(x3.get(b), i * 108 + c * 36, i * 108 + (c + 1) * 36),
+                            "batch " + b + ", image " + i + ", channel " + c);
+                }
+            }
+        }
+    }
+
+    @Test
     void badShiftIsNamed() {
         ImageSet set = images(4);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new RandomShifts(set, 6, 2, 0)).getMessage()
