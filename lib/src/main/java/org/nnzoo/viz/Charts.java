@@ -27,6 +27,10 @@ import tech.tablesaw.api.Table;
  * Ready-made plots for the notebooks: training curves, scatter plots by class, confusion matrices and
  * grids of digit images. Charts are xchart objects (tweak them freely, then {@link Show#show});
  * image grids are drawn directly with Java2D.
+ *
+ * <p>Why one file of about 580 lines: it is a catalogue of independent plot functions (each 20-60 lines,
+ * sharing only the palette and {@link #toImage}), which every chapter calls as {@code Charts.x(...)};
+ * splitting it would give a reader nothing to follow and the notebooks a second name to remember.
  */
 public final class Charts {
 
