@@ -5,7 +5,7 @@
 
 A and B are output folders of environment/execute-notebooks.sh (or run.sh: target/notebooks), or their
 results.json files. A folder without results.json (a run still going, or stopped) is read from its
-metrics/*.jsonl. Timings (metrics named *seconds, *_per_s) differ from run to run and are left out
+metrics/*.jsonl. Timings (metrics named *seconds, *_per_s, *_per_second) differ from run to run and are left out
 unless --all is given. Only notebooks present in both runs are compared; the others are listed.
 Exit status: 0 when every compared metric is identical (bit for bit, as recorded), 1 otherwise.
 """
@@ -17,7 +17,7 @@ import sys
 
 
 def is_timing(name):
-    return name.endswith("seconds") or name.endswith("_per_s")
+    return name.endswith("seconds") or name.endswith("_per_s") or name.endswith("_per_second")
 
 
 def load(path):
