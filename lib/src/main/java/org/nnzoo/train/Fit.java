@@ -32,8 +32,12 @@ import ai.djl.util.RandomUtils;
  * <p>Memory: each batch's arrays (inputs, activations, loss) live in the batch's own sub-manager, closed
  * after the step, so native memory stays flat over any number of steps. Determinism: {@link #seed} seeds
  * DJL's engine (parameter initialisation, dropout) and the shuffling; same seed, same numbers on CPU.
- * Speed: {@code NNZOO_FIT_PHASES=1} (or {@code -Dnnzoo.fit.phases=true}) prints, after each epoch, the wall-clock
- * time per batch of each phase of the step (next batch, forward, loss, backward, optimizer step, ...).
+ *
+ * <p>{@link #run()} is the loop to read. The machinery around it lives in its own classes: {@link OptimizerStep}
+ * (the optimizer step, taken without DJL's per-parameter gradient copies where DJL's trainer can be read: the same
+ * numbers, faster), {@link BestEpoch} ({@link #keepBest}) and {@link PhaseTimes}, a {@link StepListener} that
+ * prints, with {@code NNZOO_FIT_PHASES=1} (or {@code -Dnnzoo.fit.phases=true}), the wall-clock time per batch of each
+ * phase of the step after each epoch.
  *
  * <pre>{@code
  * History h = Fit.of(model, train).validation(test)
