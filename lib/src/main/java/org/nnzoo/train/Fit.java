@@ -2,14 +2,16 @@ package org.nnzoo.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.function.BiConsumer;
+
+import org.nnzoo.train.StepListener.Phase;
 
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
@@ -19,6 +21,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.util.RandomUtils;
 
 /**
@@ -29,8 +32,12 @@ import ai.djl.util.RandomUtils;
  * <p>Memory: each batch's arrays (inputs, activations, loss) live in the batch's own sub-manager, closed
  * after the step, so native memory stays flat over any number of steps. Determinism: {@link #seed} seeds
  * DJL's engine (parameter initialisation, dropout) and the shuffling; same seed, same numbers on CPU.
- * Speed: {@code NNZOO_FIT_PHASES=1} (or {@code -Dnnzoo.fit.phases=true}) prints, after each epoch, the wall-clock
- * time per batch of each phase of the step (next batch, forward, loss, backward, optimizer step, ...).
+ *
+ * <p>{@link #run()} is the loop to read. The machinery around it lives in its own classes: {@link OptimizerStep}
+ * (the optimizer step, taken without DJL's per-parameter gradient copies where DJL's trainer can be read: the same
+ * numbers, faster), {@link BestEpoch} ({@link #keepBest}) and {@link PhaseTimes}, a {@link StepListener} that
+ * prints, with {@code NNZOO_FIT_PHASES=1} (or {@code -Dnnzoo.fit.phases=true}), the wall-clock time per batch of each
+ * phase of the step after each epoch.
  *
  * <pre>{@code
  * History h = Fit.of(model, train).validation(test)
@@ -50,8 +57,8 @@ public final class Fit {
     private int seed = 42;
     private boolean accuracy;
     private String title = "training";
-    private StopRule stopRule;
-    private BiConsumer<Integer, History> onEpoch;
+    private StopRule stopRule = history -> false;
+    private BiConsumer<Integer, History> onEpoch = (epoch, history) -> { };
     private boolean initialize = true;
     private String keepBest;
 
@@ -121,13 +128,13 @@ public final class Fit {
 
     /** Stops early when the rule says so after an epoch. */
     public Fit stopWhen(StopRule rule) {
-        this.stopRule = rule;
+        this.stopRule = rule != null ? rule : history -> false;
         return this;
     }
 
     /** Called after each epoch with the epoch index (0-based) and the history so far. */
     public Fit onEpoch(BiConsumer<Integer, History> callback) {
-        this.onEpoch = callback;
+        this.onEpoch = callback != null ? callback : (epoch, history) -> { };
         return this;
     }
 
@@ -154,211 +161,158 @@ public final class Fit {
         return this;
     }
 
-    /** Runs the training and returns its history. */
+    /**
+     * Runs the training and returns its history. Each step is forward, loss, backward, optimizer step; each epoch
+     * ends with the validation pass, a row of the history and the epoch hooks ({@link #keepBest}, the progress view,
+     * {@link #onEpoch}, {@link #stopWhen}). The notebook's interrupt button stops it between two batches.
+     */
     public History run() {
-        if (initialize) {
-            Engine.getInstance().setRandomSeed(seed);
-            RandomUtils.RANDOM.setSeed(seed);
-        }
-        DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
-                .optOptimizer(optimizer != null ? optimizer : Optimizer.sgd()
-                        .setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.1f)).build())
-                .optDevices(new Device[] {Device.cpu()});
-        if (initializer != null) {
-            config.optInitializer(initializer, ai.djl.nn.Parameter.Type.WEIGHT);
-        }
         History history = new History();
-        try (Trainer trainer = model.newTrainer(config)) {
-            if (initialize) {
-                trainer.initialize(train.inputShapes());
-            }
+        Optimizer opt = optimizer != null ? optimizer
+                : Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build();
+        try (Trainer trainer = newTrainer(opt)) {
             ProgressView view = new ProgressView(title, epochs, train.batchCount(), history);
-            NDManager root = trainer.getManager();
-            Optimizer opt = config.getOptimizer();
-            Map<String, ?> used = parametersInUse(trainer); // null: DJL changed, use Trainer.step() throughout
-            java.util.List<Parameter> trained = null; // what Trainer.step() would update, once known
-            int usedCount = -1;
-            NDManager snapshot = null;
-            double best = Double.NaN;
-            PhaseTimes phases = PhaseTimes.fromSettings();
+            OptimizerStep optimizerStep = OptimizerStep.fastest(trainer, opt);
+            BestEpoch best = new BestEpoch(keepBest, model, trainer.getManager(), validation != null);
+            StepListener timer = PhaseTimes.fromSettings(title);
             for (int epoch = 0; epoch < epochs; epoch++) {
-                long t0 = System.nanoTime();
-                double lossSum = 0;
-                long correct = 0;
-                long seen = 0;
-                int b = 0;
-                phases.start();
-                for (Batch batch : train.batches(root, epoch)) {
-                    phases.mark(0);
+                Tally tally = new Tally();
+                timer.epochStarted();
+                for (Batch batch : train.batches(trainer.getManager(), epoch)) {
+                    timer.after(Phase.NEXT_BATCH);
                     try (batch) {
-                        if (Thread.currentThread().isInterrupted()) { // the notebook's "interrupt" button
-                            throw new java.util.concurrent.CancellationException("training interrupted in epoch "
-                                    + (epoch + 1) + " at batch " + (b + 1) + "; the model keeps its current weights");
-                        }
+                        stopIfInterrupted(epoch, tally.batches);
                         NDList x = batch.getData();
                         NDList y = batch.getLabels();
                         NDList pred;
-                        NDArray l;
+                        NDArray loss;
                         try (GradientCollector gc = trainer.newGradientCollector()) {
-                            pred = trainer.forward(x, y);
-                            phases.mark(1);
-                            l = trainer.getLoss().evaluate(y, pred);
-                            phases.mark(2);
-                            gc.backward(l);
+                            pred = trainer.forward(x, y);                 // y_hat = f(x; w), recording the graph
+                            timer.after(Phase.FORWARD);
+                            loss = trainer.getLoss().evaluate(y, pred);   // L = loss(y, y_hat), mean over the batch
+                            timer.after(Phase.LOSS);
+                            gc.backward(loss);                            // dL/dw for every parameter w
                         }
-                        phases.mark(3);
-                        if (trained == null || used.size() != usedCount) {
-                            // the first step (which also checks that every parameter got a gradient), any step in
-                            // which the forward pass used a parameter for the first time, and any DJL we cannot read
-                            trainer.step();
-                            if (used != null) {
-                                usedCount = used.size();
-                                trained = trainable(model, used);
-                            }
-                        } else {
-                            update(opt, trained);
-                        }
-                        phases.mark(4);
-                        int n = batch.getSize();
-                        lossSum += l.getFloat() * n;
-                        phases.mark(5);
-                        if (accuracy) {
-                            correct += countCorrect(pred, y);
-                        }
-                        phases.mark(6);
-                        seen += n;
-                        b++;
-                        double secs = (System.nanoTime() - t0) / 1e9;
-                        view.batch(epoch, b, lossSum / seen, accuracy ? correct / (double) seen : Double.NaN, seen / secs);
+                        timer.after(Phase.BACKWARD);
+                        optimizerStep.apply();                            // w <- optimizer(w, dL/dw)
+                        timer.after(Phase.OPTIMIZER_STEP);
+                        tally.addLoss(loss.getFloat(), batch.getSize());
+                        timer.after(Phase.LOSS_READ);
+                        tally.correct += accuracy ? countCorrect(pred, y) : 0;
+                        timer.after(Phase.CORRECT_COUNT);
+                        view.batch(epoch, tally.batches, tally.loss(), accuracy ? tally.accuracy() : Double.NaN, tally.rate());
                     }
-                    phases.mark(7);
-                    phases.batchDone();
+                    timer.after(Phase.CLOSE_BATCH);
                 }
-                if (phases.on()) {
-                    System.out.println(phases.report(title, epoch));
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                Map<String, Double> row = new LinkedHashMap<>();
-                row.put("train_loss", lossSum / seen);
-                if (accuracy) {
-                    row.put("train_acc", correct / (double) seen);
-                }
-                if (validation != null) {
-                    double[] v = evaluate(trainer, validation);
-                    row.put("val_loss", v[0]);
-                    if (accuracy) {
-                        row.put("val_acc", v[1]);
-                    }
-                }
-                row.put("seconds", seconds);
-                row.put("samples_per_s", seen / seconds);
+                timer.epochEnded(epoch);
+                Map<String, Double> row = record(trainer, tally);
                 history.add(row);
-                if (keepBest != null) {
-                    Double v = row.get(keepBest);
-                    if (v == null) {
-                        throw new IllegalArgumentException("keepBest(\"" + keepBest + "\"): no such metric; this run"
-                                + " records " + row.keySet() + (validation == null ? " (set validation(...) for val_*)" : ""));
-                    }
-                    boolean lower = keepBest.endsWith("loss");
-                    if (Double.isNaN(best) || (lower ? v < best : v > best)) {
-                        best = v;
-                        if (snapshot != null) {
-                            snapshot.close();
-                        }
-                        snapshot = root.newSubManager();
-                        for (var p : model.getBlock().getParameters()) {
-                            NDArray copy = p.getValue().getArray().duplicate();
-                            copy.attach(snapshot);
-                            copy.setName(p.getKey());
-                        }
-                    }
-                }
+                best.epochEnded(row);
                 view.epoch(epoch, row);
-                if (onEpoch != null) {
-                    onEpoch.accept(epoch, history);
-                }
-                if (stopRule != null && stopRule.shouldStop(history)) {
+                onEpoch.accept(epoch, history);
+                if (stopRule.shouldStop(history)) {
                     break;
                 }
             }
-            if (snapshot != null) { // restore the best epoch's parameters
-                var params = model.getBlock().getParameters();
-                for (NDArray saved : snapshot.getManagedArrays()) {
-                    saved.copyTo(params.get(saved.getName()).getArray());
-                }
-                snapshot.close();
-            }
+            best.restore(); // keepBest: the best epoch's parameters
         }
         return history;
     }
 
-    /**
-     * @return the trainer's parameter store's map (parameter id to data) of the parameters the forward pass has
-     *     used, which are the ones {@code Trainer.step()} updates; null if this DJL version keeps it elsewhere
-     */
-    @SuppressWarnings("unchecked")
-    private static Map<String, ?> parametersInUse(Trainer trainer) {
+    /** @return a trainer for the run, the model's parameters initialised (seeded) unless {@link #continueTraining} */
+    private Trainer newTrainer(Optimizer opt) {
+        if (initialize) {
+            Engine.getInstance().setRandomSeed(seed);
+            RandomUtils.RANDOM.setSeed(seed);
+        }
+        DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(opt)
+                .optDevices(new Device[] {Device.cpu()});
+        if (initializer != null) {
+            config.optInitializer(initializer, Parameter.Type.WEIGHT);
+        }
+        Trainer trainer = model.newTrainer(config);
         try {
-            java.lang.reflect.Field storeField = Trainer.class.getDeclaredField("parameterStore");
-            storeField.setAccessible(true);
-            Object store = storeField.get(trainer);
-            java.lang.reflect.Field mapField = ai.djl.training.ParameterStore.class.getDeclaredField("parameterMap");
-            mapField.setAccessible(true);
-            return (Map<String, ?>) mapField.get(store);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
+            if (initialize) {
+                trainer.initialize(train.inputShapes());
+            }
+            return trainer;
+        } catch (RuntimeException e) {
+            trainer.close();
+            throw e;
         }
     }
 
-    /** @return the parameters that {@code Trainer.step()} would update: used so far and requiring a gradient */
-    private static java.util.List<Parameter> trainable(Model model, Map<String, ?> used) {
-        Map<String, Parameter> byId = new java.util.HashMap<>();
-        for (var p : model.getBlock().getParameters()) {
-            byId.put(p.getValue().getId(), p.getValue());
-        }
-        java.util.List<Parameter> out = new java.util.ArrayList<>();
-        for (String id : used.keySet()) {
-            Parameter p = byId.get(id);
-            if (p == null) {
-                return null;
-            }
-            if (p.requiresGradient()) {
-                out.add(p);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * One optimizer step, as {@code Trainer.step()} does it on one device but without its per-parameter copy of
-     * every gradient (DJL's {@code LocalParameterServer} duplicates each gradient to reduce it across devices, which
-     * on one CPU only costs time): the same {@code Optimizer.update} on the same arrays, so the same numbers.
-     */
-    private static void update(Optimizer opt, java.util.List<Parameter> params) {
-        for (Parameter p : params) {
-            NDArray w = p.getArray();
-            try (NDArray g = w.getGradient()) {
-                opt.update(p.getId(), w, g);
-            }
+    /** The notebook's "interrupt" button: stop between two batches, keeping the weights trained so far. */
+    private static void stopIfInterrupted(int epoch, int batchesDone) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("training interrupted in epoch " + (epoch + 1) + " at batch "
+                    + (batchesDone + 1) + "; the model keeps its current weights");
         }
     }
 
-    /** @return {mean loss, accuracy} of the trainer's model on {@code data}, in inference mode */
-    private double[] evaluate(Trainer trainer, BatchSource data) {
-        double lossSum = 0;
-        long correct = 0;
-        long seen = 0;
+    /** @return the epoch's row of the history: training metrics, then validation ones, then timing */
+    private Map<String, Double> record(Trainer trainer, Tally epoch) {
+        double seconds = epoch.seconds(); // training only, validation not included
+        Map<String, Double> row = new LinkedHashMap<>();
+        row.put("train_loss", epoch.loss());
+        if (accuracy) {
+            row.put("train_acc", epoch.accuracy());
+        }
+        if (validation != null) {
+            Tally v = evaluate(trainer, validation);
+            row.put("val_loss", v.loss());
+            if (accuracy) {
+                row.put("val_acc", v.accuracy());
+            }
+        }
+        row.put("seconds", seconds);
+        row.put("samples_per_s", epoch.seen / seconds);
+        return row;
+    }
+
+    /** @return the mean loss (and the correct count, with accuracy on) of the model on {@code data}, in inference mode */
+    private Tally evaluate(Trainer trainer, BatchSource data) {
+        Tally t = new Tally();
         for (Batch batch : data.batches(trainer.getManager(), 0)) {
             try (batch) {
                 NDList pred = trainer.evaluate(batch.getData());
-                lossSum += trainer.getLoss().evaluate(batch.getLabels(), pred).getFloat() * batch.getSize();
-                if (accuracy) {
-                    correct += countCorrect(pred, batch.getLabels());
-                }
-                seen += batch.getSize();
+                t.addLoss(trainer.getLoss().evaluate(batch.getLabels(), pred).getFloat(), batch.getSize());
+                t.correct += accuracy ? countCorrect(pred, batch.getLabels()) : 0;
             }
         }
-        return new double[] {lossSum / seen, correct / (double) seen};
+        return t;
+    }
+
+    /** Running sums over the batches of one pass: the sample-weighted loss, correct predictions, samples, time. */
+    private static final class Tally {
+        private final long start = System.nanoTime();
+        private double lossSum;
+        private long correct;
+        private long seen;
+        private int batches;
+
+        /** Adds a batch of {@code n} samples whose mean loss is {@code meanLoss}. */
+        void addLoss(float meanLoss, int n) {
+            lossSum += meanLoss * n; // a float product, as the batch loss has always been weighted
+            seen += n;
+            batches++;
+        }
+
+        double loss() {
+            return lossSum / seen;
+        }
+
+        double accuracy() {
+            return correct / (double) seen;
+        }
+
+        double seconds() {
+            return (System.nanoTime() - start) / 1e9;
+        }
+
+        double rate() {
+            return seen / seconds();
+        }
     }
 
     static long countCorrect(NDList pred, NDList labels) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import com.sun.jna.Function;
@@ -16,21 +17,26 @@ import com.sun.jna.Pointer;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * Makes the PyTorch natives that DJL ships use their fast matrix-multiply kernels on AMD processors.
+ * Three changes to how the PyTorch natives that DJL ships run in this process, each measured, each announced and each
+ * with a switch to turn it off. When the engine starts in a JVM where one of them changed something (or the vendor fix
+ * refused to), {@link #announce()} prints ONE line saying what and how to turn it off, so the first notebook cell that
+ * touches the engine shows it; {@link #status()} says what was done. Documented for users in the kernel section of
+ * {@code environment/README.md}.
  *
- * <p>DJL's PyTorch 2.7.1 CPU build links Intel oneMKL 2024 statically into {@code libtorch_cpu.so}. oneMKL picks
- * its SGEMM code path by CPU vendor: on a CPU that does not report "GenuineIntel" it runs a generic path, whatever
- * AVX2/AVX-512 the CPU has. Measured on the project machine (AMD EPYC, AVX-512, one thread): a
- * {@code 128x784 . 784x256} linear layer took 530 us, against 245 us in Debian's PyTorch 1.13 with OpenBLAS; the
- * same call takes 245 us after this fix. oneMKL asks an exported function, {@code mkl_serv_intel_cpu_true}, and
- * caches the answer at its first BLAS call; {@link #apply()} rewrites that function's first bytes to
- * {@code mov eax, 1; ret} (after {@code mprotect}), which is the well-known replacement for the removed
- * {@code MKL_DEBUG_CPU_TYPE=5} switch. oneMKL still checks the instruction-set bits itself.
- *
- * <p>It runs automatically when DJL starts its PyTorch engine (see {@link TunedPyTorchProvider}), before any
- * computation, and only on Linux x86-64 with a non-Intel CPU. Turn it off with {@code -Dnnzoo.mkl.vendorFix=false}
- * or the environment variable {@code NNZOO_MKL_VENDOR_FIX=0}. Results stay deterministic (same kernels every run);
- * they can differ from the generic path in the last bits of floating-point rounding.
+ * <p>First, the oneMKL vendor fix ({@link MklVendorCheck}): oneMKL's fast matrix-multiply kernels on AMD processors.
+ * DJL's PyTorch 2.7.1 CPU build links Intel oneMKL 2024 statically into {@code libtorch_cpu.so}. oneMKL picks its SGEMM
+ * code path by CPU vendor: on a CPU that does not report "GenuineIntel" it runs a generic path, whatever AVX2/AVX-512
+ * the CPU has. Measured on the project machine (AMD EPYC, AVX-512, one thread): a {@code 128x784 . 784x256} linear
+ * layer took 530 us, against 245 us in Debian's PyTorch 1.13 with OpenBLAS; the same call takes 245 us after this fix.
+ * oneMKL asks an exported function, {@code mkl_serv_intel_cpu_true}, and caches the answer at its first BLAS call; the
+ * fix rewrites that function's first bytes to {@code mov eax, 1; ret} (after {@code mprotect}), which is the
+ * well-known replacement for the removed {@code MKL_DEBUG_CPU_TYPE=5} switch, and only after checking the function's
+ * bytes against a verified build (any other libtorch is refused, and the refusal announced). oneMKL still checks the
+ * instruction-set bits itself. It runs only on Linux x86-64 with a non-Intel CPU. Turn it off with
+ * {@code -Dnnzoo.mkl.vendorFix=false} or the environment variable {@code NNZOO_MKL_VENDOR_FIX=0}
+ * ({@code -Dnnzoo.mkl.vendorFix=force} patches on an Intel CPU too, where it changes nothing but the code: for tests).
+ * Results stay deterministic (same kernels every run); they can differ from the generic path in the last bits of
+ * floating-point rounding.
  *
  * <p>Second, it keeps glibc's {@code malloc} from handing tensor memory back to the kernel after every batch.
  * DJL runs PyTorch from a Java thread, whose allocations come from one of glibc's secondary arenas; there the
@@ -49,11 +55,15 @@ import ai.djl.pytorch.jni.JniUtils;
  * operations, what PyTorch 1.13 runs): measured with {@code bench.sh --threads 1} (LSTM 128 on 28 MNIST rows, batch
  * 128, Adam), 5,508 samples/s through oneDNN against 9,074 through ATen. With two threads oneDNN is ahead (5,610
  * against 4,717: ATen's loop has many small parallel regions, and waking the second OpenMP thread for each costs
- * more than it saves), so oneDNN keeps the call then.
+ * more than it saves), so oneDNN keeps the call then. The first call that switches oneDNN off prints one line (once
+ * per JVM); {@code NNZOO_LSTM_KERNEL=onednn} keeps oneDNN.
  */
 public final class NativeTuning {
 
     private static volatile String status = "not applied (the PyTorch engine has not started)";
+    private static volatile String notice;
+    private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
+    private static final AtomicBoolean LSTM_ANNOUNCED = new AtomicBoolean();
 
     private NativeTuning() {
     }
@@ -88,50 +98,101 @@ public final class NativeTuning {
     }
 
     /**
-     * Applies the fix if it applies here; never throws (a failure only leaves the slower path, and is reported in
+     * What one tuning did: the text for {@link #status()}, and the phrase for the engine-start line where it changed
+     * something or refused to (null otherwise).
+     */
+    record Outcome(String status, String notice) {
+
+        /** A tuning that changed something, or refused to: the engine-start line says so. */
+        static Outcome announced(String status, String notice) {
+            return new Outcome(status, notice);
+        }
+
+        /** A tuning that applies here but could not be made (the engine runs as DJL ships it): the line says so. */
+        static Outcome failed(String what, String why) {
+            return new Outcome("not applied: " + why, what + " NOT changed: " + why);
+        }
+
+        static Outcome unchanged(String status) {
+            return new Outcome(status, null);
+        }
+    }
+
+    /**
+     * Applies the tunings that apply here; never throws (a failure only leaves the slower path, and is reported in
      * {@link #status()}). Call it after {@code libtorch_cpu.so} is loaded and before the first matrix product.
+     *
+     * @return the new {@link #status()}
      */
     public static synchronized String apply() {
-        String mkl;
+        Outcome mkl;
         try {
-            mkl = applyOrExplain();
+            String setting = System.getProperty("nnzoo.mkl.vendorFix", "");
+            if ("false".equalsIgnoreCase(setting) || "0".equals(System.getenv("NNZOO_MKL_VENDOR_FIX"))) {
+                mkl = Outcome.unchanged("off (nnzoo.mkl.vendorFix=false or NNZOO_MKL_VENDOR_FIX=0)");
+            } else {
+                mkl = MklVendorCheck.applyHere("force".equalsIgnoreCase(setting));
+            }
         } catch (Throwable t) { // NOPMD: a speed fix must never break the engine
-            mkl = "not applied: " + t;
+            mkl = Outcome.failed("oneMKL vendor check", t.toString());
         }
-        String malloc;
+        Outcome malloc;
         try {
             malloc = tuneMalloc();
         } catch (Throwable t) { // NOPMD: likewise
-            malloc = "not applied: " + t;
+            malloc = Outcome.failed("malloc thresholds", t.toString());
         }
-        status = mkl + "; malloc: " + malloc;
+        status = mkl.status() + "; malloc: " + malloc.status();
+        String notices = java.util.stream.Stream.of(malloc.notice(), mkl.notice()).filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.joining("; "));
+        notice = notices.isEmpty() ? null : "[nnzoo] native tuning (environment/README.md): " + notices;
         return status;
+    }
+
+    /**
+     * @return the one line that says what {@link #apply()} changed in this process and how to turn it off, or what it
+     *     refused to change; null where it changed nothing
+     */
+    public static String notice() {
+        return notice;
+    }
+
+    /** Prints {@link #notice()} on standard output, the first time it is called in this JVM with a notice. */
+    static void announce() {
+        String line = notice;
+        if (line != null && ANNOUNCED.compareAndSet(false, true)) {
+            System.out.println(line);
+        }
     }
 
     /**
      * Sets glibc's mmap and trim thresholds (see the class comment); never throws.
      *
-     * @return what it did, for {@link #status()}
+     * @return what it did
      */
-    static String tuneMalloc() {
+    static Outcome tuneMalloc() {
         if ("false".equalsIgnoreCase(System.getProperty("nnzoo.malloc.tune"))
                 || "0".equals(System.getenv("NNZOO_MALLOC_TUNE"))) {
-            return "glibc defaults (nnzoo.malloc.tune=false or NNZOO_MALLOC_TUNE=0)";
+            return Outcome.unchanged("glibc defaults (nnzoo.malloc.tune=false or NNZOO_MALLOC_TUNE=0)");
         }
         for (String v : new String[] {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"}) {
             if (System.getenv(v) != null) {
-                return "left as set by " + v;
+                return Outcome.unchanged("left as set by " + v);
             }
         }
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return "not needed (not Linux)";
+            return Outcome.unchanged("not needed (not Linux)");
         }
-        LibC libc = LibcHolder.LIBC;
+        LibC libc = libc();
         if (libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) != 1
                 || libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) != 1) {
-            return "not applied: mallopt refused (not glibc?)";
+            return Outcome.failed("malloc thresholds", "mallopt refused (not glibc?)");
         }
-        return "mmap threshold " + (MMAP_THRESHOLD_BYTES >> 20) + " MiB, trim threshold " + (TRIM_THRESHOLD_BYTES >> 20) + " MiB";
+        int mmap = MMAP_THRESHOLD_BYTES >> 20;
+        int trim = TRIM_THRESHOLD_BYTES >> 20;
+        return Outcome.announced("mmap threshold " + mmap + " MiB, trim threshold " + trim + " MiB",
+                "glibc malloc keeps freed tensor memory for the next batch (mmap threshold " + mmap + " MiB, trim threshold "
+                        + trim + " MiB; off: NNZOO_MALLOC_TUNE=0)");
     }
 
     /** PyTorch's LSTM implementations that {@link #lstmKernel(Supplier)} chooses between. */
@@ -148,8 +209,8 @@ public final class NativeTuning {
      *     default) means ATen with one intra-op thread and oneDNN with more
      */
     public static LstmKernel lstmKernelChoice() {
-        String v = System.getProperty("nnzoo.lstm.kernel", System.getenv("NNZOO_LSTM_KERNEL"));
-        if (v == null || v.isBlank() || v.equalsIgnoreCase("auto")) {
+        String v = lstmSetting();
+        if (v == null) {
             return JniUtils.getNumThreads() == 1 ? LstmKernel.ATEN : LstmKernel.ONEDNN;
         }
         try {
@@ -157,6 +218,12 @@ public final class NativeTuning {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("nnzoo.lstm.kernel / NNZOO_LSTM_KERNEL must be aten, onednn or auto, got '" + v + "'", e);
         }
+    }
+
+    /** @return {@code nnzoo.lstm.kernel} or {@code NNZOO_LSTM_KERNEL}; null where unset, blank or {@code auto} */
+    private static String lstmSetting() {
+        String v = System.getProperty("nnzoo.lstm.kernel", System.getenv("NNZOO_LSTM_KERNEL"));
+        return v == null || v.isBlank() || v.equalsIgnoreCase("auto") ? null : v;
     }
 
     /**
@@ -173,6 +240,12 @@ public final class NativeTuning {
         OneDnnFlag flag = OneDnnFlag.get();
         if (flag == null || !flag.enabled()) {
             return forward.get();
+        }
+        if (LSTM_ANNOUNCED.compareAndSet(false, true)) {
+            boolean auto = lstmSetting() == null;
+            System.out.println("[nnzoo] native tuning (environment/README.md): LSTM layers run ATen's kernel instead of"
+                    + " oneDNN's (" + (auto ? "faster with one intra-op thread; " : "as set; ")
+                    + "keep oneDNN: NNZOO_LSTM_KERNEL=onednn)");
         }
         flag.set(false);
         try {
@@ -234,64 +307,13 @@ public final class NativeTuning {
         }
     }
 
-    private static String applyOrExplain() throws IOException {
-        if ("false".equalsIgnoreCase(System.getProperty("nnzoo.mkl.vendorFix"))
-                || "0".equals(System.getenv("NNZOO_MKL_VENDOR_FIX"))) {
-            return "off (nnzoo.mkl.vendorFix=false or NNZOO_MKL_VENDOR_FIX=0)";
-        }
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "");
-        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return "not needed (" + os + " " + arch + ")";
-        }
-        String vendor = cpuVendor();
-        if (vendor == null || vendor.equals("GenuineIntel")) {
-            return "not needed (CPU vendor " + vendor + ")";
-        }
-        String torch = loadedLibrary("libtorch_cpu.so");
-        if (torch == null) {
-            return "not applied: libtorch_cpu.so is not loaded yet";
-        }
-        Function check;
-        try {
-            check = NativeLibrary.getInstance(torch).getFunction("mkl_serv_intel_cpu_true");
-        } catch (UnsatisfiedLinkError e) {
-            return "not needed (no oneMKL in " + torch + ")";
-        }
-        if (check.invokeInt(new Object[0]) != 0) {
-            return "not needed (oneMKL already takes this CPU for an Intel one)";
-        }
-        LibC libc = LibcHolder.LIBC;
-        long page = libc.getpagesize();
-        long address = Pointer.nativeValue(check);
-        Pointer start = new Pointer(address & -page);
-        long length = (address + 6 - (address & -page) + page - 1) / page * page;
-        final int read = 1;
-        final int write = 2;
-        final int exec = 4;
-        if (libc.mprotect(start, length, read | write | exec) != 0) {
-            return "not applied: mprotect refused (errno " + Native.getLastError() + ")";
-        }
-        check.write(0, new byte[] {(byte) 0xB8, 1, 0, 0, 0, (byte) 0xC3}, 0, 6); // mov eax, 1; ret
-        libc.mprotect(start, length, read | exec);
-        int now = check.invokeInt(new Object[0]);
-        return now == 1 ? "oneMKL vendor check patched (" + vendor + ")" : "not applied: the check still returns " + now;
+    /** @return libc, loaded on first use (the vendor fix and the malloc thresholds both call it) */
+    static LibC libc() {
+        return LibcHolder.LIBC;
     }
 
-    private static String cpuVendor() throws IOException {
-        Path info = Path.of("/proc/cpuinfo");
-        if (!Files.isReadable(info)) {
-            return null;
-        }
-        for (String line : Files.readAllLines(info)) {
-            if (line.startsWith("vendor_id")) {
-                return line.substring(line.indexOf(':') + 1).trim();
-            }
-        }
-        return null;
-    }
-
-    private static String loadedLibrary(String name) throws IOException {
+    /** @return the path of the loaded library named {@code name} (from /proc/self/maps), or null */
+    static String loadedLibrary(String name) throws IOException {
         List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
         for (String line : maps) {
             if (line.endsWith("/" + name)) {

@@ -1,64 +1,59 @@
 package org.nnzoo.train;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Where the time of {@link Fit}'s training steps goes: wall-clock microseconds per batch for each phase of the
- * step, printed once per epoch. Off by default; switch it on with {@code -Dnnzoo.fit.phases=true} or the
- * environment variable {@code NNZOO_FIT_PHASES=1} (the benchmark's Python side, {@code environment/bench_torch.py},
- * prints the same phases under the same variable). It costs two clock reads per phase when on and nothing when off.
+ * step ({@link StepListener.Phase}), printed once per epoch. Off by default; switch it on with
+ * {@code -Dnnzoo.fit.phases=true} or the environment variable {@code NNZOO_FIT_PHASES=1} (the benchmark's Python
+ * side, {@code environment/bench_torch.py}, prints the same phases under the same variable). It costs one clock read
+ * per phase when on and nothing when off.
  */
-final class PhaseTimes {
+final class PhaseTimes implements StepListener {
 
-    /** The phases, in the order of a step. */
-    static final String[] NAMES = {"next batch", "forward", "loss", "backward", "optimizer step", "loss read",
-        "correct count", "close batch + progress"};
+    /** The phases' names, in the order of a step. */
+    static final String[] NAMES = Arrays.stream(Phase.values()).map(p -> p.label).toArray(String[]::new);
 
-    private final boolean on;
+    private final String title;
     private final long[] nanos = new long[NAMES.length];
     private long last;
     private int batches;
 
-    private PhaseTimes(boolean on) {
-        this.on = on;
+    private PhaseTimes(String title) {
+        this.title = title;
     }
 
-    /** @return a timer that measures if phase timing is switched on, and does nothing otherwise */
-    static PhaseTimes fromSettings() {
-        return new PhaseTimes("true".equalsIgnoreCase(System.getProperty("nnzoo.fit.phases"))
-                || "1".equals(System.getenv("NNZOO_FIT_PHASES")));
+    /** @return a timer that prints under {@code title} if phase timing is switched on, {@link #NONE} otherwise */
+    static StepListener fromSettings(String title) {
+        boolean on = "true".equalsIgnoreCase(System.getProperty("nnzoo.fit.phases"))
+                || "1".equals(System.getenv("NNZOO_FIT_PHASES"));
+        return on ? new PhaseTimes(title) : NONE;
     }
 
-    /** @return whether this timer measures (and {@link #report} has something to say) */
-    boolean on() {
-        return on;
+    @Override
+    public void epochStarted() {
+        last = System.nanoTime();
     }
 
-    /** Starts the clock (at the start of an epoch). */
-    void start() {
-        if (on) {
-            last = System.nanoTime();
-        }
-    }
-
-    /** Charges the time since the previous mark to {@code phase}. */
-    void mark(int phase) {
-        if (on) {
-            long now = System.nanoTime();
-            nanos[phase] += now - last;
-            last = now;
-        }
-    }
-
-    /** Counts one finished batch. */
-    void batchDone() {
-        if (on) {
+    /** Charges the time since the previous phase to {@code phase}; the last phase of a step counts the batch. */
+    @Override
+    public void after(Phase phase) {
+        long now = System.nanoTime();
+        nanos[phase.ordinal()] += now - last;
+        last = now;
+        if (phase == Phase.CLOSE_BATCH) {
             batches++;
         }
     }
 
+    @Override
+    public void epochEnded(int epoch) {
+        System.out.println(report(epoch));
+    }
+
     /** @return one line, microseconds per batch for each phase, and resets the counters */
-    String report(String title, int epoch) {
+    String report(int epoch) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: epoch %d phases, us per batch (%d batches):",
                 title, epoch + 1, batches));
         long total = 0;
@@ -67,7 +62,7 @@ final class PhaseTimes {
             total += nanos[i];
         }
         s.append(String.format(Locale.ROOT, " total %.0f", total / 1e3 / Math.max(1, batches)));
-        java.util.Arrays.fill(nanos, 0);
+        Arrays.fill(nanos, 0);
         batches = 0;
         return s.toString();
     }

@@ -6,7 +6,8 @@ import ai.djl.pytorch.engine.PtEngineProvider;
 
 /**
  * DJL's PyTorch engine provider, plus {@link NativeTuning#apply()} right after the natives are loaded (before the
- * first computation, which is when oneMKL decides on its code path). Registered in
+ * first computation, which is when oneMKL decides on its code path), and {@link NativeTuning#announce()}: the one line
+ * that says what it changed, printed in the first notebook cell that starts the engine. Registered in
  * {@code META-INF/services/ai.djl.engine.EngineProvider} under the same name, "PyTorch": DJL keeps the first
  * provider of a name it finds on the class path, and the library jar comes before DJL's jars (in the kernel, the
  * tests and the benchmark). Where it does not, DJL's own provider is used and nothing changes but the speed.
@@ -33,6 +34,7 @@ public final class TunedPyTorchProvider implements EngineProvider {
                 if (engine == null) {
                     Engine e = delegate.getEngine();
                     NativeTuning.apply();
+                    NativeTuning.announce(); // one line, where it changed something or refused to
                     engine = e;
                 }
             }

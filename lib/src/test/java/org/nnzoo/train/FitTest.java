@@ -75,6 +75,51 @@ class FitTest {
         assertArrayEquals(plain.values("train_loss"), timed.values("train_loss"), 0.0);
     }
 
+    /** keepBest: the model ends with the parameters of its best epoch, bit for bit those of a run stopped there. */
+    @Test
+    void keepBestRestoresTheBestEpochsParameters() {
+        TestData data = new TestData(300, 6, 3, 1.5, 8);
+        TestData val = new TestData(120, 6, 3, 1.5, 9);
+        float[][] params = new float[2][];
+        History full = null;
+        for (int run = 0; run < 2; run++) {
+            try (Model model = Model.newInstance("mlp")) {
+                model.setBlock(Mlp.build(new int[] {16}, 3));
+                InMemoryDataset tr = InMemoryDataset.classification(data.x, new Shape(6), data.y, 32, true, 2);
+                InMemoryDataset va = InMemoryDataset.classification(val.x, new Shape(6), val.y, 64, false, 0);
+                Fit fit = Fit.of(model, tr).validation(va).accuracy(true).seed(3)
+                        .optimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.5f)).build());
+                if (run == 0) {
+                    full = fit.epochs(8).keepBest("val_loss").run();
+                } else {
+                    fit.epochs(full.argMin("val_loss") + 1).run();
+                }
+                params[run] = model.getBlock().getParameters().values().stream()
+                        .map(p -> p.getArray().toFloatArray()).reduce(new float[0], FitTest::concat);
+            }
+        }
+        assertTrue(full.argMin("val_loss") < 7, "the test wants a best epoch before the last: " + full);
+        assertArrayEquals(params[1], params[0], 0f);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
+    void keepBestNamesTheMetricsARunRecords() {
+        TestData d = new TestData(60, 4, 2, 1, 1);
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(Mlp.build(new int[] {4}, 2));
+            InMemoryDataset tr = InMemoryDataset.classification(d.x, new Shape(4), d.y, 20, false, 0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Fit.of(model, tr).keepBest("val_acc").run());
+            assertTrue(e.getMessage().contains("train_loss") && e.getMessage().contains("set validation"), e.getMessage());
+        }
+    }
+
     @Test
     void earlyStopEndsTraining() {
         TestData data = new TestData(200, 4, 2, 0.3, 5);

@@ -1,5 +1,6 @@
 package org.nnzoo.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +60,153 @@ class NativeTuningTest {
             }
         }
         assertFalse(NativeTuning.apply().startsWith("not applied:"), "a second apply() must be harmless");
+    }
+
+    /** @return the first {@link MklVendorCheck#LENGTH} bytes of oneMKL's vendor check in the loaded libtorch */
+    private static byte[] loadedVendorCheck() throws java.io.IOException {
+        Engine.getInstance();
+        String torch = NativeTuning.loadedLibrary("libtorch_cpu.so");
+        assertTrue(torch != null, "libtorch_cpu.so is not loaded");
+        com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance(torch).getFunction(MklVendorCheck.SYMBOL);
+        assertTrue(MklVendorCheck.readable(com.sun.jna.Pointer.nativeValue(f), MklVendorCheck.LENGTH));
+        return f.getByteArray(0, MklVendorCheck.LENGTH);
+    }
+
+    /**
+     * The pinned libtorch (pytorch-native-cpu 2.7.1 linux-x86_64) is the verified build: its vendor check's bytes hash to
+     * the recorded value (patched on a non-Intel CPU, where the engine start has written the patch), and any other bytes
+     * (one byte changed, a shorter read) are unknown, so the fix refuses them.
+     */
+    @Test
+    void theLoadedLibtorchIsTheVerifiedBuildAndOtherBytesAreNot() throws Exception {
+        byte[] code = loadedVendorCheck();
+        System.out.println(MklVendorCheck.SYMBOL + " sha256 " + MklVendorCheck.sha256(code) + " (" + NativeTuning.status() + ")");
+        boolean patched = NativeTuning.status().startsWith("oneMKL vendor check patched");
+        assertEquals(patched ? MklVendorCheck.Code.PATCHED : MklVendorCheck.Code.ORIGINAL, MklVendorCheck.identify(code));
+        byte[] original = code.clone();
+        if (patched) { // a verified build's bytes are known: only the patch's six differ
+            System.arraycopy(new byte[] {(byte) 0x8b, 0x05, (byte) 0xba, (byte) 0xb4, (byte) 0x82, 0x09}, 0, original, 0, 6);
+        }
+        assertEquals(MklVendorCheck.Code.ORIGINAL, MklVendorCheck.identify(original));
+        byte[] withPatch = original.clone();
+        System.arraycopy(MklVendorCheck.PATCH, 0, withPatch, 0, MklVendorCheck.PATCH.length);
+        assertEquals(MklVendorCheck.Code.PATCHED, MklVendorCheck.identify(withPatch));
+        for (int i : new int[] {0, 7, 50, MklVendorCheck.LENGTH - 1}) {
+            byte[] other = original.clone();
+            other[i] ^= 1;
+            assertEquals(MklVendorCheck.Code.UNKNOWN, MklVendorCheck.identify(other), "one bit changed at byte " + i);
+        }
+        assertEquals(MklVendorCheck.Code.UNKNOWN, MklVendorCheck.identify(java.util.Arrays.copyOf(original, 64)));
+    }
+
+    /** Anonymous memory for a copy of the vendor check's code: mmap and munmap. */
+    interface Mmap extends com.sun.jna.Library {
+        com.sun.jna.Pointer mmap(com.sun.jna.Pointer addr, long length, int prot, int flags, int fd, long offset);
+
+        int munmap(com.sun.jna.Pointer addr, long length);
+    }
+
+    /**
+     * The patch itself, on an Intel machine too: on a copy of the real function in a page of its own, it writes
+     * {@code mov eax, 1; ret} over verified code (and the copy then answers 1), says so once, and leaves unknown code
+     * untouched with a refusal that the engine-start line shows.
+     */
+    @Test
+    void thePatchWritesOverVerifiedCodeOnlyAndSaysSo() throws Exception {
+        byte[] code = loadedVendorCheck();
+        if (MklVendorCheck.identify(code) == MklVendorCheck.Code.PATCHED) {
+            System.arraycopy(new byte[] {(byte) 0x8b, 0x05, (byte) 0xba, (byte) 0xb4, (byte) 0x82, 0x09}, 0, code, 0, 6);
+        }
+        Mmap libc = com.sun.jna.Native.load("c", Mmap.class);
+        long page = 4096;
+        final int read = 1;
+        final int write = 2;
+        final int privateAnonymous = 0x02 | 0x20;
+        for (boolean known : new boolean[] {true, false}) {
+            com.sun.jna.Pointer p = libc.mmap(null, page, read | write, privateAnonymous, -1, 0);
+            assertTrue(com.sun.jna.Pointer.nativeValue(p) != -1L, "mmap failed");
+            try {
+                byte[] copy = code.clone();
+                if (!known) {
+                    copy[40] ^= 1;
+                }
+                p.write(100, copy, 0, copy.length); // not at the page start: the patch must find the page
+                com.sun.jna.Pointer function = p.share(100);
+                NativeTuning.Outcome outcome = MklVendorCheck.patch(function, "TestVendor");
+                byte[] after = function.getByteArray(0, MklVendorCheck.LENGTH);
+                if (known) {
+                    assertEquals("oneMKL vendor check patched (TestVendor)", outcome.status());
+                    assertTrue(outcome.notice().contains("NNZOO_MKL_VENDOR_FIX=0"), outcome.notice());
+                    assertEquals(MklVendorCheck.Code.PATCHED, MklVendorCheck.identify(after));
+                    assertEquals(1, com.sun.jna.Function.getFunction(function).invokeInt(new Object[0]));
+                    NativeTuning.Outcome again = MklVendorCheck.patch(function, "TestVendor");
+                    assertTrue(again.status().startsWith("oneMKL vendor check patched") && again.notice() == null, again.toString());
+                } else {
+                    assertArrayEquals(copy, after, "unknown code must stay as it was");
+                    assertTrue(outcome.status().startsWith("refused: unknown build"), outcome.status());
+                    assertTrue(outcome.notice().contains("NOT patched"), outcome.notice());
+                }
+            } finally {
+                libc.munmap(p, page);
+            }
+        }
+    }
+
+    /** Runs a JVM that starts the engine with these settings; returns its standard output. */
+    private static String childJvm(java.util.Map<String, String> env, String... properties) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=1"));
+        command.addAll(java.util.List.of(properties));
+        command.add(EngineStart.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        Process child = pb.start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out);
+        return out;
+    }
+
+    /** What the child JVMs run: start the engine twice, apply and announce again, one matrix product. */
+    static final class EngineStart {
+        public static void main(String[] args) {
+            Engine.getInstance();
+            Engine.getInstance();
+            NativeTuning.apply();
+            NativeTuning.announce();
+            try (NDManager m = NDManager.newBaseManager()) {
+                float[] c = m.ones(new Shape(64, 300)).matMul(m.ones(new Shape(300, 64))).toFloatArray();
+                System.out.println("product " + c[0] + " " + c[c.length - 1]);
+            }
+            System.out.println("status " + NativeTuning.status());
+            for (int i = 0; i < 2; i++) { // one intra-op thread: ATen's LSTM unless NNZOO_LSTM_KERNEL says otherwise
+                NativeTuning.lstmKernel(() -> 0);
+            }
+        }
+    }
+
+    /**
+     * The engine start in a fresh JVM, with the vendor fix forced (so the real libtorch is patched on an Intel CPU too,
+     * where oneMKL's answer does not change): ONE line says what changed and how to turn it off, however often the
+     * engine is asked for, and one more line at the first LSTM call that runs ATen's kernel; with the tunings off, no
+     * line.
+     */
+    @Test
+    void theEngineStartSaysOnceWhatItChangedAndNothingWhenOff() throws Exception {
+        String forced = childJvm(java.util.Map.of(), "-Dnnzoo.mkl.vendorFix=force");
+        java.util.List<String> notices = forced.lines()
+                .filter(l -> l.startsWith("[nnzoo] native tuning") && !l.contains("LSTM")).toList();
+        assertEquals(1, notices.size(), forced);
+        assertTrue(notices.get(0).contains("mkl_serv_intel_cpu_true") && notices.get(0).contains("NNZOO_MKL_VENDOR_FIX=0")
+                && notices.get(0).contains("NNZOO_MALLOC_TUNE=0"), notices.get(0));
+        assertTrue(forced.startsWith("[nnzoo] native tuning"), "the line comes first: " + forced);
+        assertTrue(forced.contains("product 300.0 300.0"), forced);
+        assertTrue(forced.contains("status oneMKL vendor check patched ("), forced);
+        assertEquals(1, forced.lines().filter(l -> l.startsWith("[nnzoo] native tuning") && l.contains("LSTM layers run ATen's"))
+                .count(), forced);
+        String off = childJvm(java.util.Map.of("NNZOO_MKL_VENDOR_FIX", "0", "NNZOO_MALLOC_TUNE", "0", "NNZOO_LSTM_KERNEL", "onednn"));
+        assertFalse(off.contains("[nnzoo]"), off);
+        assertTrue(off.contains("status off (") && off.contains("malloc: glibc defaults"), off);
     }
 
     /**
