@@ -65,6 +65,7 @@ public final class Cmaes {
     private double[][] lastY;
     private double[] bestX;
     private double bestF = Double.POSITIVE_INFINITY;
+    private boolean elitist;
 
     /**
      * With the default population size {@code lambda = 4 + floor(3 ln n)}.
@@ -135,6 +136,17 @@ public final class Cmaes {
         eigenGeneration = 0;
     }
 
+    /**
+     * Elitism as pycma's {@code CMA_elitist=True} (used by Najarro et al.): when the best solution seen so far
+     * (with the fitness it had when it was evaluated) is better than every candidate of this generation, it is
+     * added in front of them, so the mean and the covariance move towards it as towards the best candidate.
+     * Off by default: the standard CMA-ES, and the one {@code CmaesTest} checks, is not elitist.
+     */
+    public Cmaes elitist(boolean on) {
+        elitist = on;
+        return this;
+    }
+
     /** @return Hansen's default population size {@code 4 + floor(3 ln n)} */
     public static int defaultPopulation(int n) {
         if (n < 1) {
@@ -198,7 +210,22 @@ public final class Cmaes {
         evaluations += lambda;
         Integer[] order = IntStream.range(0, lambda).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(k -> fitness[k]));     // stable: ties keep index order
-        if (fitness[order[0]] < bestF) {
+        if (elitist && bestX != null && bestF < fitness[order[0]]) {
+            // the best-ever solution ranks first: y = (x_best - m) / sigma, the rest move down one place
+            double[][] withElite = new double[lambda + 1][];
+            withElite[0] = new double[n];
+            for (int i = 0; i < n; i++) {
+                withElite[0][i] = (bestX[i] - mean[i]) / sigma;
+            }
+            Integer[] shifted = new Integer[lambda + 1];
+            shifted[0] = 0;
+            for (int k = 0; k < lambda; k++) {
+                withElite[k + 1] = y[k];
+                shifted[k + 1] = order[k] + 1;
+            }
+            y = withElite;
+            order = shifted;
+        } else if (fitness[order[0]] < bestF) {
             bestF = fitness[order[0]];
             bestX = x[order[0]].clone();
         }

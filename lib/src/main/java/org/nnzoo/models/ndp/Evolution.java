@@ -61,6 +61,8 @@ public final class Evolution {
         public double sigma0 = 0.1;
         /** The start point is uniform in [-x0Range, x0Range] in every coordinate. */
         public double x0Range = 1.0;
+        /** CMA-ES with elitism (pycma's {@code CMA_elitist}, as Najarro et al.), see {@link Cmaes#elitist}. */
+        public boolean elitist = false;
         /** Most generations. */
         public int generations = 100;
         /** Worker threads evaluating the population. */
@@ -76,7 +78,7 @@ public final class Evolution {
 
         @Override
         public String toString() {
-            return String.format("CMA-ES(lambda=%d, sigma0=%s, x0 ~ U[-%s, %s], <= %d generations, validation every %d%s%s, %d threads, seed %d)",
+            return String.format((elitist ? "elitist " : "") + "CMA-ES(lambda=%d, sigma0=%s, x0 ~ U[-%s, %s], <= %d generations, validation every %d%s%s, %d threads, seed %d)",
                     population, sigma0, x0Range, x0Range, generations, checkEvery,
                     Double.isFinite(stopAt) ? ", stop at " + stopAt : "",
                     restartAfter > 0 ? ", restart when below " + restartBelow + " after " + restartAfter + " generations" : "",
@@ -254,6 +256,6 @@ public final class Evolution {
         for (int i = 0; i < n; i++) {
             x0[i] = cfg.x0Range * (2 * start.nextDouble() - 1);
         }
-        return new Cmaes(x0, cfg.sigma0, cfg.population, start.nextLong());
+        return new Cmaes(x0, cfg.sigma0, cfg.population, start.nextLong()).elitist(cfg.elitist);
     }
 }

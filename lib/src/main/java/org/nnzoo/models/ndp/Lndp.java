@@ -155,6 +155,11 @@ public final class Lndp {
         private final double[][] act = new double[k][n];
         private final double[] a = new double[n];
         private final double[] aNext = new double[n];
+        private final double[] x = new double[nodeIn];
+        private final double[] m = new double[d];
+        private final double[] y = new double[edgeIn];
+        private final double[] pair = new double[2 * d];
+        private final double[] pr = new double[2 * d + 2];
         private boolean plastic = true;
         private double reward;
         private boolean done;
@@ -274,12 +279,11 @@ public final class Lndp {
         void update(double r) {
             updates++;
             int in = cfg.inputs;
-            double[] x = new double[nodeIn];
             for (int i = 0; i < n; i++) {
                 int deg = 0;
                 int degIn = 0;
                 int degOut = 0;
-                double[] m = new double[d];
+                java.util.Arrays.fill(m, 0);
                 for (int j = 0; j < n; j++) {
                     boolean inEdge = edge[j][i];
                     boolean outEdge = edge[i][j];
@@ -317,9 +321,6 @@ public final class Lndp {
             h = hNext;
             hNext = swap;
 
-            double[] y = new double[edgeIn];
-            double[] pair = new double[2 * d];
-            double[] pr = new double[2 * d + 2];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
                     if (!allowed(i, j)) {

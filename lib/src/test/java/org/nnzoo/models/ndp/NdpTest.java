@@ -244,15 +244,22 @@ class NdpTest {
     }
 
     @Test
-    void evolutionImprovesOnCartPole() {
+    void evolutionSolvesCartPoleFromAGoodStart() {
+        // the paper's settings (population 64, sigma0 0.1, elitist CMA-ES, 10 episodes per fitness); the start
+        // point of seed 13 is one of those from which evolution solves the task quickly (about 3 in 10 do within
+        // 40 generations): this checks that the whole pipeline can solve it, not how often
         Evolution.Config c = new Evolution.Config();
-        c.population = 16;
-        c.generations = 8;
-        c.checkEvery = 4;
+        c.population = 64;
+        c.elitist = true;
+        c.generations = 60;
+        c.checkEvery = 5;
+        c.stopAt = 500;
         c.threads = 2;
-        c.seed = 1;
-        Evolution.Result r = Evolution.run(new NdpCartPole(new Ndp(), 3, 5, 3), c, "test");
-        assertTrue(r.mean[r.mean.length - 1] > r.mean[0], "the population's mean fitness rises: " + Arrays.toString(r.mean));
-        assertTrue(r.bestValidation > 30, "better than a random policy (about 22): " + r.bestValidation);
+        c.seed = 13;
+        NdpCartPole task = new NdpCartPole(new Ndp(), 10, 20, 777);
+        Evolution.Result r = Evolution.run(task, c, "test");
+        assertTrue(r.mean[r.mean.length - 1] > r.mean[0] + 20, "the population's mean fitness rises: " + Arrays.toString(r.mean));
+        assertTrue(r.bestValidation >= 475, "solved on the validation episodes: " + r);
+        assertTrue(Episodes.mean(task.evaluate(r.bestGenome, 100, 12345)) >= 475, "and on 100 test episodes");
     }
 }
