@@ -9,8 +9,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 /**
  * Records a notebook's headline numbers (test accuracy, training seconds, ...) for the results report.
@@ -69,5 +72,59 @@ public final class Results {
         synchronized (RECORDED) {
             return new LinkedHashMap<>(RECORDED);
         }
+    }
+
+    /**
+     * The metrics another notebook recorded, with where they came from (for a chapter that compares itself with an
+     * earlier one, e.g. chapter 17 with chapter 14's DQN, without copying its numbers).
+     *
+     * @param source  "this headless run" or "the last main job of this checkout (..., smoke profile)"
+     * @param metrics name to value, in recording order
+     */
+    public record Recorded(String source, Map<String, Double> metrics) {
+    }
+
+    /**
+     * @param notebook a notebook's name without {@code .ipynb}, e.g. {@code 14-dqn-cartpole}
+     * @return its metrics from the headless run this kernel belongs to (the runner's per-notebook file next to
+     *     {@value #METRICS_FILE_ENV}), else from the last main job's {@code results.json} in {@code mainJobDir}
+     *     (where {@code environment/run.sh} writes it); empty when neither has the notebook or its run failed
+     */
+    public static Optional<Recorded> ofNotebook(String notebook, Path mainJobDir) {
+        String file = System.getProperty("nnzoo.metrics.file", System.getenv(METRICS_FILE_ENV));
+        try {
+            if (file != null && !file.isBlank()) {
+                Path sibling = Path.of(file).resolveSibling(notebook + ".jsonl");
+                if (Files.isRegularFile(sibling)) {
+                    Map<String, Double> m = new LinkedHashMap<>();
+                    for (String line : Files.readAllLines(sibling, StandardCharsets.UTF_8)) {
+                        if (!line.isBlank()) {
+                            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                            m.put(o.get("name").getAsString(), o.get("value").getAsDouble());
+                        }
+                    }
+                    if (!m.isEmpty()) {
+                        return Optional.of(new Recorded("this headless run", m));
+                    }
+                }
+            }
+            Path results = mainJobDir.resolve("results.json");
+            if (Files.isRegularFile(results)) {
+                for (JsonElement e : JsonParser.parseString(Files.readString(results)).getAsJsonArray()) {
+                    JsonObject entry = e.getAsJsonObject();
+                    if (notebook.equals(entry.get("notebook").getAsString()) && "ok".equals(entry.get("status").getAsString())) {
+                        Map<String, Double> m = new LinkedHashMap<>();
+                        entry.getAsJsonObject("metrics").entrySet().forEach(kv -> m.put(kv.getKey(), kv.getValue().getAsDouble()));
+                        return Optional.of(new Recorded("the last main job of this checkout (" + results.toAbsolutePath().normalize()
+                                + ", " + entry.get("profile").getAsString() + " profile, " + Files.getLastModifiedTime(results)
+                                + ")", m));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the metrics of " + notebook + " (" + (file != null ? file + ", " : "")
+                    + mainJobDir.resolve("results.json") + "): " + e + "; delete the file or run the notebook again", e);
+        }
+        return Optional.empty();
     }
 }

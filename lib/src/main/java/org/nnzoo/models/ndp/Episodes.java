@@ -85,13 +85,4 @@ public final class Episodes {
             s = step.observation();
         }
     }
-
-    /** @return the mean of the values */
-    public static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
 }

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.nnzoo.rl.CartPole;
+import org.nnzoo.rl.RlLoop;
 
 /**
  * The LNDP's fitness on CartPole-v1, as in Plantec et al.'s {@code MultiEpisodeGymnaxTask}: one lifetime is a
@@ -60,7 +61,7 @@ public final class LndpCartPole implements Evolution.Task {
 
     @Override
     public double fitness(double[] genome, long seed) {
-        return Episodes.mean(lifetime(genome, seed, episodes, true, lndp.config().devSteps > 0));
+        return RlLoop.mean(lifetime(genome, seed, episodes, true, lndp.config().devSteps > 0));
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.nnzoo.models.ndp;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.nnzoo.rl.CartPole;
+import org.nnzoo.rl.RlLoop;
 
 /**
  * The NDP's fitness on CartPole-v1, as in Najarro et al.'s {@code fitness_functional}: grow the network from the
@@ -45,13 +46,13 @@ public final class NdpCartPole implements Evolution.Task {
         if (grown.size() < ndp.minNodes()) {
             return grown.size() - ndp.minNodes();
         }
-        return Episodes.mean(Episodes.run(new CartPole(), ndp.policy(grown), episodes, seed, steps));
+        return RlLoop.mean(Episodes.run(new CartPole(), ndp.policy(grown), episodes, seed, steps));
     }
 
     @Override
     public double validate(double[] genome) {
         double[] r = evaluate(genome, validationEpisodes, validationSeed);
-        return r == null ? ndp.grow(genome).size() - ndp.minNodes() : Episodes.mean(r);
+        return r == null ? ndp.grow(genome).size() - ndp.minNodes() : RlLoop.mean(r);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.nnzoo.rl.CartPole;
+import org.nnzoo.rl.RlLoop;
 
 class LndpTest {
 

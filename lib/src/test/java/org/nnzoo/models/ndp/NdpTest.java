@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.nnzoo.rl.CartPole;
+import org.nnzoo.rl.RlLoop;
 import org.nnzoo.train.ParallelPopulation;
 
 class NdpTest {
@@ -196,7 +197,7 @@ class NdpTest {
         assertEquals(Math.tanh(0.43), x[5], 1e-15);
         assertEquals(1, a, "push right when the pole falls right");
         double[] r = Episodes.run(new CartPole(), p, 20, 5, null);
-        assertTrue(Episodes.mean(r) > 100, "theta + theta' balances for a while: " + Arrays.toString(r));
+        assertTrue(RlLoop.mean(r) > 100, "theta + theta' balances for a while: " + Arrays.toString(r));
     }
 
     @Test
@@ -260,6 +261,6 @@ class NdpTest {
         Evolution.Result r = Evolution.run(task, c, "test");
         assertTrue(r.mean[r.mean.length - 1] > r.mean[0] + 20, "the population's mean fitness rises: " + Arrays.toString(r.mean));
         assertTrue(r.bestValidation >= 475, "solved on the validation episodes: " + r);
-        assertTrue(Episodes.mean(task.evaluate(r.bestGenome, 100, 12345)) >= 475, "and on 100 test episodes");
+        assertTrue(RlLoop.mean(task.evaluate(r.bestGenome, 100, 12345)) >= 475, "and on 100 test episodes");
     }
 }
