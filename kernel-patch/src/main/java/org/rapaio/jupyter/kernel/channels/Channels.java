@@ -33,6 +33,12 @@ import org.rapaio.org.zeromq.ZMQ;
  * <p>Here the control channel's thread works on a context of its own (set by the patched
  * {@link ControlChannel} through {@link #runOnControl}): its current message, its after-actions, and its
  * replies, which go out on the control socket as the protocol asks. The shell's state is untouched.
+ *
+ * <p>Second, the cell's own thread sends messages too (output, display updates such as a live progress view).
+ * ZeroMQ's sockets run on NIO channels, which a {@code Thread.interrupt()} closes for good
+ * ({@code ZMQException: Errno 4}, or a dead socket) when it lands during a send or before one. So every send
+ * here runs under {@link #SEND_LOCK} with the thread's interrupt flag cleared and restored after, and the
+ * patched {@code RapaioExecutionControl} interrupts a cell only while it holds that lock.
  */
 @SuppressWarnings( {"unchecked", "rawtypes"})
 public final class Channels {
@@ -44,6 +50,23 @@ public final class Channels {
     }
 
     private final ThreadLocal<ControlContext> controlContext = new ThreadLocal<>();
+
+    /** Held during each send; the kernel interrupts a cell's thread only while holding it (see the class comment). */
+    public static final Object SEND_LOCK = new Object();
+
+    /** Runs a send with the lock held and the interrupt flag cleared, then restores the flag. */
+    private static void sendSafely(Runnable send) {
+        synchronized (SEND_LOCK) {
+            boolean interrupted = Thread.interrupted();
+            try {
+                send.run();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
 
     private final ConnectionProperties connProps;
 
@@ -179,15 +202,20 @@ public final class Channels {
     }
 
     public <T extends ContentType<T>> void publish(T content) {
-        iopub.sendMessage(new Message<>(currentMsgId(), content.type(), content));
+        Message<T> message = new Message<>(currentMsgId(), content.type(), content);
+        sendSafely(() -> iopub.sendMessage(message));
     }
 
     public <T extends ContentType<T>> void reply(T content) {
-        replySocket().sendMessage(new Message<>(currentMsgId(), content.type(), content));
+        Message<T> message = new Message<>(currentMsgId(), content.type(), content);
+        AbstractChannel socket = replySocket();
+        sendSafely(() -> socket.sendMessage(message));
     }
 
     public void replyError(MessageType<?> type, ErrorReply error) {
-        replySocket().sendMessage(new Message(currentMsgId(), type, error));
+        Message message = new Message(currentMsgId(), type, error);
+        AbstractChannel socket = replySocket();
+        sendSafely(() -> socket.sendMessage(message));
     }
 
     private AbstractChannel replySocket() {

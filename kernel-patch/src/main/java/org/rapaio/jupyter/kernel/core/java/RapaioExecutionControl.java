@@ -94,7 +94,9 @@ public class RapaioExecutionControl extends DirectExecutionControl {
     private Object execute(String id, Method methodCall) throws Exception {
         CountDownLatch ended = new CountDownLatch(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Thread> runner = new AtomicReference<>();
         Future<Object> runningTask = executor.submit(() -> {
+            runner.set(Thread.currentThread());
             try {
                 return methodCall.invoke(null);
             } catch (Exception | Error t) {
@@ -112,7 +114,7 @@ public class RapaioExecutionControl extends DirectExecutionControl {
             }
             return runningTask.get();
         } catch (CancellationException e) {
-            throw interrupted(ended, thrown, e);
+            throw interrupted(ended, thrown, runner.get(), e);
         } catch (ExecutionException e) {
             throw userException(e.getCause(), e);
         } catch (TimeoutException e) {
@@ -123,19 +125,34 @@ public class RapaioExecutionControl extends DirectExecutionControl {
     }
 
     /** The cell was interrupted: wait (bounded) for its code to stop, then report how it stopped. */
-    private Exception interrupted(CountDownLatch ended, AtomicReference<Throwable> thrown, CancellationException e) {
+    private Exception interrupted(CountDownLatch ended, AtomicReference<Throwable> thrown, Thread runner, CancellationException e) {
         long wait = interruptWaitMillis();
-        boolean stopped;
+        long deadline = System.nanoTime() + wait * 1_000_000L;
+        boolean stopped = false;
         try {
-            stopped = ended.await(wait, TimeUnit.MILLISECONDS);
+            // wait in slices and interrupt again after each: code that swallowed one interrupt (a library that
+            // catches InterruptedException and goes on) still sees the next
+            while (!(stopped = ended.await(Math.min(100, wait), TimeUnit.MILLISECONDS)) && System.nanoTime() < deadline) {
+                synchronized (org.rapaio.jupyter.kernel.channels.Channels.SEND_LOCK) {
+                    if (runner != null && ended.getCount() > 0) {
+                        runner.interrupt();
+                    }
+                }
+            }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             stopped = ended.getCount() == 0;
         }
         if (!stopped) {
+            StackTraceElement[] where = runner != null ? runner.getStackTrace() : new StackTraceElement[0];
+            System.err.println("[nnzoo kernel-patch] interrupted cell still running after " + wait + " ms in " + runner
+                    + " (interrupted: " + (runner != null && runner.isInterrupted()) + "):");
+            for (StackTraceElement frame : where) {
+                System.err.println("\tat " + frame);
+            }
             return new UserException("Interrupted, but the cell's code did not stop within " + wait + " ms (it does not check "
                     + "Thread.interrupted()); it goes on in the background and may still change your variables: use "
-                    + "Kernel > Restart to stop it", "java.util.concurrent.CancellationException", e.getStackTrace());
+                    + "Kernel > Restart to stop it", "java.util.concurrent.CancellationException", where);
         }
         Throwable cause = thrown.get();
         if (cause == null) { // the code noticed the interrupt and returned normally
@@ -159,7 +176,10 @@ public class RapaioExecutionControl extends DirectExecutionControl {
     }
 
     public void interrupt() {
-        running.forEach((id, future) -> future.cancel(true));
+        // never while a cell's thread sends a message: an interrupt inside a ZeroMQ send breaks the socket
+        synchronized (org.rapaio.jupyter.kernel.channels.Channels.SEND_LOCK) {
+            running.forEach((id, future) -> future.cancel(true));
+        }
     }
 
     /** Interrupts the running cells; unlike 3.0.1, the executor stays usable for the next cell. */
