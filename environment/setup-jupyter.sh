@@ -40,7 +40,7 @@ venv="$NNZOO_ROOT/.venv-jupyter"
 if [[ -z "${NNZOO_VENV_PYTHON:-}" ]] && /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     export NNZOO_VENV_PYTHON=/usr/bin/python3
 fi
-imports='import jupyterlab, notebook, jupyter_server'
+imports='import jupyter_server, jupyterlab'
 # Debian's jupyterhub (the hub's own version, so hub and single-user server match) made importable in the venv
 link_system_jupyterhub() {
     local system_hub sp pkgs="$venv/nnzoo-system-jupyterhub" name version
@@ -52,16 +52,22 @@ link_system_jupyterhub() {
     done
     sp="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
     printf '%s\n' "$pkgs" >"$sp/zz-nnzoo-system-jupyterhub.pth"  # "zz": after everything the venv has
+    local checked="$venv/nnzoo-singleuser-checked" what
+    what="$(/usr/bin/python3 -c 'import jupyterhub; print(jupyterhub.__version__)') $(cat "$venv/.nnzoo-stamp")"
+    if [[ -f "$checked" && "$(cat "$checked")" == "$what" ]]; then  # same hub, same venv: checked before
+        return 0
+    fi
     version="$(JUPYTERHUB_SINGLEUSER_APP=jupyter_server.serverapp.ServerApp "$venv/bin/python" -m jupyterhub.singleuser --version 2>"$venv/nnzoo-singleuser-check.log" | tail -n 1)" \
         || { nnzoo_warn "the system's jupyterhub-singleuser does not start on the venv's jupyter_server: $venv/nnzoo-singleuser-check.log"; return 1; }
     [[ "$version" == "$(/usr/bin/python3 -c 'import jupyterhub; print(jupyterhub.__version__)')" ]] \
         || { nnzoo_warn "single-user server version '$version' differs from the hub's"; return 1; }
+    printf '%s\n' "$what" >"$checked"
     nnzoo_info "course server: JupyterHub $version's single-user server runs on the venv's jupyter_server $("$venv/bin/python" -c 'import jupyter_server; print(jupyter_server.__version__)') (JupyterLab)"
 }
 
 if nnzoo_venv_ensure "$venv" "$NNZOO_ROOT/environment/jupyter-requirements.txt" "$imports" "JupyterLab" "${check[@]+"${check[@]}"}" \
         && { ! $hub || link_system_jupyterhub; }; then
-    nnzoo_info "front end: $("$venv/bin/python" -c 'import jupyterlab, notebook; print("JupyterLab", jupyterlab.__version__, "and Notebook", notebook.__version__)') in $venv (open: $venv/bin/jupyter lab notebooks/)"
+    nnzoo_info "front end: $("$venv/bin/python" -c 'from importlib.metadata import version as v; print("JupyterLab", v("jupyterlab"), "and Notebook", v("notebook"))') in $venv (open: $venv/bin/jupyter lab notebooks/)"
     exit 0
 fi
 if $fallback && command -v jupyter-notebook >/dev/null 2>&1; then

@@ -148,6 +148,17 @@ LAB_STATE = """(() => {
 })()"""
 
 
+async def wait_run_all(cdp, state_js, deadline, timeout):
+    """Polls the page's notebook state until every code cell has run or one failed; returns that state."""
+    state = {}
+    while time.monotonic() < deadline:
+        state = await cdp.js(state_js)
+        if state["errors"] or (state["code"] and state["done"] == state["code"] and not state["running"]):
+            return state
+        await asyncio.sleep(1)
+    raise Failure(f"Run All did not finish in {timeout} s: {state}")
+
+
 async def click(cdp, what, selector, text):
     """A real mouse click (press and release) in the middle of the first `selector` whose text starts with `text`."""
     box = await cdp.wait(what, f"""(() => {{
@@ -174,15 +185,7 @@ async def run_all_lab(args, cdp, url, user, result, t0):
     started = time.monotonic()
     await click(cdp, "the Run menu", ".lm-MenuBar-itemLabel", "Run")
     await click(cdp, "Run All Cells", ".lm-Menu-itemLabel", "Run All Cells")
-    deadline = started + args.timeout
-    state = {}
-    while time.monotonic() < deadline:
-        state = await cdp.js(LAB_STATE)
-        if state["errors"] or (state["code"] and state["done"] == state["code"] and not state["running"]):
-            break
-        await asyncio.sleep(1)
-    else:
-        raise Failure(f"Run All did not finish in {args.timeout} s: {state}")
+    state = await wait_run_all(cdp, LAB_STATE, started + args.timeout, args.timeout)
     return started, state, ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']", ".jp-OutputArea-output img"
 
 
@@ -232,15 +235,7 @@ async def drive(args, ws_url):
         # 3. Cell > Run All, then wait for every code cell to finish (or one to fail)
         started = time.monotonic()
         await cdp.js("Jupyter.notebook.clear_all_output(); Jupyter.notebook.execute_all_cells(); true")
-        deadline = started + args.timeout
-        state = {}
-        while time.monotonic() < deadline:
-            state = await cdp.js(NOTEBOOK_STATE)
-            if state["errors"] or (state["code"] and state["done"] == state["code"] and not state["running"]):
-                break
-            await asyncio.sleep(1)
-        else:
-            raise Failure(f"Run All did not finish in {args.timeout} s: {state}")
+        state = await wait_run_all(cdp, NOTEBOOK_STATE, started + args.timeout, args.timeout)
         error_sel, image_sel = ".output_area .output_error", ".output_area img"
     result["run_all_s"] = round(time.monotonic() - started, 2)
     result.update(code_cells=state["code"], executed=state["done"], errors=state["errors"], images=state["images"])
