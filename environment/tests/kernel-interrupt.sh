@@ -31,4 +31,4 @@ mkdir -p "$work"
 bash "$NNZOO_ROOT/environment/install-kernel.sh" --quiet --prefix "$work/jupyter" "${install_args[@]}" >/dev/null
 export JUPYTER_PATH="$work/jupyter/share/jupyter"
 cd "$work"
-exec "$py" "$NNZOO_ROOT/environment/tests/kernel_interrupt.py" --log "$work/kernel.log" "${py_args[@]+"${py_args[@]}"}"
+exec "$py" "$NNZOO_ROOT/environment/tests/kernel_interrupt.py" --log "$work/kernel.log" ${NNZOO_INTERRUPT_RUNS:+--runs "$NNZOO_INTERRUPT_RUNS"} "${py_args[@]+"${py_args[@]}"}"

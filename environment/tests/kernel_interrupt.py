@@ -16,6 +16,7 @@ Prints one line per measurement; exit 1 on any failure. Run by environment/tests
 import argparse
 import os
 import queue
+import re
 import sys
 import time
 
@@ -130,7 +131,9 @@ def interrupt_cell(km, kc, code, wait_for_progress, start_timeout, reply_timeout
         except queue.Empty:
             continue
         if msg.get("parent_header", {}).get("msg_id") == msg_id and msg["msg_type"] == "error":
-            error = f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}"
+            # rapaio's ename/evalue are those of JShell's wrapper: the cell's own exception is in the traceback
+            trace = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(msg["content"].get("traceback", [])))
+            error = f"{msg['content'].get('ename')}: {msg['content'].get('evalue')} | {trace.strip()[:1500]}"
     return seconds, reply, error
 
 
