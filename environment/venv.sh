@@ -33,6 +33,7 @@ nnzoo_venv_ensure() {
         nnzoo_warn "$base_python is $("$base_python" --version 2>&1); $label needs Python 3.10 or newer (set NNZOO_VENV_PYTHON)"
         return 1
     fi
+    nnzoo_pip_mirror_if_offline "$base_python"
     nnzoo_info "creating the $label venv $venv with $base_python (index: ${PIP_INDEX_URL:-pip default}${PIP_EXTRA_INDEX_URL:+, extra: $PIP_EXTRA_INDEX_URL})"
     rm -rf "$venv"
     if ! "$base_python" -m venv "$venv"; then
@@ -48,4 +49,23 @@ nnzoo_venv_ensure() {
         return 1
     fi
     printf '%s\n' "$stamp_text" >"$stamp"
+}
+
+# Without PIP_INDEX_URL, on a machine where PyPI cannot be reached but pip's configuration lists extra indexes
+# (local mirrors), pip would retry PyPI for every package (minutes of timeouts): use the first configured
+# extra index as the index and the others as extras, for this script only, and say so. With internet, or
+# with PIP_INDEX_URL set, nothing changes.
+nnzoo_pip_mirror_if_offline() {
+    [[ -z "${PIP_INDEX_URL:-}" ]] || return 0
+    local extras
+    extras="$("$1" -m pip config get global.extra-index-url 2>/dev/null | tr '\n' ' ')" || return 0
+    read -r -a extras <<<"$extras"
+    [[ ${#extras[@]} -gt 0 ]] || return 0
+    if "$1" -c 'import urllib.request; urllib.request.urlopen("https://pypi.org/simple/pip/", timeout=5)' >/dev/null 2>&1; then
+        return 0
+    fi
+    export PIP_INDEX_URL="${extras[0]}"
+    export PIP_EXTRA_INDEX_URL="${extras[*]:1}"
+    [[ -n "$PIP_EXTRA_INDEX_URL" ]] || unset PIP_EXTRA_INDEX_URL
+    nnzoo_warn "PyPI is not reachable: pip uses its configured mirror ${PIP_INDEX_URL} as the index${PIP_EXTRA_INDEX_URL:+ (extra: $PIP_EXTRA_INDEX_URL)} (set PIP_INDEX_URL to choose)"
 }
