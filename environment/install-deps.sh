@@ -2,7 +2,7 @@
 # Installs the system packages NN Zoo needs: a JDK 17+, Maven, Jupyter (notebook, nbconvert,
 # nbclient, ipykernel), fonts for headless plots, and setpriv (util-linux) for the kernel wrapper.
 # --hub adds JupyterHub (Debian's jupyterhub 3.0, with configurable-http-proxy); --browser adds
-# Chromium (the headless browser of the notebook-UI test).
+# Chromium and npm (the browser tests: npm installs playwright-core, which drives that Chromium).
 # Idempotent: it only calls apt-get when something is missing, so a second run takes a second.
 # Non-interactive (works with no stdin, e.g. CI=true). Uses sudo when not root.
 set -euo pipefail
@@ -15,7 +15,7 @@ usage() {
 usage: bash environment/install-deps.sh [--check] [--hub] [--browser]
   --check   only report what is missing (exit 1 if anything is), install nothing
   --hub     also JupyterHub (jupyterhub, configurable-http-proxy, openssl for its certificate) for a course server
-  --browser also Chromium, for the headless notebook-UI test
+  --browser also Chromium and npm, for the browser tests (tests/browser-tests.sh, hub_ui.py)
 USAGE
 }
 
@@ -52,6 +52,7 @@ have_python_module() {
     return 1
 }
 have_chp() { bash "$NNZOO_ROOT/environment/hub/configurable-http-proxy.sh" --version; }
+have_venv() { "${NNZOO_VENV_PYTHON:-python3}" -c 'import venv, ensurepip'; }  # the venvs of setup-jupyter/-gymnasium
 have_fonts() { command -v fc-list >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi dejavu; }
 
 # "package|test" pairs; the test is a shell function call that succeeds when the package is not needed.
@@ -65,6 +66,7 @@ requirements=(
     "fontconfig|command -v fc-list"
     "fonts-dejavu-core|have_fonts"
     "util-linux|command -v setpriv"
+    "python3-venv|have_venv"
 )
 if $with_hub; then
     requirements+=(
@@ -74,7 +76,7 @@ if $with_hub; then
     )
 fi
 if $with_browser; then
-    requirements+=("chromium|nnzoo_chromium")
+    requirements+=("chromium|nnzoo_chromium" "npm|command -v npm")
 fi
 
 dpkg_installed() {

@@ -54,12 +54,17 @@ usage: sudo bash environment/install-hub.sh [options]
   --spawner local|simple  local (default): each student's server runs as their Unix user;
                       simple: all servers run as the hub's user (trial runs without system users)
   --password PW       the shared password of --auth dummy
+  --frontend lab|classic  lab (default): students land in JupyterLab 4 (the venv .venv-jupyter of
+                      setup-jupyter.sh --hub, pip: PyPI or PIP_INDEX_URL; run by JupyterHub 3.0's single-user
+                      server on jupyter_server 2); it falls back to classic, saying so, when that venv cannot be
+                      made; classic: Debian's Notebook 6.4
   --no-deps           do not install system packages (only check them)
   --no-build          do not build; fail if the jars are missing
 USAGE
 }
 
 state=/var/lib/nnzoo-hub
+frontend=lab
 data_dir=/srv/nnzoo/data
 seed_from=""
 ip=127.0.0.1
@@ -111,6 +116,7 @@ while [[ $# -gt 0 ]]; do
         --auth) need_arg "$@"; auth="$2"; shift ;;
         --spawner) need_arg "$@"; spawner="$2"; shift ;;
         --password) need_arg "$@"; password="$2"; shift ;;
+        --frontend) need_arg "$@"; frontend="$2"; shift ;;
         --no-deps) deps=false ;;
         --no-build) build=false ;;
         -h|--help) usage; exit 0 ;;
@@ -226,6 +232,16 @@ java_version="$(nnzoo_java_version "$java")"
 [[ -n "$java_version" && "${java_version%%.*}" -ge 17 ]] \
     || nnzoo_die "$java is Java '${java_version:-?}'; the kernel needs 17 or newer: sudo bash environment/install-deps.sh, or set JAVA_HOME to a JDK 17+"
 
+case "$frontend" in
+    lab)
+        if ! bash "$NNZOO_ROOT/environment/setup-jupyter.sh" --hub; then
+            nnzoo_warn "FALLBACK: students get Debian's classic Notebook $(jupyter-notebook --version 2>/dev/null), not JupyterLab (see above)"
+            frontend=classic
+        fi ;;
+    classic) nnzoo_info "front end: Debian's classic Notebook $(jupyter-notebook --version 2>/dev/null) (--frontend classic)" ;;
+    *) nnzoo_die "--frontend '$frontend': use lab or classic" ;;
+esac
+
 # ---- 2. build -----------------------------------------------------------------------------------
 if ! compgen -G "$NNZOO_ROOT/lib/target/nnzoo-lib-*.jar" >/dev/null \
     || ! compgen -G "$NNZOO_ROOT/kernel-patch/target/kernel/*.jar" >/dev/null; then
@@ -306,6 +322,10 @@ if [[ "$spawner" == local ]] && command -v setpriv >/dev/null 2>&1; then
     done
     "${as_nobody[@]}" test -x "$NNZOO_ROOT/environment/hub/singleuser.sh" \
         || nnzoo_die "$NNZOO_ROOT/environment/hub/singleuser.sh is not executable by other users: chmod a+rx it"
+    if [[ "$frontend" == lab ]]; then
+        "${as_nobody[@]}" "$NNZOO_ROOT/.venv-jupyter/bin/python" -c 'import jupyterlab, jupyterhub.singleuser' >/dev/null 2>&1 \
+            || nnzoo_die "other users cannot run JupyterLab from $NNZOO_ROOT/.venv-jupyter (its python, $(readlink -f "$NNZOO_ROOT/.venv-jupyter/bin/python"), must be executable by all, e.g. /usr/bin/python3): rm -rf $NNZOO_ROOT/.venv-jupyter and re-run with NNZOO_VENV_PYTHON=/usr/bin/python3"
+    fi
     # shellcheck disable=SC2016  # $1 is expanded by the inner bash
     "${as_nobody[@]}" bash -c 'for j in "$1"/lib/target/nnzoo-lib-*.jar; do test -r "$j" || exit 1; done' _ "$NNZOO_ROOT" \
         || nnzoo_die "the library jars in $NNZOO_ROOT/lib/target are not readable by other users: chmod -R a+rX $NNZOO_ROOT/lib/target"
@@ -359,6 +379,7 @@ admin_list="$(IFS=,; echo "${admins[*]+"${admins[*]}"}")"
     q NNZOO_HUB_PROFILE "$profile"
     q NNZOO_HUB_JUPYTER_PATH "$jupyter_path"
     q NNZOO_HUB_NOTEBOOKS "$NNZOO_ROOT/notebooks"
+    q NNZOO_HUB_FRONTEND "$frontend"
     q NNZOO_DATA "$data_dir"
 } > "$state/hub.env.tmp"
 if [[ "$auth" == dummy ]]; then

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# THE MAIN JOB: installs what is missing, builds the library, installs the "Java 17 (NN Zoo)" Jupyter
-# kernel for this checkout (for you, no root), executes the notebooks headless and prints the report.
+# THE MAIN JOB: installs what is missing (JupyterLab 4 and Notebook 7 into .venv-jupyter with pip, pinned; Debian's
+# classic Notebook 6.4 only as the fallback), builds the library, installs the "Java 17 (NN Zoo)" Jupyter kernel for
+# this checkout (for you, no root), executes the notebooks headless and prints the report.
 #   bash environment/run.sh [--profile smoke|default|full] [--timeout S] [notebook...]
 # Results: target/notebooks/{results.json,report.md,report.html,<notebook>.ipynb}.
 # Datasets: NNZOO_DATA (e.g. NNZOO_DATA=../shared/datasets; a relative path is read from the folder you
-# type the command in). Afterwards: jupyter notebook notebooks/
+# type the command in). pip honours PIP_INDEX_URL / PIP_EXTRA_INDEX_URL (a mirror). Afterwards:
+#   .venv-jupyter/bin/jupyter lab notebooks/       (what the last line printed says)
 set -euo pipefail
 
 # shellcheck source=environment/common.sh
@@ -29,8 +31,14 @@ case "$profile" in smoke|default|full) ;; *) nnzoo_die "--profile '$profile': us
 cd "$NNZOO_ROOT"
 export DEBIAN_FRONTEND=noninteractive
 
-nnzoo_info "1/4 system dependencies"
+nnzoo_info "1/4 system dependencies; notebook front ends (JupyterLab 4, Notebook 7)"
 bash environment/install-deps.sh
+bash environment/setup-jupyter.sh --fallback
+if [[ -x .venv-jupyter/bin/jupyter ]]; then
+    open_cmd="$NNZOO_ROOT/.venv-jupyter/bin/jupyter lab notebooks/"
+else
+    open_cmd="jupyter notebook notebooks/   (classic Notebook 6.4: the JupyterLab venv could not be made, see above)"
+fi
 
 nnzoo_info "2/4 build (mvn package, tests skipped; environment/test.sh runs them)"
 mvn -B -ntp -q -Dstyle.color=never -DskipTests -DskipNotebooks package </dev/null
@@ -52,5 +60,5 @@ if [[ -f target/notebooks/report.md ]]; then
     echo
 fi
 nnzoo_info "executed notebooks and report.html: $NNZOO_ROOT/target/notebooks/"
-nnzoo_info "open the notebooks interactively: jupyter notebook notebooks/   (kernel: Java 17 (NN Zoo))"
+nnzoo_info "open the notebooks interactively: $open_cmd   (kernel: Java 17 (NN Zoo))"
 exit "$rc"

@@ -21,37 +21,18 @@ case "${1:-}" in
     *) nnzoo_die "unknown option: $1 (see --help)" ;;
 esac
 
+# shellcheck source=environment/venv.sh
+source "$NNZOO_ROOT/environment/venv.sh"
+
 venv="$NNZOO_ROOT/.venv-gymnasium"
-requirements="$NNZOO_ROOT/environment/gymnasium-requirements.txt"
-base_python="${NNZOO_VENV_PYTHON:-python3}"
-command -v "$base_python" >/dev/null 2>&1 || nnzoo_die "no $base_python on PATH: install Python 3.10+ (or set NNZOO_VENV_PYTHON)"
+imports='import gymnasium, numpy'
+versions() { "$venv/bin/python" -c 'import gymnasium, numpy; print("gymnasium", gymnasium.__version__, "numpy", numpy.__version__)'; }
 
-# what the venv was built from: the requirements and the base interpreter
-stamp_text="$(sha256sum "$requirements" | cut -d' ' -f1) $("$base_python" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
-stamp="$venv/.nnzoo-stamp"
-
-ready() {
-    [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$stamp_text" ]] \
-        && "$venv/bin/python" -c 'import gymnasium, numpy' >/dev/null 2>&1
-}
-
-if ready; then
-    nnzoo_info "Gymnasium venv ready: $venv ($("$venv/bin/python" -c 'import gymnasium, numpy; print("gymnasium", gymnasium.__version__, "numpy", numpy.__version__)'))"
-    exit 0
-fi
 if $check_only; then
-    nnzoo_warn "no complete Gymnasium venv at $venv: run bash environment/setup-gymnasium.sh"
-    exit 1
+    nnzoo_venv_ensure "$venv" "$NNZOO_ROOT/environment/gymnasium-requirements.txt" "$imports" Gymnasium --check \
+        || { nnzoo_warn "run bash environment/setup-gymnasium.sh"; exit 1; }
+else
+    nnzoo_venv_ensure "$venv" "$NNZOO_ROOT/environment/gymnasium-requirements.txt" "$imports" Gymnasium \
+        || nnzoo_die "no Gymnasium venv at $venv (see the warning above)"
 fi
-
-"$base_python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
-    || nnzoo_die "$base_python is $("$base_python" --version 2>&1); Gymnasium 1.3 needs Python 3.10 or newer (set NNZOO_VENV_PYTHON)"
-nnzoo_info "creating the Gymnasium venv $venv with $base_python (index: ${PIP_INDEX_URL:-pip default}${PIP_EXTRA_INDEX_URL:+, extra: $PIP_EXTRA_INDEX_URL})"
-rm -rf "$venv"
-"$base_python" -m venv "$venv" \
-    || nnzoo_die "$base_python -m venv failed (Debian/Ubuntu: apt-get install python3-venv)"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" </dev/null \
-    || nnzoo_die "pip could not install $(grep -v '^#' "$requirements" | tr '\n' ' ')into $venv (no network? set PIP_INDEX_URL to a mirror)"
-"$venv/bin/python" -c 'import gymnasium, numpy' || nnzoo_die "the new venv cannot import gymnasium and numpy"
-printf '%s\n' "$stamp_text" >"$stamp"
-nnzoo_info "Gymnasium venv ready: $venv ($("$venv/bin/python" -c 'import gymnasium, numpy; print("gymnasium", gymnasium.__version__, "numpy", numpy.__version__)'))"
+nnzoo_info "Gymnasium venv ready: $venv ($(versions))"

@@ -9,6 +9,9 @@
 # real-data JUnit tests are skipped and say so. Extra Maven arguments: NNZOO_MVN_ARGS.
 # Step 1 also creates the Gymnasium venv (environment/setup-gymnasium.sh; pip honours PIP_INDEX_URL) and
 # makes the CartPole-vs-Gymnasium test mandatory; NNZOO_SKIP_GYMNASIUM=1 skips that test instead (loudly).
+# Step 4 also interrupts training cells through the kernel (tests/kernel-interrupt.sh); step 5 drives JupyterLab 4
+# and Notebook 7 (from .venv-jupyter, environment/setup-jupyter.sh) in Chromium with playwright-core
+# (tests/browser-tests.sh); NNZOO_SKIP_BROWSER_TESTS=1 skips step 5 (loudly), as does a machine without Chromium or npm.
 set -euo pipefail
 
 # shellcheck source=environment/common.sh
@@ -26,16 +29,22 @@ else
     nnzoo_info "datasets: NNZOO_DATA=$NNZOO_DATA"
 fi
 
+browser_tests=true
+if [[ "${NNZOO_SKIP_BROWSER_TESTS:-0}" == 1 ]]; then
+    browser_tests=false
+    nnzoo_warn "NNZOO_SKIP_BROWSER_TESTS=1: JupyterLab and Notebook 7 are NOT tested in a browser"
+fi
+
 hub_tests=true
 if [[ "${NNZOO_SKIP_HUB_TESTS:-0}" == 1 ]]; then
     hub_tests=false
     nnzoo_warn "NNZOO_SKIP_HUB_TESTS=1: the JupyterHub deployment tests are skipped"
 elif [[ "$(id -u)" -ne 0 ]]; then
     hub_tests=false
-    nnzoo_warn "not root: the JupyterHub deployment tests (steps 5, 6) are skipped; run as root to include them"
+    nnzoo_warn "not root: the JupyterHub deployment tests (steps 6, 7) are skipped; run as root to include them"
 fi
 
-nnzoo_info "1/6 system dependencies"
+nnzoo_info "1/7 system dependencies"
 if $hub_tests; then
     bash environment/install-deps.sh --hub --browser
 else
@@ -49,11 +58,11 @@ else
     export NNZOO_REQUIRE_GYMNASIUM=1  # a missing or broken venv now fails the test instead of skipping it
 fi
 
-nnzoo_info "2/6 mvn verify (unit tests + every notebook, smoke profile)"
+nnzoo_info "2/7 mvn verify (unit tests + every notebook, smoke profile)"
 # shellcheck disable=SC2086  # NNZOO_MVN_ARGS is a list of words
 mvn -B -ntp -Dstyle.color=never ${NNZOO_MVN_ARGS:-} verify </dev/null
 
-nnzoo_info "3/6 notebook runner self-test; benchmark smoke (bench.sh --tiny, no timing asserted)"
+nnzoo_info "3/7 notebook runner self-test; benchmark smoke (bench.sh --tiny, no timing asserted)"
 bash environment/tests/test-runner.sh
 if /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
     bash environment/bench.sh --tiny
@@ -61,13 +70,23 @@ else  # python3-torch is a large install: without it, only the Java side of the 
     bash environment/bench.sh --tiny --java-only
 fi
 
-nnzoo_info "4/6 kernel start-up reliability"
+nnzoo_info "4/7 kernel start-up reliability; Interrupt through the kernel"
 bash environment/kernel-starts.sh 10
+bash environment/tests/kernel-interrupt.sh
+
+if $browser_tests && ! { nnzoo_chromium >/dev/null && command -v npm >/dev/null 2>&1; }; then
+    browser_tests=false
+    nnzoo_warn "no Chromium or npm (as root test.sh installs them): JupyterLab and Notebook 7 are NOT tested in a browser"
+fi
+if $browser_tests; then
+    nnzoo_info "5/7 JupyterLab 4 and Notebook 7 in Chromium (playwright-core): Run All, images, tables, progress, completion, errors, Interrupt, Restart"
+    bash environment/tests/browser-tests.sh
+fi
 
 if $hub_tests; then
-    nnzoo_info "5/6 course server set-up: clear errors for bad set-ups, idempotent re-install, Dockerfile/Binder wrappers"
+    nnzoo_info "6/7 course server set-up: clear errors for bad set-ups, idempotent re-install, Dockerfile/Binder wrappers"
     bash environment/tests/test-hub-setup.sh
-    nnzoo_info "6/6 JupyterHub end to end: login, server, Java kernel training on MNIST, notebook UI in Chromium"
+    nnzoo_info "7/7 JupyterHub end to end: login, server, Java kernel training on MNIST, notebook UI in Chromium"
     bash environment/tests/hub-e2e.sh
 fi
 

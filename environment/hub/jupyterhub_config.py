@@ -10,7 +10,9 @@
 #                      unless NNZOO_HUB_INSECURE_HTTP=1
 #   NNZOO_HUB_MEM_LIMIT      bytes or 3g: one memory cgroup per student (hub/nnzoo_memlimit.py)
 #   NNZOO_HUB_CULL_{IDLE,BUSY,SERVER}_SECONDS  culling of idle kernels, stuck kernels, idle servers
-# What a student gets: a classic Jupyter Notebook server whose home holds a private copy of the
+#   NNZOO_HUB_FRONTEND lab: JupyterLab 4 (jupyter_server 2 from the venv of setup-jupyter.sh --hub, options
+#                      ServerApp.*); classic: Debian's Notebook 6.4 (options NotebookApp.*)
+# What a student gets: a JupyterLab 4 (or classic Notebook) server whose home holds a private copy of the
 # notebooks (~/nnzoo-notebooks, copied by hub/singleuser.sh, never overwriting their edits), the
 # "Java 17 (NN Zoo)" kernel (installed for every user by install-hub.sh), the datasets read from the
 # shared read-only folder NNZOO_DATA, a memory bound for all their processes together, and
@@ -166,7 +168,15 @@ else:
 # the wrapper copies the course notebooks into the student's home, then runs jupyterhub-singleuser
 c.Spawner.cmd = [os.path.join(here, "singleuser.sh")]
 c.Spawner.notebook_dir = "~"
-c.Spawner.default_url = "/tree/nnzoo-notebooks"
+frontend = env("NNZOO_HUB_FRONTEND", "classic")
+if frontend not in ("lab", "classic"):
+    raise SystemExit(f"[nnzoo] ERROR: NNZOO_HUB_FRONTEND={frontend!r}: use lab or classic (install-hub.sh --frontend)")
+venv = os.path.join(root, ".venv-jupyter")
+if frontend == "lab" and not os.access(os.path.join(venv, "bin", "python"), os.X_OK):
+    raise SystemExit(f"[nnzoo] ERROR: NNZOO_HUB_FRONTEND=lab but {venv} has no python: re-run install-hub.sh")
+# the server application's options: jupyter_server's ServerApp (JupyterLab), or the classic NotebookApp
+server_app = "ServerApp" if frontend == "lab" else "NotebookApp"
+c.Spawner.default_url = "/lab/tree/nnzoo-notebooks" if frontend == "lab" else "/tree/nnzoo-notebooks"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 if mem_limit:
@@ -201,10 +211,10 @@ if cull_idle:
              "--TerminalManager.cull_inactive_timeout=%d" % cull_idle,
              "--TerminalManager.cull_interval=%d" % max(1, min(300, cull_idle // 4))]
 if cull_busy:
-    # (JupyterLab's jupyter_server: --ServerApp.jpserver_extensions=nnzoo_busy_culler=True)
-    args += ["--NotebookApp.nbserver_extensions=nnzoo_busy_culler=True"]
+    extensions = "jpserver_extensions" if frontend == "lab" else "nbserver_extensions"
+    args += [f"--{server_app}.{extensions}=nnzoo_busy_culler=True"]
 if cull_server:
-    args += ["--NotebookApp.shutdown_no_activity_timeout=%d" % cull_server]
+    args += [f"--{server_app}.shutdown_no_activity_timeout={cull_server}"]
     c.Spawner.poll_interval = max(1, min(30, cull_server // 4))
 c.Spawner.args = args
 
@@ -221,6 +231,9 @@ environment = {
     # read by hub/nnzoo_busy_culler.py in the student's server
     "NNZOO_CULL_BUSY_SECONDS": str(cull_busy),
     "NNZOO_CULL_INTERVAL_SECONDS": str(max(1, min(300, cull_busy // 8))),
+    # read by hub/singleuser.sh: which server to run
+    "NNZOO_HUB_FRONTEND": frontend,
+    "NNZOO_HUB_VENV": venv,
 }
 if env("NNZOO_HUB_JUPYTER_PATH"):
     environment["JUPYTER_PATH"] = env("NNZOO_HUB_JUPYTER_PATH")

@@ -10,8 +10,9 @@
 #     token and server through the REST API, notebook copies and kernelspec checked, a Java kernel
 #     session over REST + websocket trains an MLP for 30 steps on MNIST through the library, as the
 #     student, reading the shared data (read-only);
-#  4. hub_ui.py: headless Chromium (pinned to the hub's key) logs in, opens 01-perceptron in the
-#     classic Notebook UI, runs all cells and finds the inline plots; screenshot in target/hub-e2e/;
+#  4. hub_ui.py: headless Chromium (pinned to the hub's key) logs in, lands in JupyterLab 4 (install-hub.sh's
+#     default front end; the classic Notebook UI if it fell back, with a warning), opens 01-perceptron,
+#     runs all cells (two perceptrons trained) and finds the inline plots; screenshot in target/hub-e2e/;
 #  5. hub_limits.py memory: the second student's kernel allocates past the memory limit and is
 #     OOM-killed inside that student's cgroup; the hub, the first student's kernel and the second
 #     student's server go on;
@@ -158,9 +159,11 @@ nnzoo_info "hub e2e: student $user logs in, starts a server, trains on MNIST thr
 timeout 300 "$py" "$NNZOO_ROOT/environment/tests/hub_e2e.py" --url "$url" --cacert "$cert" --user "$user" \
     --password "$password" --data-dir "$data_dir" | tee "$out/e2e.txt"
 
-nnzoo_info "hub e2e: headless Chromium runs 01-perceptron in the notebook UI"
+nnzoo_info "hub e2e: headless Chromium logs in, lands in JupyterLab and runs 01-perceptron"
+frontend="$(sed -n "s/^NNZOO_HUB_FRONTEND='\(.*\)'$/\1/p" "$work/state/hub.env")"
+[[ "$frontend" == lab ]] || nnzoo_warn "hub e2e: the hub serves the '${frontend:-?}' front end, not JupyterLab (install-hub.sh fell back; see above)"
 timeout 400 "$py" "$NNZOO_ROOT/environment/tests/hub_ui.py" --url "$url" --cacert "$cert" --user "$user" \
-    --password "$password" --notebook nnzoo-notebooks/01-perceptron.ipynb --chromium "$chromium" \
+    --password "$password" --notebook nnzoo-notebooks/01-perceptron.ipynb --chromium "$chromium" --ui "${frontend:-lab}" \
     --screenshot "$out/01-perceptron.png" --log "$work/chromium.log" | tee "$out/ui.txt"
 
 if /usr/bin/python3 "$NNZOO_ROOT/environment/hub/nnzoo_memlimit.py" check >/dev/null 2>&1; then

@@ -216,8 +216,9 @@ async def cull(args):
     # the server has no kernels now: it stops by itself (Jupyter checks once a minute), the hub notices
     wait_for("the idle server to stop", lambda: not a.server(), 60 + args.server + 45, interval=1)
     result["server_stopped_s"] = round(time.monotonic() - server_up, 1)
-    check("No kernels or terminals for" in open(args.hub_log, errors="replace").read(),
-          "the server stopped, but the hub log lacks its 'No kernels or terminals for N seconds; shutting down.'")
+    # the classic Notebook says "No kernels or terminals for N seconds; shutting down.", jupyter_server 2 "No kernels for ..."
+    check(re.search(r"No kernels (or terminals )?for \d+ seconds; shutting down", open(args.hub_log, errors="replace").read()),
+          "the server stopped, but the hub log lacks its 'No kernels [or terminals] for N seconds; shutting down.'")
     if cg.available:
         wait_for(f"{a.user}'s memory cgroup to be removed", lambda: cg.status(a.user) is None, 10)
         result["cgroup_removed"] = True

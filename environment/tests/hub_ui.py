@@ -1,10 +1,11 @@
 """Notebook-UI test of the NN Zoo JupyterHub in a real headless Chromium (run by hub-e2e.sh).
 
 Drives Chromium over the DevTools protocol (no Selenium needed): logs in on the hub's login page,
-opens a course notebook in the classic Notebook UI, runs all cells (Cell > Run All), waits until
-every code cell has run, checks that no cell failed and that an inline plot (<img> from an
-image/png output) is on the page, and saves a screenshot of the first plot. Prints one JSON line;
-exit 1 with the reason on any failure.
+lands in the student's JupyterLab 4 (--ui lab, the default; --ui classic: the classic Notebook UI),
+opens a course notebook, runs all cells (the Run > Run All Cells menu, clicked with the mouse; classic:
+Cell > Run All), waits until every code cell has run (01-perceptron trains two perceptrons), checks that
+no cell failed and that the inline plots (<img> from image/png outputs) are on the page, and saves a
+screenshot of the first plot. Prints one JSON line; exit 1 with the reason on any failure.
 
     /usr/bin/python3 hub_ui.py --url http://127.0.0.1:PORT --user NAME --password PW \
         --notebook nnzoo-notebooks/01-perceptron.ipynb --screenshot target/hub-ui/notebook.png
@@ -133,6 +134,61 @@ NOTEBOOK_STATE = """(() => {
 })()"""
 
 
+LAB_STATE = """(() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const cells = panel ? [...panel.querySelectorAll('.jp-CodeCell')] : [];
+  const prompts = cells.map(c => ((c.querySelector('.jp-InputPrompt') || {}).textContent || '').trim());
+  return {
+    code: cells.length,
+    done: prompts.filter(p => /^\\[\\d+\\]:$/.test(p)).length,
+    running: prompts.filter(p => p === '[*]:').length,
+    errors: panel ? panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length : 0,
+    images: panel ? [...panel.querySelectorAll('.jp-OutputArea-output img')].filter(i => i.complete && i.naturalWidth >= 50).length : 0,
+  };
+})()"""
+
+
+async def wait_run_all(cdp, state_js, deadline, timeout):
+    """Polls the page's notebook state until every code cell has run or one failed; returns that state."""
+    state = {}
+    while time.monotonic() < deadline:
+        state = await cdp.js(state_js)
+        if state["errors"] or (state["code"] and state["done"] == state["code"] and not state["running"]):
+            return state
+        await asyncio.sleep(1)
+    raise Failure(f"Run All did not finish in {timeout} s: {state}")
+
+
+async def click(cdp, what, selector, text):
+    """A real mouse click (press and release) in the middle of the first `selector` whose text starts with `text`."""
+    box = await cdp.wait(what, f"""(() => {{
+        const e = [...document.querySelectorAll({json.dumps(selector)})]
+            .find(x => x.textContent.trim().startsWith({json.dumps(text)}));
+        if (!e) return null;
+        const r = e.getBoundingClientRect();
+        return r.width > 0 ? [r.x + r.width / 2, r.y + r.height / 2] : null; }})()""", 30, interval=0.2)
+    for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+        await cdp.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
+
+
+async def run_all_lab(args, cdp, url, user, result, t0):
+    """JupyterLab 4: the notebook with its kernel idle, Run > Run All Cells, the state when every cell has run."""
+    await cdp.send("Page.navigate", url=f"{url}/user/{user}/lab/tree/{args.notebook}")
+    name = os.path.basename(args.notebook)
+    # (JupyterLab may ask "Select Kernel" when the kernel specs were not loaded yet: the notebook's own is preselected)
+    await cdp.wait("the notebook and its idle Java kernel", f"""(document.querySelector('.jp-Dialog .jp-mod-accept') || {{click() {{}}}}).click(),
+        fetch('/user/{user}/api/sessions', {{credentials: 'same-origin'}})
+        .then(r => r.ok ? r.json() : []).then(ss => ss.some(x => x.path.endsWith({json.dumps(name)})
+            && x.kernel && x.kernel.name === 'nnzoo-java' && x.kernel.execution_state === 'idle')
+            && document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell').length > 0)""", 120, interval=1)
+    result["kernel_ready_s"] = round(time.monotonic() - t0, 2)
+    started = time.monotonic()
+    await click(cdp, "the Run menu", ".lm-MenuBar-itemLabel", "Run")
+    await click(cdp, "Run All Cells", ".lm-Menu-itemLabel", "Run All Cells")
+    state = await wait_run_all(cdp, LAB_STATE, started + args.timeout, args.timeout)
+    return started, state, ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']", ".jp-OutputArea-output img"
+
+
 async def drive(args, ws_url):
     conn = await websocket_connect(ws_url, max_message_size=64 * 1024 * 1024)
     cdp = Cdp(conn)
@@ -154,38 +210,39 @@ async def drive(args, ws_url):
                    f"location.pathname.startsWith('/user/{user}/') && document.readyState === 'complete'", 150)
     result["login_s"] = round(time.monotonic() - t0, 2)
     result["protocol"] = await cdp.js("location.protocol")
+    result["landed_on"] = await cdp.js("location.pathname")
+    if args.ui == "lab":
+        await cdp.wait("JupyterLab's page", "!!document.querySelector('.jp-LabShell, #jp-main-dock-panel')", 60)
+        if not result["landed_on"].startswith(f"/user/{user}/lab"):
+            raise Failure(f"after login the student landed on {result['landed_on']}, not in JupyterLab (/user/{user}/lab)")
     if url.startswith("https://") and result["protocol"] != "https:":
         raise Failure(f"the notebook server page is served over {result['protocol']}, not https:")
 
-    # 2. the notebook in the classic UI, with its kernel connected
-    await cdp.send("Page.navigate", url=f"{url}/user/{user}/notebooks/{args.notebook}")
-    await cdp.wait("the notebook and its Java kernel",
-                   "!!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded "
-                   "&& Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() "
-                   "&& Jupyter.notebook.kernel.info_reply && Jupyter.notebook.kernel.info_reply.protocol_version)", 120)
-    kernel_name = await cdp.js("Jupyter.notebook.kernel.name")
-    if kernel_name != "nnzoo-java":
-        raise Failure(f"the notebook opened with kernel '{kernel_name}', not nnzoo-java")
-    result["kernel_ready_s"] = round(time.monotonic() - t0, 2)
-
-    # 3. Cell > Run All, then wait for every code cell to finish (or one to fail)
-    started = time.monotonic()
-    await cdp.js("Jupyter.notebook.clear_all_output(); Jupyter.notebook.execute_all_cells(); true")
-    deadline = started + args.timeout
-    state = {}
-    while time.monotonic() < deadline:
-        state = await cdp.js(NOTEBOOK_STATE)
-        if state["errors"] or (state["code"] and state["done"] == state["code"] and not state["running"]):
-            break
-        await asyncio.sleep(1)
+    if args.ui == "lab":
+        started, state, error_sel, image_sel = await run_all_lab(args, cdp, url, user, result, t0)
     else:
-        raise Failure(f"Run All did not finish in {args.timeout} s: {state}")
+        # 2. the notebook in the classic UI, with its kernel connected
+        await cdp.send("Page.navigate", url=f"{url}/user/{user}/notebooks/{args.notebook}")
+        await cdp.wait("the notebook and its Java kernel",
+                       "!!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded "
+                       "&& Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() "
+                       "&& Jupyter.notebook.kernel.info_reply && Jupyter.notebook.kernel.info_reply.protocol_version)", 120)
+        kernel_name = await cdp.js("Jupyter.notebook.kernel.name")
+        if kernel_name != "nnzoo-java":
+            raise Failure(f"the notebook opened with kernel '{kernel_name}', not nnzoo-java")
+        result["kernel_ready_s"] = round(time.monotonic() - t0, 2)
+
+        # 3. Cell > Run All, then wait for every code cell to finish (or one to fail)
+        started = time.monotonic()
+        await cdp.js("Jupyter.notebook.clear_all_output(); Jupyter.notebook.execute_all_cells(); true")
+        state = await wait_run_all(cdp, NOTEBOOK_STATE, started + args.timeout, args.timeout)
+        error_sel, image_sel = ".output_area .output_error", ".output_area img"
     result["run_all_s"] = round(time.monotonic() - started, 2)
     result.update(code_cells=state["code"], executed=state["done"], errors=state["errors"], images=state["images"])
     result["kernel_rss_mb"] = kernel_rss_mb(user)
 
     # 4. the screenshot: the first plot in view (or the failed cell)
-    target = ".output_area .output_error" if state["errors"] else ".output_area img"
+    target = error_sel if state["errors"] else image_sel
     await cdp.js(f"(() => {{ const e = document.querySelector('{target}'); "
                  "if (e) e.scrollIntoView({block: 'center'}); return true; })()")
     await asyncio.sleep(0.5)
@@ -195,18 +252,24 @@ async def drive(args, ws_url):
         f.write(base64.b64decode(shot["data"]))
     result["screenshot"] = os.path.abspath(args.screenshot)
     if state["errors"]:
-        text = await cdp.js("document.querySelector('.output_area .output_error').innerText")
+        text = await cdp.js(f"document.querySelector({json.dumps(error_sel)}).innerText")
         raise Failure(f"a cell failed in the notebook UI (screenshot {args.screenshot}): {text[:1500]}")
     if state["images"] < 1:
         raise Failure(f"no inline plot (<img>) in the page after Run All: {state} (screenshot {args.screenshot})")
-    size = await cdp.js("(() => { const i = document.querySelector('.output_area img'); "
+    size = await cdp.js(f"(() => {{ const i = document.querySelector({json.dumps(image_sel)}); "
                         "return [i.naturalWidth, i.naturalHeight]; })()")
     if not size or min(size) < 50:
         raise Failure(f"the first inline plot is {size} pixels: not a rendered chart")
     result["first_image_px"] = size
 
     # 5. leave nothing running: shut the notebook's kernel down through the UI's own session
-    await cdp.js("Jupyter.notebook.session.delete(); true")
+    if args.ui == "lab":  # the REST API, with the page's own cookies and xsrf token
+        await cdp.js(f"""fetch('/user/{user}/api/sessions', {{credentials: 'same-origin'}}).then(r => r.json())
+            .then(ss => Promise.all(ss.map(x => fetch('/user/{user}/api/sessions/' + x.id, {{method: 'DELETE',
+                credentials: 'same-origin', headers: {{'X-XSRFToken': (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || ''}}}}))))
+            .then(() => true)""")
+    else:
+        await cdp.js("Jupyter.notebook.session.delete(); true")
     await asyncio.sleep(1)
     await cdp.send("Browser.close")
     conn.close()
@@ -222,6 +285,7 @@ def main():
     p.add_argument("--password", required=True)
     p.add_argument("--notebook", default="nnzoo-notebooks/01-perceptron.ipynb", help="path in the user's home")
     p.add_argument("--screenshot", required=True)
+    p.add_argument("--ui", choices=("lab", "classic"), default="lab", help="the front end the hub serves")
     p.add_argument("--chromium", default=os.environ.get("NNZOO_CHROMIUM") or shutil.which("chromium")
                    or shutil.which("chromium-browser") or shutil.which("google-chrome"))
     p.add_argument("--timeout", type=float, default=300, help="seconds for Run All")

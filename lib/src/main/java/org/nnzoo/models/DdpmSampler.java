@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import org.nnzoo.data.ImageShape;
+import org.nnzoo.train.Interrupt;
 
 /**
  * Runs a {@link Ddpm}'s reverse process with a trained network, from {@code x_T ~ N(0, I)} down to {@code x_0}
@@ -197,6 +198,10 @@ public final class DdpmSampler {
             record(0, x, traj, start);
             for (int k = 0; k < timesteps.length; k++) {
                 int t = timesteps[k];
+                int done = start;
+                int step = k;
+                Interrupt.check(() -> "denoising step " + (step + 1) + " of " + timesteps.length + " (images " + (done + 1) + ".."
+                        + (done + m) + " of " + n + ")", "no images are returned; the model is unchanged");
                 float[] eps;
                 try (NDManager sm = model.getNDManager().newSubManager()) {
                     eps = predict(net, sm, x, t, m, start);

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.concurrent.CancellationException;
 import java.util.function.BiConsumer;
 
 import ai.djl.Device;
@@ -22,6 +21,7 @@ import ai.djl.util.RandomUtils;
 import org.nnzoo.train.BatchSource;
 import org.nnzoo.train.History;
 import org.nnzoo.train.ProgressView;
+import org.nnzoo.train.Interrupt;
 
 /**
  * Configuration and run of a {@link Gan}'s alternating updates (made by {@link Gan#training}): both players get an
@@ -141,9 +141,10 @@ public final class GanTraining {
             int[] order = BatchSource.permutation(count, new SplittableRandom(seed + epoch));
             double[] sums = new double[4];
             for (int b = 0; b < batches; b++) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new CancellationException("GAN training interrupted in epoch " + (epoch + 1));
-                }
+                int e = epoch;
+                int done = b;
+                Interrupt.check(() -> "epoch " + (e + 1) + ", batch " + (done + 1),
+                        "generator and discriminator keep the weights of the last completed step");
                 for (int i = 0; i < batchSize; i++) {
                     System.arraycopy(images, order[b * batchSize + i] * size, real, i * size, size);
                 }

@@ -1,6 +1,7 @@
 package org.nnzoo.models;
 
 import java.util.SplittableRandom;
+import org.nnzoo.train.Interrupt;
 
 /**
  * A two-layer network with backpropagation written by hand in plain Java, for teaching:
@@ -142,6 +143,8 @@ public final class ScratchMlp {
     public double[] train(double[][] x, int[] y, int steps, double learningRate) {
         double[] losses = new double[steps];
         for (int s = 0; s < steps; s++) {
+            int done = s;
+            Interrupt.check(() -> "step " + (done + 1) + " of " + steps, Interrupt.KEEPS_WEIGHTS);
             losses[s] = lossAndGradients(x, y);
             step(learningRate);
         }

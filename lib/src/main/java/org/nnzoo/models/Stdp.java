@@ -2,6 +2,7 @@ package org.nnzoo.models;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.nnzoo.train.Interrupt;
 
 /**
  * Spike-timing-dependent plasticity (STDP) and an unsupervised spiking layer that learns with it: the
@@ -194,6 +195,8 @@ public final class Stdp {
      * @return spike count of each neuron
      */
     public int[] present(float[] x, int steps, boolean learn) {
+        // a notebook presents thousands of images in its own loop: Interrupt stops it between two images
+        Interrupt.check(() -> "an image presentation (before it starts)", "the layer keeps the weights learned from the images before");
         if (x.length != inputs) {
             throw new IllegalArgumentException("input has " + x.length + " values, the layer expects " + inputs);
         }

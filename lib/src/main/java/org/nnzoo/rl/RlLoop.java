@@ -3,9 +3,9 @@ package org.nnzoo.rl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CancellationException;
 import java.util.function.LongConsumer;
 import java.util.function.ToIntFunction;
+import org.nnzoo.train.Interrupt;
 
 /**
  * The generic agent/environment loop (reinforcement learning is not supervised, so it does not use
@@ -50,10 +50,8 @@ public final class RlLoop {
         double ret = 0;
         int len = 0;
         for (long t = 1; t <= totalSteps; t++) {
-            if ((t & 255) == 0 && Thread.currentThread().isInterrupted()) {
-                throw new CancellationException("training interrupted at step " + t + " of " + totalSteps
-                        + "; the agent keeps what it has learned so far");
-            }
+            long now = t;
+            Interrupt.check(() -> "step " + now + " of " + totalSteps, "the agent keeps what it learned in the steps before");
             int a = agent.act(s, true);
             Env.Step step = env.step(a);
             agent.observe(s, a, step);
@@ -89,6 +87,8 @@ public final class RlLoop {
         }
         double[] returns = new double[episodes];
         for (int e = 0; e < episodes; e++) {
+            int done = e;
+            Interrupt.check(() -> "evaluation episode " + (done + 1) + " of " + episodes, "the agent is unchanged");
             double[] s = e == 0 ? env.reset(seed) : env.reset();
             double ret = 0;
             while (true) {

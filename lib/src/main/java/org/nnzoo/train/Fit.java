@@ -2,7 +2,6 @@ package org.nnzoo.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.function.BiConsumer;
 
 import org.nnzoo.train.StepListener.Phase;
@@ -181,7 +180,9 @@ public final class Fit {
                 for (Batch batch : train.batches(trainer.getManager(), epoch)) {
                     timer.after(Phase.NEXT_BATCH);
                     try (batch) {
-                        stopIfInterrupted(epoch, tally.batches);
+                        int e = epoch;
+                        int b = tally.batches;
+                        Interrupt.check(() -> "epoch " + (e + 1) + ", batch " + (b + 1), Interrupt.KEEPS_WEIGHTS);
                         NDList x = batch.getData();
                         NDList y = batch.getLabels();
                         NDList pred;
@@ -242,14 +243,6 @@ public final class Fit {
         }
     }
 
-    /** The notebook's "interrupt" button: stop between two batches, keeping the weights trained so far. */
-    private static void stopIfInterrupted(int epoch, int batchesDone) {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("training interrupted in epoch " + (epoch + 1) + " at batch "
-                    + (batchesDone + 1) + "; the model keeps its current weights");
-        }
-    }
-
     /** @return the epoch's row of the history: training metrics, then validation ones, then timing */
     private Map<String, Double> record(Trainer trainer, Tally epoch) {
         double seconds = epoch.seconds(); // training only, validation not included
@@ -275,6 +268,7 @@ public final class Fit {
         Tally t = new Tally();
         for (Batch batch : data.batches(trainer.getManager(), 0)) {
             try (batch) {
+                Interrupt.check(() -> "the validation pass", "the model keeps the weights of its last training step");
                 NDList pred = trainer.evaluate(batch.getData());
                 t.addLoss(trainer.getLoss().evaluate(batch.getLabels(), pred).getFloat(), batch.getSize());
                 t.correct += accuracy ? countCorrect(pred, batch.getLabels()) : 0;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.nnzoo.rl.Env;
+import org.nnzoo.train.Interrupt;
 
 /**
  * Episodes of an environment played by a controller that has a state (the activity of a grown network, the
@@ -48,6 +49,8 @@ public final class Episodes {
         double[] returns = new double[episodes];
         long count = 0;
         for (int e = 0; e < episodes; e++) {
+            int done = e;
+            Interrupt.check(() -> "episode " + (done + 1) + " of " + episodes, "the controller is unchanged");
             double[] s = e == 0 ? env.reset(seed) : env.reset();
             c.startEpisode();
             double ret = 0;

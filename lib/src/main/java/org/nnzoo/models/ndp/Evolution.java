@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CancellationException;
 
 import org.nnzoo.train.Cmaes;
 import org.nnzoo.train.ParallelPopulation;
+import org.nnzoo.train.Interrupt;
 
 /**
  * The evolutionary loop that trains a developmental program: CMA-ES ({@link Cmaes}) proposes genomes, a
@@ -182,9 +182,9 @@ public final class Evolution {
         int g = 0;
         try (ParallelPopulation pool = new ParallelPopulation(cfg.threads)) {
             for (; g < cfg.generations; g++) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new CancellationException("evolution interrupted at generation " + g);
-                }
+                int gen = g;
+                Interrupt.check(() -> "generation " + (gen + 1) + " of " + cfg.generations,
+                        "the result of the generations before is not returned (the run is discarded)");
                 double[][] x = es.ask();
                 long[] seeds = new long[x.length];
                 for (int k = 0; k < x.length; k++) {

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.nnzoo.train.History;
+import org.nnzoo.train.Interrupt;
 import org.nnzoo.train.ProgressView;
 
 /**
@@ -149,9 +150,26 @@ final class Hogwild {
         } finally {
             stop = true;
             pool.shutdownNow();
+            awaitWorkers(pool);
         }
         Stats stats = new Stats(history, totalSeconds, processCpuSeconds() - cpuStart, rawPerEpoch * t.epochs, examples);
         return new Word2Vec(t.architecture, dim, vocab.words, vocab.counts, syn0, syn1neg, stats);
+    }
+
+    /** Waits until every worker has finished its current job (the jobs are short): none outlives the call. */
+    private static void awaitWorkers(ExecutorService pool) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                System.err.println("word2vec: waiting for the workers to finish their current job");
+            }
+        } catch (InterruptedException e) {
+            interrupted = true; // a second Interrupt: give up waiting, the workers end on their own
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void waitFor(List<Future<?>> futures, ProgressView view, int epoch, AtomicInteger doneJobs,
@@ -176,7 +194,8 @@ final class Hogwild {
                 } catch (InterruptedException ie) {
                     stop = true;
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("word2vec training interrupted in epoch " + (epoch + 1), ie);
+                    throw Interrupt.stopped("epoch " + (epoch + 1) + " (" + doneJobs.get() + " of " + jobLoss.length
+                            + " jobs done)", "no vectors are returned; the workers have ended");
                 } catch (ExecutionException ee) {
                     stop = true;
                     throw new IllegalStateException("word2vec training failed: " + ee.getCause(), ee.getCause());
