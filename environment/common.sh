@@ -50,6 +50,15 @@ nnzoo_abspath_options() {
 nnzoo_info() { printf '[nnzoo] %s\n' "$*" >&2; }
 nnzoo_warn() { printf '[nnzoo] WARNING: %s\n' "$*" >&2; }
 nnzoo_die() { printf '[nnzoo] ERROR: %s\n' "$*" >&2; exit 1; }
+# A command that ends a `set -e` script says so (script, line, command, exit status) instead of the script
+# stopping without a word; scripts without `set -e` are left alone.
+nnzoo_on_error() {
+    local rc=$?
+    [[ $- == *e* ]] || return 0
+    printf '[nnzoo] ERROR: %s stopped at line %s (exit status %s): %s\n' \
+        "${BASH_SOURCE[1]:-$0}" "${BASH_LINENO[0]}" "$rc" "$BASH_COMMAND" >&2
+}
+trap nnzoo_on_error ERR
 
 # Prints the python interpreter that can import nbclient and jupyter_client.
 # Order: $NNZOO_PYTHON, /usr/bin/python3 (Debian's jupyter), python3 on PATH.
