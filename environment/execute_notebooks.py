@@ -93,6 +93,51 @@ def read_metrics(path):
     return metrics
 
 
+def read_machine(path):
+    """What the kernel said its numbers depend on (org.nnzoo.notebook.Results writes it at each record):
+    CPU model and ISA, the code path each native library took, PyTorch threads, reproducible mode, versions.
+    Without it (no metric recorded) only what the runner knows."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            machine = json.load(f)
+        if isinstance(machine, dict):
+            return machine
+    except (OSError, ValueError):
+        pass
+    return {"reproducible_mode": os.environ.get("NNZOO_REPRODUCIBLE", "").strip().lower() in ("1", "true", "yes", "on"),
+            "cpu_model": cpu_model(), "note": "the kernel recorded no metric, so it did not describe itself"}
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def machine_summary(results):
+    """One line for the report: the machine and mode the numbers were made with (from the first notebook that
+    started PyTorch; the runs of one report share a machine)."""
+    ms = [r.get("machine") or {} for r in results]
+    m = next((x for x in ms if "pytorch" in x), ms[0] if ms else {})
+    if not m:
+        return "machine: unknown"
+    modes = {bool(x.get("reproducible_mode")) for x in ms if x}
+    mode = ("reproducible mode ON (NNZOO_REPRODUCIBLE=1)" if modes == {True} else
+            "reproducible mode OFF" if modes == {False} else "reproducible mode MIXED between notebooks")
+    parts = [mode, f"CPU {m.get('cpu_model')} ({m.get('cpu_isa')}, {m.get('cpus')} CPUs)"]
+    if "pytorch" in m:
+        parts.append(f"oneMKL {m.get('mkl_version')} branch {m.get('mkl_cbwr') if m.get('mkl_cbwr') != 'OFF' else 'auto'}"
+                     f" ({m.get('mkl_isa')}), ATen {m.get('aten_cpu_capability')}, oneDNN {m.get('onednn')},"
+                     f" {m.get('pytorch_threads')} PyTorch threads, PyTorch {m.get('pytorch')}, DJL {m.get('djl')}")
+    parts.append(f"{m.get('java')}")
+    return "; ".join(str(p) for p in parts)
+
+
 def coalesce_streams(nb):
     """Merges consecutive stdout (or stderr) outputs of a cell into one, as Jupyter shows them.
 
@@ -148,9 +193,11 @@ def log_tail(path, lines=15):
 def execute_one(path, args, out_dir):
     name = os.path.splitext(os.path.basename(path))[0]
     metrics_file = os.path.join(out_dir, "metrics", name + ".jsonl")
+    machine_file = os.path.join(out_dir, "metrics", name + ".machine.json")
     kernel_log = os.path.join(out_dir, "logs", name + ".kernel.log")
-    if os.path.exists(metrics_file):
-        os.remove(metrics_file)
+    for stale in (metrics_file, machine_file):
+        if os.path.exists(stale):
+            os.remove(stale)
     nb = nbformat.read(path, as_version=4)
     kernel_name = args.kernel or nb.metadata.get("kernelspec", {}).get("name") or EXPECTED_KERNEL
     if kernel_name != EXPECTED_KERNEL:
@@ -201,6 +248,7 @@ def execute_one(path, args, out_dir):
         cell = nb.cells[entry["error"]["cell"]]
         entry["error"]["execution_count"] = cell.get("execution_count")
     entry["metrics"] = read_metrics(metrics_file)
+    entry["machine"] = read_machine(machine_file)
     entry["images"] = count_images(nb)
     coalesce_streams(nb)
     nbformat.write(nb, os.path.join(out_dir, name + ".ipynb"))
@@ -227,6 +275,7 @@ def write_reports(results, args, out_dir, stamp):
     passed = sum(r["status"] == "ok" for r in results)
     md = [f"# NN Zoo notebooks: profile `{args.profile}`", "",
           f"{stamp}: {passed} of {len(results)} passed, {sum(r['seconds'] for r in results):.0f} s in all.", "",
+          machine_summary(results) + ".", "",
           "| notebook | status | seconds | images | metrics |", "|---|---|---:|---:|---|"]
     for r in results:
         md.append(f"| {r['notebook']} | {r['status']} | {r['seconds']:.1f} | {r['images']} | "
@@ -257,6 +306,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 td.n{{text-align:right}}pre{{white-space:pre-wrap;margin:0;font-size:90%}}</style></head>
 <body><h1>NN Zoo notebooks: profile {e(args.profile)}</h1>
 <p>{e(stamp)}: {passed} of {len(results)} passed.</p>
+<p>{e(machine_summary(results))}.</p>
 <table><tr><th>notebook</th><th>status</th><th>seconds</th><th>images</th><th>metrics</th></tr>
 {chr(10).join(rows)}
 </table></body></html>

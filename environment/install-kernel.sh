@@ -27,7 +27,8 @@ options:
                     --user/--prefix, /var/cache/nnzoo/djl for --system, filled at install)
   --unpack-natives  unpack PyTorch's natives into the DJL cache now and make them readable by all
                     (always done for --system, where the cache is shared)
-  --java-opt OPT    one more JVM option for the kernel (repeatable), e.g. -Dai.djl.pytorch.num_threads=2
+  --java-opt OPT    one more JVM option for the kernel (repeatable), e.g. -Dai.djl.pytorch.num_threads=2;
+                    also $NNZOO_KERNEL_JAVA_OPTS (options separated by spaces, before the --java-opt ones)
   --unpatched       DIAGNOSTIC ONLY: leave out the LoopThread fix (kernel jar alone on -cp), to measure
                     the start-up race with environment/kernel-starts.sh; never use it for real work
   -q, --quiet       print only the kernelspec folder
@@ -45,6 +46,8 @@ patched=true
 quiet=false
 unpack_natives=false
 extra_java_opts=()
+# NNZOO_KERNEL_JAVA_OPTS: JVM options separated by spaces (no quoting), e.g. "-XX:UseAVX=2 -XX:MaxVectorSize=32"
+read -r -a extra_java_opts <<<"${NNZOO_KERNEL_JAVA_OPTS:-}"
 
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || nnzoo_die "$1 needs a value (see --help)"; }
 while [[ $# -gt 0 ]]; do
