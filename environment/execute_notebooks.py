@@ -23,6 +23,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402  (this folder's machine.py: the report's line about the machine and mode)
+
 PROFILES = ("smoke", "default", "full")
 # per-cell time limit when --timeout is not given; 0 = none
 DEFAULT_CELL_TIMEOUT = {"smoke": 900, "default": 3 * 3600, "full": 0}
@@ -105,37 +108,7 @@ def read_machine(path):
     except (OSError, ValueError):
         pass
     return {"reproducible_mode": os.environ.get("NNZOO_REPRODUCIBLE", "").strip().lower() in ("1", "true", "yes", "on"),
-            "cpu_model": cpu_model(), "note": "the kernel recorded no metric, so it did not describe itself"}
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return None
-
-
-def machine_summary(results):
-    """One line for the report: the machine and mode the numbers were made with (from the first notebook that
-    started PyTorch; the runs of one report share a machine)."""
-    ms = [r.get("machine") or {} for r in results]
-    m = next((x for x in ms if "pytorch" in x), ms[0] if ms else {})
-    if not m:
-        return "machine: unknown"
-    modes = {bool(x.get("reproducible_mode")) for x in ms if x}
-    mode = ("reproducible mode ON (NNZOO_REPRODUCIBLE=1)" if modes == {True} else
-            "reproducible mode OFF" if modes == {False} else "reproducible mode MIXED between notebooks")
-    parts = [mode, f"CPU {m.get('cpu_model')} ({m.get('cpu_isa')}, {m.get('cpus')} CPUs)"]
-    if "pytorch" in m:
-        parts.append(f"oneMKL {m.get('mkl_version')} branch {m.get('mkl_cbwr') if m.get('mkl_cbwr') != 'OFF' else 'auto'}"
-                     f" ({m.get('mkl_isa')}), ATen {m.get('aten_cpu_capability')}, oneDNN {m.get('onednn')},"
-                     f" {m.get('pytorch_threads')} PyTorch threads, PyTorch {m.get('pytorch')}, DJL {m.get('djl')}")
-    parts.append(f"{m.get('java')}")
-    return "; ".join(str(p) for p in parts)
+            "cpu_model": machine.cpu_model(), "note": "the kernel recorded no metric, so it did not describe itself"}
 
 
 def coalesce_streams(nb):
@@ -275,7 +248,7 @@ def write_reports(results, args, out_dir, stamp):
     passed = sum(r["status"] == "ok" for r in results)
     md = [f"# NN Zoo notebooks: profile `{args.profile}`", "",
           f"{stamp}: {passed} of {len(results)} passed, {sum(r['seconds'] for r in results):.0f} s in all.", "",
-          machine_summary(results) + ".", "",
+          machine.summary(results) + ".", "",
           "| notebook | status | seconds | images | metrics |", "|---|---|---:|---:|---|"]
     for r in results:
         md.append(f"| {r['notebook']} | {r['status']} | {r['seconds']:.1f} | {r['images']} | "
@@ -306,7 +279,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 td.n{{text-align:right}}pre{{white-space:pre-wrap;margin:0;font-size:90%}}</style></head>
 <body><h1>NN Zoo notebooks: profile {e(args.profile)}</h1>
 <p>{e(stamp)}: {passed} of {len(results)} passed.</p>
-<p>{e(machine_summary(results))}.</p>
+<p>{e(machine.summary(results))}.</p>
 <table><tr><th>notebook</th><th>status</th><th>seconds</th><th>images</th><th>metrics</th></tr>
 {chr(10).join(rows)}
 </table></body></html>

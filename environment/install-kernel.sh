@@ -23,6 +23,8 @@ options:
   --heap SIZE       kernel JVM -Xmx, e.g. 6g (default: half the RAM, at least 1g, at most 8g;
                     or $NNZOO_KERNEL_HEAP)
   --data-dir DIR    bake NNZOO_DATA=DIR (datasets) into the kernel's environment
+  --reproducible    bake NNZOO_REPRODUCIBLE=1 into the kernel's environment: the reproducible mode, the same
+                    numbers on any x86-64 CPU with AVX2 (environment/README.md, Reproducible mode)
   --djl-cache DIR   DJL_CACHE_DIR for the kernel (default: $DJL_CACHE_DIR, else ~/.djl.ai for
                     --user/--prefix, /var/cache/nnzoo/djl for --system, filled at install)
   --unpack-natives  unpack PyTorch's natives into the DJL cache now and make them readable by all
@@ -41,6 +43,7 @@ name=nnzoo-java
 display_name="Java 17 (NN Zoo)"
 heap="${NNZOO_KERNEL_HEAP:-}"
 data_dir=""
+reproducible=false
 djl_cache="${DJL_CACHE_DIR:-}"
 patched=true
 quiet=false
@@ -59,6 +62,7 @@ while [[ $# -gt 0 ]]; do
         --display-name) need_arg "$@"; display_name="$2"; shift ;;
         --heap) need_arg "$@"; heap="$2"; shift ;;
         --data-dir) need_arg "$@"; data_dir="$2"; shift ;;
+        --reproducible) reproducible=true ;;
         --djl-cache) need_arg "$@"; djl_cache="$2"; shift ;;
         --java-opt) need_arg "$@"; extra_java_opts+=("$2"); shift ;;
         --unpatched) patched=false ;;
@@ -251,6 +255,7 @@ NNZOO_INIT="$init_script" \
 NNZOO_DJL="$djl_cache" \
 NNZOO_DATA_DIR="$data_dir" \
 NNZOO_PATCHED="$patched" \
+NNZOO_BAKE_REPRODUCIBLE="$reproducible" \
 NNZOO_HEAP="$heap" \
     "$py" - "$kernel_dir/kernel.json" <<'PY'
 import json, os, sys
@@ -268,6 +273,9 @@ env = {
 }
 if os.environ["NNZOO_DATA_DIR"]:
     env["NNZOO_DATA"] = os.environ["NNZOO_DATA_DIR"]
+if os.environ["NNZOO_BAKE_REPRODUCIBLE"] == "true":
+    # org.nnzoo.train.Reproducible: oneMKL CNR AVX2 strict, ATen avx2, oneDNN off, 2 PyTorch threads
+    env["NNZOO_REPRODUCIBLE"] = "1"
 spec = {
     "argv": os.environ["NNZOO_ARGV"].splitlines(),
     "display_name": os.environ["NNZOO_DISPLAY"],

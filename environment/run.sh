@@ -28,6 +28,9 @@ case "$profile" in smoke|default|full) ;; *) nnzoo_die "--profile '$profile': us
 
 cd "$NNZOO_ROOT"
 export DEBIAN_FRONTEND=noninteractive
+# The reproducible mode is the main job's default: README's numbers, bit for bit, on any x86-64 CPU with
+# AVX2 (environment/README.md, Reproducible mode). NNZOO_REPRODUCIBLE=0 runs PyTorch as DJL ships it.
+export NNZOO_REPRODUCIBLE="${NNZOO_REPRODUCIBLE:-1}"
 
 nnzoo_info "1/4 system dependencies"
 bash environment/install-deps.sh
@@ -39,6 +42,9 @@ nnzoo_info "3/4 Jupyter kernel nnzoo-java for this checkout (--user)"
 kernel_args=(--user)
 if [[ -n "${NNZOO_DATA:-}" ]]; then
     kernel_args+=(--data-dir "$NNZOO_DATA")  # so that notebooks opened in Jupyter find the datasets too
+fi
+if [[ "$NNZOO_REPRODUCIBLE" == 1 ]]; then
+    kernel_args+=(--reproducible)  # notebooks opened in Jupyter give the numbers of the report
 fi
 bash environment/install-kernel.sh "${kernel_args[@]}"
 
