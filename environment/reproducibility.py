@@ -87,22 +87,6 @@ def machine_line(folder):
     return ", ".join(f"{k}={m.get(k)}" for k in keys if k in m) or "(no machine recorded)"
 
 
-def differences(ref, other, notebooks):
-    a, b = compare_results.load(ref), compare_results.load(other)
-    rows, compared = [], 0
-    for nb in sorted(set(a) & set(b)):
-        if notebooks and nb not in notebooks:
-            continue
-        for metric in sorted(set(a[nb]) | set(b[nb])):
-            if compare_results.is_timing(metric):
-                continue
-            compared += 1
-            va, vb = a[nb].get(metric, "(missing)"), b[nb].get(metric, "(missing)")
-            if va != vb:
-                rows.append((nb, metric, va, vb))
-    return rows, compared, sorted(set(a) ^ set(b))
-
-
 def seconds(folder):
     with open(os.path.join(folder, "results.json"), encoding="utf-8") as f:
         return {e["notebook"]: (e["seconds"], e["status"]) for e in json.load(f)}
@@ -137,7 +121,8 @@ def main(argv=None):
         ref = CONFIGS[c][2]
         if not ref:
             continue
-        rows, compared, only = differences(folders[ref], folders[c], set(args.notebooks))
+        rows, compared, _, only = compare_results.differences(compare_results.load(folders[ref]),
+                                                              compare_results.load(folders[c]), args.notebooks)
         must = CONFIGS[c][3]
         print(f"\n## {c} against {ref}: {compared} metrics compared (timings left out), {len(rows)} differ"
               + (f"; in one run only: {', '.join(only)}" if only else "")
