@@ -43,7 +43,7 @@ def readme_line(results):
     another machine should expect."""
     line = summary(results)
     if line.startswith("reproducible mode ON (NNZOO_REPRODUCIBLE=1)"):
-        return ("Made in the reproducible mode (`NNZOO_REPRODUCIBLE=1`, the main job's default): every metric but the "
+        return ("Made in the reproducible mode (`NNZOO_REPRODUCIBLE=1 bash environment/run.sh`): every metric but the "
                 "timings is the same, bit for bit, on any x86-64 CPU with AVX2 at the same number of PyTorch threads. "
                 "Made with: " + line[len("reproducible mode ON (NNZOO_REPRODUCIBLE=1); "):] + ".")
     return ("Made with " + line + ". Not in the reproducible mode: on another CPU the metrics can differ in the last "

@@ -28,9 +28,9 @@ case "$profile" in smoke|default|full) ;; *) nnzoo_die "--profile '$profile': us
 
 cd "$NNZOO_ROOT"
 export DEBIAN_FRONTEND=noninteractive
-# The reproducible mode is the main job's default: README's numbers, bit for bit, on any x86-64 CPU with
-# AVX2 (environment/README.md, Reproducible mode). NNZOO_REPRODUCIBLE=0 runs PyTorch as DJL ships it.
-export NNZOO_REPRODUCIBLE="${NNZOO_REPRODUCIBLE:-1}"
+# NNZOO_REPRODUCIBLE=1: the reproducible mode (environment/README.md, Reproducible mode), the same numbers on
+# any x86-64 CPU with AVX2; off by default: with oneDNN off, convolutions train several times slower.
+export NNZOO_REPRODUCIBLE="${NNZOO_REPRODUCIBLE:-0}"
 
 nnzoo_info "1/4 system dependencies"
 bash environment/install-deps.sh
