@@ -40,7 +40,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * {@code torch.backends.mkldnn.enabled = False} does), so convolutions run ATen's im2col + oneMKL GEMM and LSTMs
  * ATen's loop of GEMMs.</li>
  * <li>The thread count: ATen splits large reductions (a sum of 32,768 numbers or more, e.g. a loss over a batch
- * of images) into one partial sum per thread, so 1 and 2 threads give different numbers. The mode sets
+ * of images) into one partial sum per thread, so 1 and 2 threads can give different numbers (a probe's sum of a
+ * million numbers did; six notebooks, whose sums are smaller, did not). The mode sets
  * {@code ai.djl.pytorch.num_threads=2} (the count README's numbers were made with) unless it is set.</li>
  * </ul>
  * The variables are written into the process's C environment ({@code setenv}) before libtorch is loaded, where oneMKL
