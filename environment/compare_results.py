@@ -40,6 +40,25 @@ def load(path):
     return runs
 
 
+def differences(a, b, notebooks=(), timings=False):
+    """Every metric that differs between two loaded runs (see load).
+
+    Returns (rows of (notebook, metric, value in a, value in b), number of metrics compared, the notebooks
+    compared, the notebooks in one run only); timings are left out unless timings is true.
+    """
+    names = [n for n in sorted(set(a) & set(b)) if not notebooks or n in notebooks]
+    rows, compared = [], 0
+    for nb in names:
+        for metric in sorted(set(a[nb]) | set(b[nb])):
+            if is_timing(metric) and not timings:
+                continue
+            compared += 1
+            va, vb = a[nb].get(metric, "(missing)"), b[nb].get(metric, "(missing)")
+            if va != vb:
+                rows.append((nb, metric, va, vb))
+    return rows, compared, names, sorted(set(a) ^ set(b))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("a")
@@ -47,19 +66,8 @@ def main(argv=None):
     ap.add_argument("--all", action="store_true", help="compare timings too")
     ap.add_argument("--notebooks", default="", help="comma-separated names (default: all in both runs)")
     args = ap.parse_args(argv)
-    a, b = load(args.a), load(args.b)
-    names = [n for n in sorted(set(a) & set(b)) if not args.notebooks or n in args.notebooks.split(",")]
-    only = sorted(set(a) ^ set(b))
-    rows = []
-    compared = 0
-    for nb in names:
-        for metric in sorted(set(a[nb]) | set(b[nb])):
-            if is_timing(metric) and not args.all:
-                continue
-            compared += 1
-            va, vb = a[nb].get(metric, "(missing)"), b[nb].get(metric, "(missing)")
-            if va != vb:
-                rows.append((nb, metric, va, vb))
+    rows, compared, names, only = differences(load(args.a), load(args.b),
+                                              [n for n in args.notebooks.split(",") if n], args.all)
     print(f"compared {compared} metrics of {len(names)} notebooks"
           + (f" (timings left out)" if not args.all else "")
           + (f"; in one run only: {', '.join(only)}" if only else ""))

@@ -4,14 +4,15 @@
 # run `mvn -DskipTests -DskipNotebooks package` first (environment/run.sh does both).
 #   bash environment/execute-notebooks.sh [--profile smoke|default|full] [--out DIR] [--timeout S] [notebook...]
 # The kernelspec is installed into a private folder next to OUT (OUT.jupyter), never into your
-# Jupyter, and found through JUPYTER_PATH. NNZOO_DATA and NNZOO_KERNEL_HEAP pass through from the caller.
+# Jupyter, and found through JUPYTER_PATH. NNZOO_DATA, NNZOO_REPRODUCIBLE, NNZOO_KERNEL_HEAP and
+# NNZOO_KERNEL_JAVA_OPTS (see install-kernel.sh) pass through from the caller.
 set -euo pipefail
 
 # shellcheck source=environment/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
-    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     echo
     py="$(nnzoo_python)" && exec "$py" "$NNZOO_ROOT/environment/execute_notebooks.py" --help
     exit 0

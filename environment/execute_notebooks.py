@@ -23,6 +23,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402  (this folder's machine.py: the report's line about the machine and mode)
+
 PROFILES = ("smoke", "default", "full")
 # per-cell time limit when --timeout is not given; 0 = none
 DEFAULT_CELL_TIMEOUT = {"smoke": 900, "default": 3 * 3600, "full": 0}
@@ -93,6 +96,21 @@ def read_metrics(path):
     return metrics
 
 
+def read_machine(path):
+    """What the kernel said its numbers depend on (org.nnzoo.notebook.Results writes it at each record):
+    CPU model and ISA, the code path each native library took, PyTorch threads, reproducible mode, versions.
+    Without it (no metric recorded) only what the runner knows."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            machine = json.load(f)
+        if isinstance(machine, dict):
+            return machine
+    except (OSError, ValueError):
+        pass
+    return {"reproducible_mode": os.environ.get("NNZOO_REPRODUCIBLE", "").strip().lower() in ("1", "true", "yes", "on"),
+            "cpu_model": machine.cpu_model(), "note": "the kernel recorded no metric, so it did not describe itself"}
+
+
 def coalesce_streams(nb):
     """Merges consecutive stdout (or stderr) outputs of a cell into one, as Jupyter shows them.
 
@@ -148,9 +166,11 @@ def log_tail(path, lines=15):
 def execute_one(path, args, out_dir):
     name = os.path.splitext(os.path.basename(path))[0]
     metrics_file = os.path.join(out_dir, "metrics", name + ".jsonl")
+    machine_file = os.path.join(out_dir, "metrics", name + ".machine.json")
     kernel_log = os.path.join(out_dir, "logs", name + ".kernel.log")
-    if os.path.exists(metrics_file):
-        os.remove(metrics_file)
+    for stale in (metrics_file, machine_file):
+        if os.path.exists(stale):
+            os.remove(stale)
     nb = nbformat.read(path, as_version=4)
     kernel_name = args.kernel or nb.metadata.get("kernelspec", {}).get("name") or EXPECTED_KERNEL
     if kernel_name != EXPECTED_KERNEL:
@@ -201,6 +221,7 @@ def execute_one(path, args, out_dir):
         cell = nb.cells[entry["error"]["cell"]]
         entry["error"]["execution_count"] = cell.get("execution_count")
     entry["metrics"] = read_metrics(metrics_file)
+    entry["machine"] = read_machine(machine_file)
     entry["images"] = count_images(nb)
     coalesce_streams(nb)
     nbformat.write(nb, os.path.join(out_dir, name + ".ipynb"))
@@ -227,6 +248,7 @@ def write_reports(results, args, out_dir, stamp):
     passed = sum(r["status"] == "ok" for r in results)
     md = [f"# NN Zoo notebooks: profile `{args.profile}`", "",
           f"{stamp}: {passed} of {len(results)} passed, {sum(r['seconds'] for r in results):.0f} s in all.", "",
+          machine.summary(results) + ".", "",
           "| notebook | status | seconds | images | metrics |", "|---|---|---:|---:|---|"]
     for r in results:
         md.append(f"| {r['notebook']} | {r['status']} | {r['seconds']:.1f} | {r['images']} | "
@@ -257,6 +279,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 td.n{{text-align:right}}pre{{white-space:pre-wrap;margin:0;font-size:90%}}</style></head>
 <body><h1>NN Zoo notebooks: profile {e(args.profile)}</h1>
 <p>{e(stamp)}: {passed} of {len(results)} passed.</p>
+<p>{e(machine.summary(results))}.</p>
 <table><tr><th>notebook</th><th>status</th><th>seconds</th><th>images</th><th>metrics</th></tr>
 {chr(10).join(rows)}
 </table></body></html>

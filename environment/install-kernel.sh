@@ -23,11 +23,14 @@ options:
   --heap SIZE       kernel JVM -Xmx, e.g. 6g (default: half the RAM, at least 1g, at most 8g;
                     or $NNZOO_KERNEL_HEAP)
   --data-dir DIR    bake NNZOO_DATA=DIR (datasets) into the kernel's environment
+  --reproducible    bake NNZOO_REPRODUCIBLE=1 into the kernel's environment: the reproducible mode, the same
+                    numbers on any x86-64 CPU with AVX2 (environment/README.md, Reproducible mode)
   --djl-cache DIR   DJL_CACHE_DIR for the kernel (default: $DJL_CACHE_DIR, else ~/.djl.ai for
                     --user/--prefix, /var/cache/nnzoo/djl for --system, filled at install)
   --unpack-natives  unpack PyTorch's natives into the DJL cache now and make them readable by all
                     (always done for --system, where the cache is shared)
-  --java-opt OPT    one more JVM option for the kernel (repeatable), e.g. -Dai.djl.pytorch.num_threads=2
+  --java-opt OPT    one more JVM option for the kernel (repeatable), e.g. -Dai.djl.pytorch.num_threads=2;
+                    also $NNZOO_KERNEL_JAVA_OPTS (options separated by spaces, before the --java-opt ones)
   --unpatched       DIAGNOSTIC ONLY: leave out the LoopThread fix (kernel jar alone on -cp), to measure
                     the start-up race with environment/kernel-starts.sh; never use it for real work
   -q, --quiet       print only the kernelspec folder
@@ -40,11 +43,14 @@ name=nnzoo-java
 display_name="Java 17 (NN Zoo)"
 heap="${NNZOO_KERNEL_HEAP:-}"
 data_dir=""
+reproducible=false
 djl_cache="${DJL_CACHE_DIR:-}"
 patched=true
 quiet=false
 unpack_natives=false
 extra_java_opts=()
+# NNZOO_KERNEL_JAVA_OPTS: JVM options separated by spaces (no quoting), e.g. "-XX:UseAVX=2 -XX:MaxVectorSize=32"
+read -r -a extra_java_opts <<<"${NNZOO_KERNEL_JAVA_OPTS:-}"
 
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || nnzoo_die "$1 needs a value (see --help)"; }
 while [[ $# -gt 0 ]]; do
@@ -56,6 +62,7 @@ while [[ $# -gt 0 ]]; do
         --display-name) need_arg "$@"; display_name="$2"; shift ;;
         --heap) need_arg "$@"; heap="$2"; shift ;;
         --data-dir) need_arg "$@"; data_dir="$2"; shift ;;
+        --reproducible) reproducible=true ;;
         --djl-cache) need_arg "$@"; djl_cache="$2"; shift ;;
         --java-opt) need_arg "$@"; extra_java_opts+=("$2"); shift ;;
         --unpatched) patched=false ;;
@@ -248,6 +255,7 @@ NNZOO_INIT="$init_script" \
 NNZOO_DJL="$djl_cache" \
 NNZOO_DATA_DIR="$data_dir" \
 NNZOO_PATCHED="$patched" \
+NNZOO_BAKE_REPRODUCIBLE="$reproducible" \
 NNZOO_HEAP="$heap" \
     "$py" - "$kernel_dir/kernel.json" <<'PY'
 import json, os, sys
@@ -265,6 +273,9 @@ env = {
 }
 if os.environ["NNZOO_DATA_DIR"]:
     env["NNZOO_DATA"] = os.environ["NNZOO_DATA_DIR"]
+if os.environ["NNZOO_BAKE_REPRODUCIBLE"] == "true":
+    # org.nnzoo.train.Reproducible: oneMKL CNR AVX2 strict, ATen avx2, oneDNN off, 2 PyTorch threads
+    env["NNZOO_REPRODUCIBLE"] = "1"
 spec = {
     "argv": os.environ["NNZOO_ARGV"].splitlines(),
     "display_name": os.environ["NNZOO_DISPLAY"],

@@ -5,11 +5,15 @@
 usage: /usr/bin/python3 environment/readme_results.py [target/notebooks/results.json] [README.md]
 
 The table lists every metric each notebook recorded (Results.record), with the notebook's status,
-profile and wall time, so the README shows exactly what the last main-job run measured.
+profile and wall time, so the README shows exactly what the last main-job run measured; the sentence above
+it says in which mode (reproducible or not) and on which machine it was made (environment/machine.py).
 """
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402  (the sentence about the machine and the reproducible mode)
 
 START = "<!-- results:start -->"
 END = "<!-- results:end -->"
@@ -49,7 +53,7 @@ def main(argv):
         sys.exit(f"readme_results: {readme_path} lacks the markers {START} ... {END}")
     before, rest = text.split(START, 1)
     _, after = rest.split(END, 1)
-    new = f"{before}{START}\n{table(results)}\n{END}{after}"
+    new = f"{before}{START}\n{machine.readme_line(results)}\n\n{table(results)}\n{END}{after}"
     with open(readme_path, "w", encoding="utf-8") as f:
         f.write(new)
     print(f"readme_results: {len(results)} notebook(s) written into {readme_path}")

@@ -30,6 +30,9 @@ case "$profile" in smoke|default|full) ;; *) nnzoo_die "--profile '$profile': us
 
 cd "$NNZOO_ROOT"
 export DEBIAN_FRONTEND=noninteractive
+# NNZOO_REPRODUCIBLE=1: the reproducible mode (environment/README.md, Reproducible mode), the same numbers on
+# any x86-64 CPU with AVX2; off by default: with oneDNN off, convolutions train several times slower.
+export NNZOO_REPRODUCIBLE="${NNZOO_REPRODUCIBLE:-0}"
 
 nnzoo_info "1/4 system dependencies; notebook front ends (JupyterLab 4, Notebook 7)"
 bash environment/install-deps.sh
@@ -47,6 +50,9 @@ nnzoo_info "3/4 Jupyter kernel nnzoo-java for this checkout (--user)"
 kernel_args=(--user)
 if [[ -n "${NNZOO_DATA:-}" ]]; then
     kernel_args+=(--data-dir "$NNZOO_DATA")  # so that notebooks opened in Jupyter find the datasets too
+fi
+if [[ "$NNZOO_REPRODUCIBLE" == 1 ]]; then
+    kernel_args+=(--reproducible)  # notebooks opened in Jupyter give the numbers of the report
 fi
 bash environment/install-kernel.sh "${kernel_args[@]}"
 

@@ -15,6 +15,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import org.nnzoo.train.Reproducible;
+
 /**
  * Records a notebook's headline numbers (test accuracy, training seconds, ...) for the results report.
  *
@@ -23,7 +25,8 @@ import com.google.gson.JsonParser;
  * notebook; every {@link #record} appends one JSON object per line, {@code {"name": ..., "value": ...}},
  * to that file; the runner collects them into {@code results.json}. Run interactively (variable unset),
  * the values are kept in memory and printed only. The system property {@code nnzoo.metrics.file}, when
- * set, takes precedence over the variable.
+ * set, takes precedence over the variable. Next to that file it keeps {@code <name>.machine.json}: the machine and
+ * the code paths the numbers were computed with ({@link Reproducible#describe()}).
  */
 public final class Results {
 
@@ -59,12 +62,27 @@ public final class Results {
             try {
                 Files.writeString(Path.of(file), line + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                writeMachine(Path.of(file));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot append metric '" + name + "' to " + file
                         + " (set by " + METRICS_FILE_ENV + "): " + e.getMessage(), e);
             }
         }
         System.out.printf("[result] %s = %s%n", name, value);
+    }
+
+    /**
+     * Writes what the numbers depend on ({@link Reproducible#describe()}: CPU, ISA in use, threads, reproducible mode,
+     * versions) next to the metrics file, as {@code <name>.machine.json}; the runner puts it into {@code results.json}.
+     * Rewritten at every {@link #record}, so it includes the PyTorch engine's part once the engine has started.
+     */
+    private static void writeMachine(Path metricsFile) throws IOException {
+        String name = metricsFile.getFileName().toString().replaceFirst("\\.jsonl$", "");
+        com.google.gson.Gson gson = new com.google.gson.GsonBuilder().setPrettyPrinting().create();
+        Path target = metricsFile.resolveSibling(name + ".machine.json");
+        Path tmp = metricsFile.resolveSibling(name + ".machine.json.tmp");
+        Files.writeString(tmp, gson.toJson(Reproducible.describe()) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** @return the metrics recorded in this JVM so far, in recording order (a copy) */

@@ -1,0 +1,137 @@
+package org.nnzoo.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.nnzoo.models.LeNet;
+import org.nnzoo.models.RecurrentNetworks;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+
+/**
+ * The reproducible mode in fresh JVMs (it must be set before libtorch loads): every library takes its setting, and a
+ * few training steps of a LeNet and an LSTM give the same bits when this CPU is capped to AVX2 for oneMKL, oneDNN and
+ * the JVM (what an AVX2-only CPU gives). The notebooks themselves: {@code environment/reproducibility.py}.
+ */
+class ReproducibleTest {
+
+    /** Runs {@link Steps} in a JVM with these environment variables and JVM options; returns its standard output. */
+    static String childJvm(Map<String, String> env, String... jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true"));
+        command.addAll(List.of(jvmOptions));
+        command.add(Steps.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        for (String v : List.of("NNZOO_REPRODUCIBLE", "MKL_CBWR", "ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS",
+                "ONEDNN_MAX_CPU_ISA")) {
+            pb.environment().remove(v);
+        }
+        pb.environment().putAll(env);
+        Process child = pb.start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out);
+        return out;
+    }
+
+    /** What the child JVMs run: 3 LeNet training steps and an LSTM forward/backward; prints bit patterns. */
+    static final class Steps {
+        public static void main(String[] args) throws Exception {
+            Engine.getInstance().setRandomSeed(7);
+            long hash = 17;
+            try (Model model = Model.newInstance("lenet")) {
+                model.setBlock(LeNet.build());
+                DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build());
+                try (Trainer trainer = model.newTrainer(config)) {
+                    trainer.initialize(new Shape(64, 1, 28, 28));
+                    for (int step = 0; step < 3; step++) {
+                        try (NDManager batch = trainer.getManager().newSubManager();
+                                GradientCollector gc = trainer.newGradientCollector()) {
+                            NDArray x = batch.randomUniform(0, 1, new Shape(64, 1, 28, 28));
+                            NDArray y = batch.randomInteger(0, 10, new Shape(64), ai.djl.ndarray.types.DataType.INT32);
+                            NDArray loss = trainer.getLoss().evaluate(new NDList(y), trainer.forward(new NDList(x)));
+                            gc.backward(loss);
+                            trainer.step();
+                            hash = hash * 31 + Float.floatToRawIntBits(loss.getFloat());
+                        }
+                    }
+                    for (var p : model.getBlock().getParameters().values()) {
+                        hash = mix(hash, p.getArray());
+                    }
+                }
+            }
+            try (NDManager m = NDManager.newBaseManager()) {
+                Block lstm = RecurrentNetworks.recurrent(RecurrentNetworks.Kind.LSTM, 32, 1, false);
+                lstm.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(8, 20, 16));
+                NDArray x = m.randomNormal(new Shape(8, 20, 16));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray h = lstm.forward(new ai.djl.training.ParameterStore(m, false), new NDList(x), true).head();
+                    gc.backward(h.square().sum());
+                    hash = mix(hash, h);
+                }
+                for (var p : lstm.getParameters().values()) {
+                    hash = mix(hash, p.getArray().getGradient());
+                }
+            }
+            System.out.println("hash " + Long.toHexString(hash));
+            System.out.println("status " + Reproducible.status());
+            System.out.println("describe " + Reproducible.describe());
+        }
+
+        private static long mix(long hash, NDArray a) {
+            long h = hash;
+            for (float f : a.toFloatArray()) {
+                h = h * 31 + Float.floatToRawIntBits(f);
+            }
+            return h;
+        }
+    }
+
+    private static String line(String out, String prefix) {
+        return out.lines().filter(l -> l.startsWith(prefix)).findFirst().orElse("(no " + prefix + "line) " + out);
+    }
+
+    @Test
+    void theModeGivesTheSameBitsWithEveryLibraryCappedToAvx2() throws Exception {
+        String on = childJvm(Map.of("NNZOO_REPRODUCIBLE", "1"));
+        assertTrue(line(on, "status ").startsWith("status on: oneMKL CNR AVX2,STRICT, ATen AVX2 kernels, oneDNN off, 2 PyTorch"
+                + " threads"), on);
+        assertTrue(on.contains("[nnzoo] reproducible mode (NNZOO_REPRODUCIBLE=1"), on);
+        String capped = childJvm(Map.of("NNZOO_REPRODUCIBLE", "1", "MKL_ENABLE_INSTRUCTIONS", "AVX2", "ONEDNN_MAX_CPU_ISA",
+                "AVX2"), "-XX:UseAVX=2", "-XX:MaxVectorSize=32");
+        assertEquals(line(on, "hash "), line(capped, "hash "), on + "\n---\n" + capped);
+        assertTrue(line(capped, "describe ").contains("jvm_max_vector_size=32"), capped);
+    }
+
+    @Test
+    void aConflictingSettingIsReportedAndTheModeIsOffByDefault() throws Exception {
+        String conflict = childJvm(Map.of("NNZOO_REPRODUCIBLE", "1", "ATEN_CPU_CAPABILITY", "default"));
+        assertTrue(line(conflict, "status ").startsWith("status on, NOT reproducible: ATEN_CPU_CAPABILITY=default (set by"
+                + " the caller)"), conflict);
+        assertTrue(conflict.contains("[nnzoo] reproducible mode NOT reached"), conflict);
+        String off = childJvm(Map.of());
+        assertEquals("status off", line(off, "status "), off);
+        assertFalse(off.contains("[nnzoo] reproducible"), off);
+        assertTrue(line(off, "describe ").contains("reproducible_mode=false"), off);
+    }
+}
