@@ -36,6 +36,10 @@ public final class ProgressView {
         this.batchesPerEpoch = batchesPerEpoch;
         this.history = history;
         this.notebook = Show.inNotebook();
+        // Build the history table once now, before the first step: its first use initialises tablesaw's classes,
+        // and if a notebook's Interrupt arrived during that (at the end of the first epoch) the class
+        // initialisation failed with ExceptionInInitializerError, leaving tablesaw unusable in that kernel
+        Tables.toHtml(history.table());
         if (notebook) {
             displayId = Show.html(render(0, 0, Double.NaN, Double.NaN, 0));
         }
