@@ -18,6 +18,7 @@ import org.nnzoo.rl.EpisodeLog;
 import org.nnzoo.rl.HuberLoss;
 import org.nnzoo.rl.LinearSchedule;
 import org.nnzoo.rl.RlLoop;
+import org.nnzoo.train.ResidentMemory;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -199,10 +200,10 @@ class DqnTest {
             // code, a new OpenMP arena) shows in one window only
             long[] settled = new long[5];
             long[] growthMb = new long[4];
-            settled[0] = settledRssKb();
+            settled[0] = ResidentMemory.settledNativeKb();
             for (int w = 0; w < 4; w++) {
                 RlLoop.train(env, dqn, 5_000, 2 + w, "memory, window " + (w + 1));
-                settled[w + 1] = settledRssKb();
+                settled[w + 1] = ResidentMemory.settledNativeKb();
                 growthMb[w] = (settled[w + 1] - settled[w]) / 1024;
             }
             long[] sorted = growthMb.clone();
@@ -215,33 +216,5 @@ class DqnTest {
             assertTrue(medianMb < 16, "native memory grows by " + medianMb + " MB per 5,000 steps (median of 4 windows: "
                     + Arrays.toString(growthMb) + " MB)");
         }
-    }
-
-    /** glibc's malloc_trim, to measure what native memory is in use rather than what malloc keeps for reuse. */
-    interface Libc extends com.sun.jna.Library {
-        int malloc_trim(long pad);
-    }
-
-    /**
-     * @return resident memory less the Java heap's committed size (the heap grows and shrinks on its own), after a
-     *     GC and, on glibc, after freed native memory is given back: the native memory in use, in KiB
-     */
-    static long settledRssKb() throws IOException {
-        System.gc();
-        try {
-            com.sun.jna.Native.load("c", Libc.class).malloc_trim(0);
-        } catch (UnsatisfiedLinkError e) {
-            // not glibc: RSS as it is
-        }
-        return rssKb() - Runtime.getRuntime().totalMemory() / 1024;
-    }
-
-    static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }

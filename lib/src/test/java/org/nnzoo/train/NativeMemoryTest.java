@@ -21,15 +21,6 @@ import ai.djl.training.optimizer.Optimizer;
  */
 class NativeMemoryTest {
 
-    static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
-
     @Test
     void twoThousandStepsKeepMemoryFlat() throws IOException {
         Assumptions.assumeTrue(Files.exists(Path.of("/proc/self/status")), "needs Linux /proc");
@@ -40,10 +31,10 @@ class NativeMemoryTest {
             // warm-up: 200 steps allocate the allocator pools, optimizer state and JIT
             Fit.of(model, ds).optimizer(Optimizer.adam().build()).epochs(1).run();
             System.gc();
-            long before = rssKb();
+            long before = ResidentMemory.rssKb();
             History h = Fit.of(model, ds).optimizer(Optimizer.adam().build()).epochs(10).continueTraining().run();
             System.gc();
-            long after = rssKb();
+            long after = ResidentMemory.rssKb();
             assertEquals(10, h.epochs());
             long growthMb = (after - before) / 1024;
             System.out.printf("RSS before %d MB, after 2000 steps %d MB, growth %d MB%n", before / 1024, after / 1024, growthMb);
