@@ -59,6 +59,13 @@ def differences(a, b, notebooks=(), timings=False):
     return rows, compared, names, sorted(set(a) ^ set(b))
 
 
+def print_rows(rows, a, b):
+    """Prints the differing metrics as a markdown table, one row each: notebook, metric, run a's value, run b's."""
+    print(f"| notebook | metric | {a} | {b} |\n|---|---|---:|---:|")
+    for r in rows:
+        print("| " + " | ".join(str(x) for x in r) + " |")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("a")
@@ -72,9 +79,7 @@ def main(argv=None):
           + (f" (timings left out)" if not args.all else "")
           + (f"; in one run only: {', '.join(only)}" if only else ""))
     if rows:
-        print(f"| notebook | metric | {args.a} | {args.b} |\n|---|---|---:|---:|")
-        for r in rows:
-            print("| " + " | ".join(str(x) for x in r) + " |")
+        print_rows(rows, args.a, args.b)
         print(f"{len(rows)} metric(s) differ")
         return 1
     print("every compared metric is identical")

@@ -128,9 +128,8 @@ def main(argv=None):
               + (f"; in one run only: {', '.join(only)}" if only else "")
               + ("" if must else " (informational: not covered by the mode)" if c.startswith("on") else ""))
         if rows:
-            print(f"\n| notebook | metric | {ref} | {c} |\n|---|---|---:|---:|")
-            for r in rows:
-                print("| " + " | ".join(str(x) for x in r) + " |")
+            print()
+            compare_results.print_rows(rows, ref, c)
             if must:
                 failed.append(c)
     times = {c: seconds(folders[c]) for c in configs}
