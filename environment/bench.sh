@@ -30,6 +30,9 @@ if ! compgen -G "lib/target/nnzoo-lib-*.jar" >/dev/null || ! compgen -G "lib/tar
     mvn -B -q -DskipTests -DskipNotebooks package
 fi
 export NNZOO_DATA="${NNZOO_DATA:-$(nnzoo_abspath "$NNZOO_ROOT/../shared/datasets")}"
+# the Java side with the kernels PyTorch picks for this CPU, as the Python side runs (the reproducible mode, the
+# notebooks' default, caps them at AVX2; environment/README.md, Reproducible mode, says what that costs)
+export NNZOO_REPRODUCIBLE="${NNZOO_REPRODUCIBLE:-0}"
 [[ -f "$NNZOO_DATA/mnist/train-images-idx3-ubyte.gz" ]] \
     || nnzoo_warn "no \$NNZOO_DATA/mnist (NNZOO_DATA=$NNZOO_DATA): the Java side downloads MNIST and Cora"
 out=target/bench

@@ -107,7 +107,7 @@ def read_machine(path):
             return machine
     except (OSError, ValueError):
         pass
-    return {"reproducible_mode": os.environ.get("NNZOO_REPRODUCIBLE", "").strip().lower() in ("1", "true", "yes", "on"),
+    return {"reproducible_mode": os.environ.get("NNZOO_REPRODUCIBLE", "").strip().lower() not in ("0", "false", "no", "off"),
             "cpu_model": machine.cpu_model(), "note": "the kernel recorded no metric, so it did not describe itself"}
 
 

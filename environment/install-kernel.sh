@@ -24,7 +24,9 @@ options:
                     or $NNZOO_KERNEL_HEAP)
   --data-dir DIR    bake NNZOO_DATA=DIR (datasets) into the kernel's environment
   --reproducible    bake NNZOO_REPRODUCIBLE=1 into the kernel's environment: the reproducible mode, the same
-                    numbers on any x86-64 CPU with AVX2 (environment/README.md, Reproducible mode)
+                    numbers on any x86-64 CPU with AVX2 (environment/README.md, Reproducible mode); the
+                    mode is the default anyway unless Jupyter starts with NNZOO_REPRODUCIBLE=0
+  --not-reproducible  bake NNZOO_REPRODUCIBLE=0: faster on CPUs with AVX-512, numbers of this CPU only
   --djl-cache DIR   DJL_CACHE_DIR for the kernel (default: $DJL_CACHE_DIR, else ~/.djl.ai for
                     --user/--prefix, /var/cache/nnzoo/djl for --system, filled at install)
   --unpack-natives  unpack PyTorch's natives into the DJL cache now and make them readable by all
@@ -63,6 +65,7 @@ while [[ $# -gt 0 ]]; do
         --heap) need_arg "$@"; heap="$2"; shift ;;
         --data-dir) need_arg "$@"; data_dir="$2"; shift ;;
         --reproducible) reproducible=true ;;
+        --not-reproducible) reproducible=off ;;
         --djl-cache) need_arg "$@"; djl_cache="$2"; shift ;;
         --java-opt) need_arg "$@"; extra_java_opts+=("$2"); shift ;;
         --unpatched) patched=false ;;
@@ -274,8 +277,10 @@ env = {
 if os.environ["NNZOO_DATA_DIR"]:
     env["NNZOO_DATA"] = os.environ["NNZOO_DATA_DIR"]
 if os.environ["NNZOO_BAKE_REPRODUCIBLE"] == "true":
-    # org.nnzoo.train.Reproducible: oneMKL CNR AVX2 strict, ATen avx2, oneDNN off, 2 PyTorch threads
+    # org.nnzoo.train.Reproducible: oneMKL CNR AVX2 strict, ATen avx2, oneDNN AVX2, 2 PyTorch threads
     env["NNZOO_REPRODUCIBLE"] = "1"
+elif os.environ["NNZOO_BAKE_REPRODUCIBLE"] == "off":
+    env["NNZOO_REPRODUCIBLE"] = "0"
 spec = {
     "argv": os.environ["NNZOO_ARGV"].splitlines(),
     "display_name": os.environ["NNZOO_DISPLAY"],

@@ -26,9 +26,9 @@ def summary(results):
         return "machine: unknown"
     modes = {bool(x.get("reproducible_mode")) for x in ms if x}
     broken = sorted({x["reproducible_status"] for x in ms if str(x.get("reproducible_status", "")).startswith("on, NOT")})
-    mode = ("reproducible mode ON (NNZOO_REPRODUCIBLE=1)" if modes == {True} and not broken else
+    mode = ("reproducible mode ON" if modes == {True} and not broken else
             "reproducible mode ON but NOT reached (" + " / ".join(broken) + ")" if modes == {True} else
-            "reproducible mode OFF" if modes == {False} else "reproducible mode MIXED between notebooks")
+            "reproducible mode OFF (NNZOO_REPRODUCIBLE=0)" if modes == {False} else "reproducible mode MIXED between notebooks")
     parts = [mode, f"CPU {m.get('cpu_model')} ({m.get('cpu_isa')}, {m.get('cpus')} CPUs)"]
     if "pytorch" in m:
         parts.append(f"oneMKL {m.get('mkl_version')} branch {m.get('mkl_cbwr') if m.get('mkl_cbwr') != 'OFF' else 'auto'}"
@@ -42,9 +42,9 @@ def readme_line(results):
     """The sentence above README's results table: in which mode the numbers were made, and what a reader on
     another machine should expect."""
     line = summary(results)
-    if line.startswith("reproducible mode ON (NNZOO_REPRODUCIBLE=1)"):
-        return ("Made in the reproducible mode (`NNZOO_REPRODUCIBLE=1 bash environment/run.sh`): every metric but the "
-                "timings is the same, bit for bit, on any x86-64 CPU with AVX2 at the same number of PyTorch threads. "
-                "Made with: " + line[len("reproducible mode ON (NNZOO_REPRODUCIBLE=1); "):] + ".")
+    if line.startswith("reproducible mode ON; "):
+        return ("Made in the reproducible mode (the default of `environment/run.sh` and of the kernel): every metric but "
+                "the timings is the same, bit for bit, on any x86-64 CPU with AVX2 at the same number of PyTorch threads "
+                "(2 unless set). Made with: " + line[len("reproducible mode ON; "):] + ".")
     return ("Made with " + line + ". Not in the reproducible mode: on another CPU the metrics can differ in the last "
             "digits (see environment/README.md, Reproducible mode).")

@@ -8,14 +8,14 @@ that differs from its reference run (timings left out), plus the seconds per not
 Each configuration is the reproducible mode on or off plus caps on what each library that dispatches on
 the CPU may use; every "on-..." run is compared with "on", every "off-..." run with "off":
 
-  on            NNZOO_REPRODUCIBLE=1 (the reference of the on-... runs)
+  on            NNZOO_REPRODUCIBLE=1, the default (the reference of the on-... runs)
   on-avx2       the mode, with this CPU capped to AVX2 for every library: oneMKL (MKL_ENABLE_INSTRUCTIONS=AVX2),
                 oneDNN (ONEDNN_MAX_CPU_ISA=AVX2), ATen (ATEN_CPU_CAPABILITY=avx2), the JVM (-XX:UseAVX=2
                 -XX:MaxVectorSize=32: 256-bit Vector API and C2 vectors): an AVX2-only CPU as the libraries see it
   on-sse        the mode, the JVM limited to SSE (-XX:UseAVX=0 -XX:MaxVectorSize=16)
   on-libm       the mode, HotSpot's Math intrinsics off (-XX:-UseLibmIntrinsic: StrictMath's fdlibm instead)
   on-1t         the mode with 1 PyTorch thread instead of 2
-  off           PyTorch as DJL ships it (the reference of the off-... runs)
+  off           NNZOO_REPRODUCIBLE=0: PyTorch as DJL ships it (the reference of the off-... runs)
   off-mkl       MKL_ENABLE_INSTRUCTIONS=AVX2
   off-onednn    ONEDNN_MAX_CPU_ISA=AVX2
   off-aten      ATEN_CPU_CAPABILITY=avx2
@@ -40,6 +40,7 @@ import compare_results  # noqa: E402  (the same loader and timing filter)
 
 AVX2_JVM = "-XX:UseAVX=2 -XX:MaxVectorSize=32"
 ON = {"NNZOO_REPRODUCIBLE": "1"}
+OFF = {"NNZOO_REPRODUCIBLE": "0"}
 CAPS = {"MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2", "ATEN_CPU_CAPABILITY": "avx2"}
 # name: (environment, JVM options, reference configuration, must equal the reference)
 CONFIGS = {
@@ -48,13 +49,13 @@ CONFIGS = {
     "on-sse": (ON, "-XX:UseAVX=0 -XX:MaxVectorSize=16", "on", True),
     "on-libm": (ON, "-XX:+UnlockDiagnosticVMOptions -XX:-UseLibmIntrinsic", "on", False),
     "on-1t": (ON, "-Dai.djl.pytorch.num_threads=1", "on", False),
-    "off": ({}, "", None, False),
-    "off-mkl": ({"MKL_ENABLE_INSTRUCTIONS": "AVX2"}, "", "off", False),
-    "off-onednn": ({"ONEDNN_MAX_CPU_ISA": "AVX2"}, "", "off", False),
-    "off-aten": ({"ATEN_CPU_CAPABILITY": "avx2"}, "", "off", False),
-    "off-jvm": ({}, AVX2_JVM, "off", False),
-    "off-avx2": (dict(CAPS), AVX2_JVM, "off", False),
-    "off-1t": ({}, "-Dai.djl.pytorch.num_threads=1", "off", False),
+    "off": (OFF, "", None, False),
+    "off-mkl": ({**OFF, "MKL_ENABLE_INSTRUCTIONS": "AVX2"}, "", "off", False),
+    "off-onednn": ({**OFF, "ONEDNN_MAX_CPU_ISA": "AVX2"}, "", "off", False),
+    "off-aten": ({**OFF, "ATEN_CPU_CAPABILITY": "avx2"}, "", "off", False),
+    "off-jvm": (OFF, AVX2_JVM, "off", False),
+    "off-avx2": ({**OFF, **CAPS}, AVX2_JVM, "off", False),
+    "off-1t": (OFF, "-Dai.djl.pytorch.num_threads=1", "off", False),
 }
 # every variable any configuration sets: cleared for the others, so that a configuration means the same
 # whatever the caller's environment holds

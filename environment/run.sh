@@ -30,9 +30,9 @@ case "$profile" in smoke|default|full) ;; *) nnzoo_die "--profile '$profile': us
 
 cd "$NNZOO_ROOT"
 export DEBIAN_FRONTEND=noninteractive
-# NNZOO_REPRODUCIBLE=1: the reproducible mode (environment/README.md, Reproducible mode), the same numbers on
-# any x86-64 CPU with AVX2; off by default: with oneDNN off, convolutions train several times slower.
-export NNZOO_REPRODUCIBLE="${NNZOO_REPRODUCIBLE:-0}"
+# The reproducible mode (environment/README.md, Reproducible mode) is on unless NNZOO_REPRODUCIBLE=0: the same
+# numbers on any x86-64 CPU with AVX2, README's numbers; off, CPUs with AVX-512 run faster, with numbers of their own.
+export NNZOO_REPRODUCIBLE="${NNZOO_REPRODUCIBLE:-1}"
 
 nnzoo_info "1/4 system dependencies; notebook front ends (JupyterLab 4, Notebook 7)"
 bash environment/install-deps.sh
@@ -51,9 +51,10 @@ kernel_args=(--user)
 if [[ -n "${NNZOO_DATA:-}" ]]; then
     kernel_args+=(--data-dir "$NNZOO_DATA")  # so that notebooks opened in Jupyter find the datasets too
 fi
-if [[ "$NNZOO_REPRODUCIBLE" == 1 ]]; then
-    kernel_args+=(--reproducible)  # notebooks opened in Jupyter give the numbers of the report
-fi
+case "${NNZOO_REPRODUCIBLE,,}" in  # notebooks opened in Jupyter give the numbers of the report
+    0|false|no|off) kernel_args+=(--not-reproducible) ;;
+    *) kernel_args+=(--reproducible) ;;
+esac
 bash environment/install-kernel.sh "${kernel_args[@]}"
 
 nnzoo_info "4/4 notebooks, profile $profile"

@@ -161,10 +161,10 @@ public final class Gan implements AutoCloseable {
             throw new IllegalArgumentException("channels must be positive, got " + channels);
         }
         return new SequentialBlock()
-                .add(Conv2d.builder().setFilters(channels).setKernelShape(new Shape(4, 4))
+                .add(StridedConv2d.builder().setFilters(channels).setKernelShape(new Shape(4, 4))
                         .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).build())
                 .add(x -> Activation.leakyRelu(x, 0.2f))
-                .add(Conv2d.builder().setFilters(2 * channels).setKernelShape(new Shape(4, 4))
+                .add(StridedConv2d.builder().setFilters(2 * channels).setKernelShape(new Shape(4, 4))
                         .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).build())
                 .add(BatchNorm.builder().build()).add(x -> Activation.leakyRelu(x, 0.2f))
                 .add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(1).build());

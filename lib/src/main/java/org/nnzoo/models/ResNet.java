@@ -10,7 +10,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
@@ -75,7 +74,7 @@ public final class ResNet {
 
     /** 3x3 (or 1x1) convolution without bias (batch norm follows), "same" padding. */
     private static Block conv(int filters, int kernel, int stride) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
+        return StridedConv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2))
                 .optBias(false).build();
     }
@@ -210,7 +209,7 @@ public final class ResNet {
         public SequentialBlock build() {
             SequentialBlock stem = new SequentialBlock();
             if (imageNetStem) {
-                stem.add(Conv2d.builder().setFilters(stemWidth).setKernelShape(new Shape(7, 7))
+                stem.add(StridedConv2d.builder().setFilters(stemWidth).setKernelShape(new Shape(7, 7))
                                 .optStride(new Shape(2, 2)).optPadding(new Shape(3, 3)).optBias(false).build())
                         .add(BatchNorm.builder().build()).add(Activation::relu)
                         .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));

@@ -199,7 +199,7 @@ public final class UNet extends AbstractBlock {
     }
 
     private static Block conv(int filters, int stride) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+        return StridedConv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
                 .optStride(new Shape(stride, stride)).build();
     }
 

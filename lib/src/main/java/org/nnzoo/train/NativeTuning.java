@@ -55,8 +55,9 @@ import ai.djl.pytorch.jni.JniUtils;
  * operations, what PyTorch 1.13 runs): measured with {@code bench.sh --threads 1} (LSTM 128 on 28 MNIST rows, batch
  * 128, Adam), 5,508 samples/s through oneDNN against 9,074 through ATen. With two threads oneDNN is ahead (5,610
  * against 4,717: ATen's loop has many small parallel regions, and waking the second OpenMP thread for each costs
- * more than it saves), so oneDNN keeps the call then. The first call that switches oneDNN off prints one line (once
- * per JVM); {@code NNZOO_LSTM_KERNEL=onednn} keeps oneDNN.
+ * more than it saves), so oneDNN keeps the call then, except in the reproducible mode ({@link Reproducible}: oneDNN's
+ * LSTM is not among the kernels it covers). The first call that switches oneDNN off prints one line (once per JVM;
+ * in the mode its own line says it); {@code NNZOO_LSTM_KERNEL=onednn} keeps oneDNN.
  */
 public final class NativeTuning {
 
@@ -206,12 +207,12 @@ public final class NativeTuning {
     /**
      * @return the LSTM implementation for the current settings: {@code -Dnnzoo.lstm.kernel} or the environment
      *     variable {@code NNZOO_LSTM_KERNEL} ({@code aten}, {@code onednn} or {@code auto}); {@code auto} (the
-     *     default) means ATen with one intra-op thread and oneDNN with more
+     *     default) means ATen in the reproducible mode ({@link Reproducible}) and with one intra-op thread, else oneDNN
      */
     public static LstmKernel lstmKernelChoice() {
         String v = lstmSetting();
         if (v == null) {
-            return JniUtils.getNumThreads() == 1 ? LstmKernel.ATEN : LstmKernel.ONEDNN;
+            return Reproducible.isOn() || JniUtils.getNumThreads() == 1 ? LstmKernel.ATEN : LstmKernel.ONEDNN;
         }
         try {
             return LstmKernel.valueOf(v.trim().toUpperCase(Locale.ROOT));
@@ -241,7 +242,7 @@ public final class NativeTuning {
         if (flag == null || !flag.enabled()) {
             return forward.get();
         }
-        if (LSTM_ANNOUNCED.compareAndSet(false, true)) {
+        if (!Reproducible.isOn() && LSTM_ANNOUNCED.compareAndSet(false, true)) { // the mode's own line says it
             boolean auto = lstmSetting() == null;
             System.out.println("[nnzoo] native tuning (environment/README.md): LSTM layers run ATen's kernel instead of"
                     + " oneDNN's (" + (auto ? "faster with one intra-op thread; " : "as set; ")

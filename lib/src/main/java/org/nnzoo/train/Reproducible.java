@@ -21,8 +21,9 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The reproducible mode: the same recorded numbers on any x86-64 CPU with AVX2, at a given number of PyTorch threads.
- * On with the environment variable {@value #ENV}{@code =1} or {@code -Dnnzoo.reproducible=true}; set before the
- * PyTorch engine starts (for a notebook: before Jupyter starts the kernel). Documented for users in
+ * On by default; off with the environment variable {@value #ENV}{@code =0} or {@code -Dnnzoo.reproducible=false}
+ * (faster on CPUs with AVX-512, and the numbers are then this CPU's own). Decided before the PyTorch engine starts
+ * (for a notebook: in the environment Jupyter starts the kernel with). Documented for users in
  * {@code environment/README.md} ("Reproducible mode"), with the measurements.
  *
  * <p>Each native library in DJL's {@code libtorch_cpu.so} picks its code by CPU, and the choice changes the order of
@@ -35,31 +36,33 @@ import ai.djl.pytorch.jni.JniUtils;
  * the CPU as an Intel one; without it the mode says it is not reproducible.</li>
  * <li>ATen's own vectorised kernels (softmax, reductions, ...) are compiled three times (default, AVX2, AVX-512)
  * and picked per CPU: the mode sets {@code ATEN_CPU_CAPABILITY=avx2}.</li>
- * <li>oneDNN (convolutions, the fused LSTM) picks kernels and blockings per ISA, cache size and thread count, with
- * no reproducibility switch: the mode switches PyTorch's global oneDNN flag off for the whole process (what
- * {@code torch.backends.mkldnn.enabled = False} does), so convolutions run ATen's im2col + oneMKL GEMM and LSTMs
- * ATen's loop of GEMMs.</li>
+ * <li>oneDNN (convolutions) picks kernels per ISA, and a few of them their blocking per cache size, with no
+ * reproducibility switch. The mode caps it at AVX2 ({@code ONEDNN_MAX_CPU_ISA=AVX2}); of the kernels it then runs for
+ * this project's convolutions, only the one for a strided convolution's input gradient ({@code brgconv_strided})
+ * reads the cache sizes, so {@code org.nnzoo.models.StridedConv2d} takes strides by subsampling in the mode. oneDNN's
+ * LSTM is not used: LSTM layers run ATen's loop of GEMMs ({@link NativeTuning#lstmKernel}).</li>
  * <li>The thread count: ATen splits large reductions (a sum of 32,768 numbers or more, e.g. a loss over a batch
  * of images) into one partial sum per thread, so 1 and 2 threads can give different numbers (a probe's sum of a
- * million numbers did; six notebooks, whose sums are smaller, did not). The mode sets
- * {@code ai.djl.pytorch.num_threads=2} (the count README's numbers were made with) unless it is set.</li>
+ * million numbers did). The mode sets {@code ai.djl.pytorch.num_threads=2} (the count README's numbers were made
+ * with) unless it is set.</li>
  * </ul>
- * The variables are written into the process's C environment ({@code setenv}) before libtorch is loaded, where oneMKL
- * and ATen read them at their first call; one the caller set to another value is left alone, and the mode then says
- * it is not reproducible. The JVM's side needs nothing: HotSpot's {@code Math} intrinsics are the same code on every
- * x86-64 CPU ({@code -XX:UseAVX=0..3} give the same bits) and the Vector API kernels of chapter 8 equal their scalar
- * loops bit for bit.
+ * The variables are written into the process's C environment ({@code setenv}) before libtorch is loaded, where oneMKL,
+ * oneDNN and ATen read them at their first call; one the caller set to another value is left alone, and the mode then
+ * says it is not reproducible. The JVM's side needs nothing: HotSpot's {@code Math} intrinsics are the same code on
+ * every x86-64 CPU ({@code -XX:UseAVX=0..3} give the same bits) and the Vector API kernels of chapter 8 equal their
+ * scalar loops bit for bit.
  */
 public final class Reproducible {
 
-    /** The environment variable that turns the mode on ({@code 1}, {@code true}, {@code yes} or {@code on}). */
+    /** The environment variable that turns the mode off ({@code 0}, {@code false}, {@code no} or {@code off}). */
     public static final String ENV = "NNZOO_REPRODUCIBLE";
-    /** The system property that turns the mode on (takes precedence over {@value #ENV}). */
+    /** The system property that turns the mode off (takes precedence over {@value #ENV}). */
     public static final String PROPERTY = "nnzoo.reproducible";
     /** PyTorch intra-op threads in the mode when {@code ai.djl.pytorch.num_threads} is not set. */
     public static final int DEFAULT_THREADS = 2;
     /** What the mode writes into the C environment before libtorch loads. */
-    static final Map<String, String> NATIVE_ENV = Map.of("MKL_CBWR", "AVX2,STRICT", "ATEN_CPU_CAPABILITY", "avx2");
+    static final Map<String, String> NATIVE_ENV = Map.of("MKL_CBWR", "AVX2,STRICT", "ATEN_CPU_CAPABILITY", "avx2",
+            "ONEDNN_MAX_CPU_ISA", "AVX2");
 
     private static final int MKL_CBWR_ALL = -1;
     private static final int MKL_CBWR_STRICT = 0x10000;
@@ -80,10 +83,15 @@ public final class Reproducible {
     private Reproducible() {
     }
 
-    /** @return whether the mode was asked for ({@value #PROPERTY} or {@value #ENV}) */
+    /** @return whether the mode is asked for: yes unless {@value #PROPERTY} or {@value #ENV} says 0, false, no or off */
     public static boolean requested() {
         String v = System.getProperty(PROPERTY, System.getenv(ENV));
-        return v != null && List.of("1", "true", "yes", "on").contains(v.trim().toLowerCase(Locale.ROOT));
+        return v == null || !List.of("0", "false", "no", "off").contains(v.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** @return whether the engine started in the mode (reached or not); false before the engine starts */
+    public static boolean isOn() {
+        return !"off".equals(status);
     }
 
     /** @return what the mode did in this process, e.g. {@code "on: oneMKL CNR AVX2,STRICT, ATen avx2, ..."}, or "off" */
@@ -125,8 +133,8 @@ public final class Reproducible {
     }
 
     /**
-     * After libtorch loaded (and {@link NativeTuning#apply()} ran): oneDNN off, then checks that every library took its
-     * setting and says so in {@link #status()} and one line.
+     * After libtorch loaded (and {@link NativeTuning#apply()} ran): checks that every library took its setting and says
+     * so in {@link #status()} and one line.
      *
      * @param engine the engine just started (not yet known to DJL's {@code Engine.getInstance()})
      */
@@ -137,13 +145,14 @@ public final class Reproducible {
             return;
         }
         List<String> problems = new ArrayList<>(conflicts);
-        NativeTuning.OneDnnFlag flag = NativeTuning.OneDnnFlag.get();
-        if (flag == null) {
-            problems.add("oneDNN's switch not found");
-        } else {
-            flag.set(false);
+        status = "on"; // before lstmKernelChoice(), which asks
+        if (NativeTuning.lstmKernelChoice() != NativeTuning.LstmKernel.ATEN) {
+            problems.add("LSTM layers run oneDNN's kernel (NNZOO_LSTM_KERNEL=onednn), whose blocking is not covered");
         }
         Map<String, Object> d = describeEngine(engine);
+        if ("on".equals(d.get("onednn")) && !"AVX2".equalsIgnoreCase(String.valueOf(d.get("onednn_max_cpu_isa")))) {
+            problems.add("oneDNN is capped at " + d.get("onednn_max_cpu_isa") + ", not AVX2");
+        }
         if (!"AVX2,STRICT".equals(d.get("mkl_cbwr"))) {
             problems.add("oneMKL runs branch " + d.get("mkl_cbwr") + ", not AVX2,STRICT");
         }
@@ -156,11 +165,13 @@ public final class Reproducible {
                     + NativeTuning.status() + ")");
         }
         String what = "oneMKL CNR " + d.get("mkl_cbwr") + ", ATen " + d.get("aten_cpu_capability") + " kernels, oneDNN "
-                + d.get("onednn") + ", " + d.get("pytorch_threads") + " PyTorch threads";
+                + ("on".equals(d.get("onednn")) ? d.get("onednn_max_cpu_isa") + " kernels (strides subsampled)" : "off")
+                + ", LSTMs in ATen, " + d.get("pytorch_threads") + " PyTorch threads";
         if (problems.isEmpty()) {
             status = "on: " + what;
             notice = "[nnzoo] reproducible mode (" + ENV + "=1, environment/README.md): " + what
-                    + ": the same numbers on any x86-64 CPU with AVX2 at " + d.get("pytorch_threads") + " threads";
+                    + ": the same numbers on any x86-64 CPU with AVX2 at " + d.get("pytorch_threads") + " threads (off: "
+                    + ENV + "=0)";
         } else {
             status = "on, NOT reproducible: " + String.join("; ", problems) + " (" + what + ")";
             notice = "[nnzoo] reproducible mode NOT reached: " + String.join("; ", problems);
@@ -200,7 +211,7 @@ public final class Reproducible {
         d.put("pytorch_threads", JniUtils.getNumThreads());
         Boolean onednn = NativeTuning.oneDnnEnabled();
         d.put("onednn", onednn == null ? "unknown" : onednn ? "on" : "off");
-        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+        String isa = cEnv("ONEDNN_MAX_CPU_ISA");
         if (isa != null) {
             d.put("onednn_max_cpu_isa", isa);
         }
@@ -217,6 +228,15 @@ public final class Reproducible {
             d.put("native_query_failed", e.toString());
         }
         return d;
+    }
+
+    /** @return a variable of the process's C environment (where {@code setenv} wrote), else of Java's; null if unset */
+    private static String cEnv(String name) {
+        try {
+            return Native.load("c", Env.class).getenv(name);
+        } catch (UnsatisfiedLinkError e) {
+            return System.getenv(name);
+        }
     }
 
     private static String mklBranch(int code) {

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.nnzoo.models.LeNet;
+import org.nnzoo.models.ResNet;
 import org.nnzoo.models.RecurrentNetworks;
 
 import ai.djl.Model;
@@ -30,8 +31,9 @@ import ai.djl.training.tracker.Tracker;
 
 /**
  * The reproducible mode in fresh JVMs (it must be set before libtorch loads): every library takes its setting, and a
- * few training steps of a LeNet and an LSTM give the same bits when this CPU is capped to AVX2 for oneMKL, oneDNN and
- * the JVM (what an AVX2-only CPU gives). The notebooks themselves: {@code environment/reproducibility.py}.
+ * few training steps of a LeNet, a ResNet (strided convolutions) and an LSTM give the same bits when this CPU is capped
+ * to AVX2 for oneMKL, oneDNN and the JVM (what an AVX2-only CPU gives). The notebooks themselves:
+ * {@code environment/reproducibility.py}.
  */
 class ReproducibleTest {
 
@@ -43,7 +45,7 @@ class ReproducibleTest {
         command.add(Steps.class.getName());
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         for (String v : List.of("NNZOO_REPRODUCIBLE", "MKL_CBWR", "ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS",
-                "ONEDNN_MAX_CPU_ISA")) {
+                "ONEDNN_MAX_CPU_ISA", "NNZOO_LSTM_KERNEL")) {
             pb.environment().remove(v);
         }
         pb.environment().putAll(env);
@@ -53,13 +55,37 @@ class ReproducibleTest {
         return out;
     }
 
-    /** What the child JVMs run: 3 LeNet training steps and an LSTM forward/backward; prints bit patterns. */
+    /** What the child JVMs run: 3 training steps of a LeNet and a ResNet, an LSTM forward/backward; prints bit patterns. */
     static final class Steps {
         public static void main(String[] args) throws Exception {
             Engine.getInstance().setRandomSeed(7);
             long hash = 17;
-            try (Model model = Model.newInstance("lenet")) {
-                model.setBlock(LeNet.build());
+            for (Block net : List.of(LeNet.build(), ResNet.compact(8, 10))) {
+                hash = trainingSteps(net, hash);
+            }
+            try (NDManager m = NDManager.newBaseManager()) {
+                Block lstm = RecurrentNetworks.recurrent(RecurrentNetworks.Kind.LSTM, 32, 1, false);
+                lstm.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(8, 20, 16));
+                NDArray x = m.randomNormal(new Shape(8, 20, 16));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray h = lstm.forward(new ai.djl.training.ParameterStore(m, false), new NDList(x), true).head();
+                    gc.backward(h.square().sum());
+                    hash = mix(hash, h);
+                }
+                for (var p : lstm.getParameters().values()) {
+                    hash = mix(hash, p.getArray().getGradient());
+                }
+            }
+            System.out.println("hash " + Long.toHexString(hash));
+            System.out.println("status " + Reproducible.status());
+            System.out.println("describe " + Reproducible.describe());
+        }
+
+        /** 3 Adam steps of {@code net} on random MNIST-sized batches; returns the hash with the losses and parameters. */
+        private static long trainingSteps(Block net, long hashIn) {
+            long hash = hashIn;
+            try (Model model = Model.newInstance("steps")) {
+                model.setBlock(net);
                 DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                         .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build());
                 try (Trainer trainer = model.newTrainer(config)) {
@@ -80,22 +106,7 @@ class ReproducibleTest {
                     }
                 }
             }
-            try (NDManager m = NDManager.newBaseManager()) {
-                Block lstm = RecurrentNetworks.recurrent(RecurrentNetworks.Kind.LSTM, 32, 1, false);
-                lstm.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(8, 20, 16));
-                NDArray x = m.randomNormal(new Shape(8, 20, 16));
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray h = lstm.forward(new ai.djl.training.ParameterStore(m, false), new NDList(x), true).head();
-                    gc.backward(h.square().sum());
-                    hash = mix(hash, h);
-                }
-                for (var p : lstm.getParameters().values()) {
-                    hash = mix(hash, p.getArray().getGradient());
-                }
-            }
-            System.out.println("hash " + Long.toHexString(hash));
-            System.out.println("status " + Reproducible.status());
-            System.out.println("describe " + Reproducible.describe());
+            return hash;
         }
 
         private static long mix(long hash, NDArray a) {
@@ -113,10 +124,10 @@ class ReproducibleTest {
 
     @Test
     void theModeGivesTheSameBitsWithEveryLibraryCappedToAvx2() throws Exception {
-        String on = childJvm(Map.of("NNZOO_REPRODUCIBLE", "1"));
-        assertTrue(line(on, "status ").startsWith("status on: oneMKL CNR AVX2,STRICT, ATen AVX2 kernels, oneDNN off, 2 PyTorch"
-                + " threads"), on);
-        assertTrue(on.contains("[nnzoo] reproducible mode (NNZOO_REPRODUCIBLE=1"), on);
+        String on = childJvm(Map.of());
+        assertTrue(line(on, "status ").startsWith("status on: oneMKL CNR AVX2,STRICT, ATen AVX2 kernels, oneDNN AVX2 kernels"
+                + " (strides subsampled), LSTMs in ATen, 2 PyTorch threads"), on);
+        assertTrue(on.contains("[nnzoo] reproducible mode ("), on);
         String capped = childJvm(Map.of("NNZOO_REPRODUCIBLE", "1", "MKL_ENABLE_INSTRUCTIONS", "AVX2", "ONEDNN_MAX_CPU_ISA",
                 "AVX2"), "-XX:UseAVX=2", "-XX:MaxVectorSize=32");
         assertEquals(line(on, "hash "), line(capped, "hash "), on + "\n---\n" + capped);
@@ -124,12 +135,17 @@ class ReproducibleTest {
     }
 
     @Test
-    void aConflictingSettingIsReportedAndTheModeIsOffByDefault() throws Exception {
+    void aConflictingSettingIsReportedAndTheModeIsOnByDefault() throws Exception {
         String conflict = childJvm(Map.of("NNZOO_REPRODUCIBLE", "1", "ATEN_CPU_CAPABILITY", "default"));
         assertTrue(line(conflict, "status ").startsWith("status on, NOT reproducible: ATEN_CPU_CAPABILITY=default (set by"
                 + " the caller)"), conflict);
         assertTrue(conflict.contains("[nnzoo] reproducible mode NOT reached"), conflict);
-        String off = childJvm(Map.of());
+        String avx512 = childJvm(Map.of("ONEDNN_MAX_CPU_ISA", "AVX512_CORE"));
+        assertTrue(line(avx512, "status ").startsWith("status on, NOT reproducible: ONEDNN_MAX_CPU_ISA=AVX512_CORE (set by"
+                + " the caller)"), avx512);
+        String lstm = childJvm(Map.of("NNZOO_LSTM_KERNEL", "onednn"));
+        assertTrue(line(lstm, "status ").contains("LSTM layers run oneDNN's kernel"), lstm);
+        String off = childJvm(Map.of("NNZOO_REPRODUCIBLE", "0"));
         assertEquals("status off", line(off, "status "), off);
         assertFalse(off.contains("[nnzoo] reproducible"), off);
         assertTrue(line(off, "describe ").contains("reproducible_mode=false"), off);

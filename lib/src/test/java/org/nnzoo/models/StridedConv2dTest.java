@@ -1,0 +1,99 @@
+package org.nnzoo.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+
+/**
+ * {@link StridedConv2d}: its phases (a strided convolution as a sum of stride-1 convolutions) give DJL's strided
+ * convolution, its gradients with respect to the input, the weights and the bias, and the block's training forward
+ * (phases in the reproducible mode, DJL's convolution without it) the same output as its evaluation forward.
+ */
+class StridedConv2dTest {
+
+    @ParameterizedTest(name = "{0}x{0} kernel, stride {1}, padding {2}, {3}x{4} input")
+    @CsvSource({"3, 2, 1, 14, 14", "3, 2, 1, 7, 7", "4, 2, 1, 28, 28", "1, 2, 0, 14, 14", "7, 2, 3, 16, 16",
+        "3, 3, 1, 10, 11", "5, 2, 0, 13, 9", "2, 2, 0, 8, 8"})
+    void phasesEqualTheStridedConvolutionAndItsGradients(int k, int s, int p, int h, int w) {
+        Engine.getInstance().setRandomSeed(11);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(3, 5, h, w));
+            NDArray weight = m.randomNormal(new Shape(4, 5, k, k));
+            NDArray bias = m.randomNormal(new Shape(4));
+            float[][] results = new float[2][];
+            float[][][] grads = new float[2][3][];
+            for (int way = 0; way < 2; way++) {
+                NDArray[] inputs = {x.duplicate(), weight.duplicate(), bias.duplicate()};
+                for (NDArray a : inputs) {
+                    a.setRequiresGradient(true);
+                }
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray y = way == 0
+                            ? Conv2d.conv2d(inputs[0], inputs[1], inputs[2], new Shape(s, s), new Shape(p, p)).singletonOrThrow()
+                            : StridedConv2d.phases(inputs[0], inputs[1], inputs[2], s, s, p, p);
+                    results[way] = y.toFloatArray();
+                    if (way == 1) {
+                        assertEquals(Conv2d.conv2d(x, weight, bias, new Shape(s, s), new Shape(p, p)).singletonOrThrow().getShape(),
+                                y.getShape());
+                    }
+                    gc.backward(y.mul(y).sum());
+                }
+                for (int i = 0; i < 3; i++) {
+                    grads[way][i] = inputs[i].getGradient().toFloatArray();
+                }
+            }
+            assertClose(results[0], results[1], "output");
+            String[] names = {"input gradient", "weight gradient", "bias gradient"};
+            for (int i = 0; i < 3; i++) {
+                assertClose(grads[0][i], grads[1][i], names[i]);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "training forward = evaluation forward, stride {0}")
+    @CsvSource({"1", "2"})
+    void trainingAndEvaluationAgree(int s) {
+        Engine.getInstance().setRandomSeed(5);
+        Block conv = StridedConv2d.builder().setFilters(6).setKernelShape(new Shape(3, 3)).optStride(new Shape(s, s))
+                .optPadding(new Shape(1, 1)).build();
+        assertInstanceOf(StridedConv2d.class, conv);
+        try (NDManager m = NDManager.newBaseManager()) {
+            conv.initialize(m, DataType.FLOAT32, new Shape(2, 3, 9, 9));
+            NDArray x = m.randomNormal(new Shape(2, 3, 9, 9));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray train;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                train = conv.forward(ps, new NDList(x), true).singletonOrThrow();
+            }
+            NDArray eval = conv.forward(ps, new NDList(x), false).singletonOrThrow();
+            assertArrayEquals(eval.getShape().getShape(), train.getShape().getShape());
+            assertClose(eval.toFloatArray(), train.toFloatArray(), "training vs evaluation output");
+        }
+    }
+
+    /** Equal up to float rounding: within 1e-5 of the largest magnitude (sums of up to 245 products). */
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double scale = 1;
+        for (float e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * scale, what + " " + i);
+        }
+    }
+}
