@@ -169,7 +169,7 @@ public final class Reproducible {
                 + ", LSTMs in ATen, " + d.get("pytorch_threads") + " PyTorch threads";
         if (problems.isEmpty()) {
             status = "on: " + what;
-            notice = "[nnzoo] reproducible mode (" + ENV + "=1, environment/README.md): " + what
+            notice = "[nnzoo] reproducible mode (environment/README.md): " + what
                     + ": the same numbers on any x86-64 CPU with AVX2 at " + d.get("pytorch_threads") + " threads (off: "
                     + ENV + "=0)";
         } else {

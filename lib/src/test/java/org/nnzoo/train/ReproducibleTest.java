@@ -39,10 +39,19 @@ class ReproducibleTest {
 
     /** Runs {@link Steps} in a JVM with these environment variables and JVM options; returns its standard output. */
     static String childJvm(Map<String, String> env, String... jvmOptions) throws Exception {
+        return childJvm(env, List.of(jvmOptions), Steps.class);
+    }
+
+    /**
+     * Runs {@code main} in a JVM with these environment variables (and none of the mode's own) and JVM options.
+     *
+     * @return its standard output
+     */
+    static String childJvm(Map<String, String> env, List<String> jvmOptions, Class<?> main) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true"));
-        command.addAll(List.of(jvmOptions));
-        command.add(Steps.class.getName());
+        command.addAll(jvmOptions);
+        command.add(main.getName());
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         for (String v : List.of("NNZOO_REPRODUCIBLE", "MKL_CBWR", "ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS",
                 "ONEDNN_MAX_CPU_ISA", "NNZOO_LSTM_KERNEL")) {
