@@ -23,10 +23,11 @@ options:
   --heap SIZE       kernel JVM -Xmx, e.g. 6g (default: half the RAM, at least 1g, at most 8g;
                     or $NNZOO_KERNEL_HEAP)
   --data-dir DIR    bake NNZOO_DATA=DIR (datasets) into the kernel's environment
-  --reproducible    bake NNZOO_REPRODUCIBLE=1 into the kernel's environment: the reproducible mode, the same
-                    numbers on any x86-64 CPU with AVX2 (environment/README.md, Reproducible mode); the
-                    mode is the default anyway unless Jupyter starts with NNZOO_REPRODUCIBLE=0
-  --not-reproducible  bake NNZOO_REPRODUCIBLE=0: faster on CPUs with AVX-512, numbers of this CPU only
+  --reproducible    bake NNZOO_REPRODUCIBLE=1 into the kernel's environment: always the reproducible mode,
+                    the same numbers on any x86-64 CPU with AVX2 (environment/README.md, Reproducible mode)
+  --not-reproducible  bake NNZOO_REPRODUCIBLE=0: always off; faster on CPUs with AVX-512, numbers of this CPU
+                    only. Without either, the kernel takes NNZOO_REPRODUCIBLE from the environment Jupyter is
+                    started with: the mode unless that says 0
   --djl-cache DIR   DJL_CACHE_DIR for the kernel (default: $DJL_CACHE_DIR, else ~/.djl.ai for
                     --user/--prefix, /var/cache/nnzoo/djl for --system, filled at install)
   --unpack-natives  unpack PyTorch's natives into the DJL cache now and make them readable by all
@@ -45,7 +46,7 @@ name=nnzoo-java
 display_name="Java 17 (NN Zoo)"
 heap="${NNZOO_KERNEL_HEAP:-}"
 data_dir=""
-reproducible=false
+reproducible=unset  # unset: the kernel follows the environment Jupyter starts it with (the mode unless it says 0)
 djl_cache="${DJL_CACHE_DIR:-}"
 patched=true
 quiet=false
@@ -64,7 +65,7 @@ while [[ $# -gt 0 ]]; do
         --display-name) need_arg "$@"; display_name="$2"; shift ;;
         --heap) need_arg "$@"; heap="$2"; shift ;;
         --data-dir) need_arg "$@"; data_dir="$2"; shift ;;
-        --reproducible) reproducible=true ;;
+        --reproducible) reproducible=on ;;
         --not-reproducible) reproducible=off ;;
         --djl-cache) need_arg "$@"; djl_cache="$2"; shift ;;
         --java-opt) need_arg "$@"; extra_java_opts+=("$2"); shift ;;
@@ -276,7 +277,7 @@ env = {
 }
 if os.environ["NNZOO_DATA_DIR"]:
     env["NNZOO_DATA"] = os.environ["NNZOO_DATA_DIR"]
-if os.environ["NNZOO_BAKE_REPRODUCIBLE"] == "true":
+if os.environ["NNZOO_BAKE_REPRODUCIBLE"] == "on":
     # org.nnzoo.train.Reproducible: oneMKL CNR AVX2 strict, ATen avx2, oneDNN AVX2, 2 PyTorch threads
     env["NNZOO_REPRODUCIBLE"] = "1"
 elif os.environ["NNZOO_BAKE_REPRODUCIBLE"] == "off":

@@ -32,7 +32,8 @@ def summary(results):
     parts = [mode, f"CPU {m.get('cpu_model')} ({m.get('cpu_isa')}, {m.get('cpus')} CPUs)"]
     if "pytorch" in m:
         parts.append(f"oneMKL {m.get('mkl_version')} branch {m.get('mkl_cbwr') if m.get('mkl_cbwr') != 'OFF' else 'auto'}"
-                     f" ({m.get('mkl_isa')}), ATen {m.get('aten_cpu_capability')}, oneDNN {m.get('onednn')},"
+                     f" ({m.get('mkl_isa')}), ATen {m.get('aten_cpu_capability')}, oneDNN {m.get('onednn')}"
+                     + (f" (capped at {m['onednn_max_cpu_isa']})" if m.get("onednn_max_cpu_isa") else "") + ","
                      f" {m.get('pytorch_threads')} PyTorch threads, PyTorch {m.get('pytorch')}, DJL {m.get('djl')}")
     parts.append(f"{m.get('java')}")
     return "; ".join(str(p) for p in parts)

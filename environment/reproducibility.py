@@ -83,7 +83,7 @@ def machine_line(folder):
     with open(os.path.join(folder, "results.json"), encoding="utf-8") as f:
         entries = json.load(f)
     m = next((e.get("machine") for e in entries if "pytorch" in (e.get("machine") or {})), None) or {}
-    keys = ("reproducible_status", "mkl_cbwr", "mkl_isa", "aten_cpu_capability", "onednn", "pytorch_threads",
+    keys = ("reproducible_status", "mkl_cbwr", "mkl_isa", "aten_cpu_capability", "onednn", "onednn_max_cpu_isa", "pytorch_threads",
             "jvm_use_avx", "jvm_max_vector_size")
     return ", ".join(f"{k}={m.get(k)}" for k in keys if k in m) or "(no machine recorded)"
 

@@ -52,8 +52,8 @@ if [[ -n "${NNZOO_DATA:-}" ]]; then
     kernel_args+=(--data-dir "$NNZOO_DATA")  # so that notebooks opened in Jupyter find the datasets too
 fi
 case "${NNZOO_REPRODUCIBLE,,}" in  # notebooks opened in Jupyter give the numbers of the report
-    0|false|no|off) kernel_args+=(--not-reproducible) ;;
-    *) kernel_args+=(--reproducible) ;;
+    0|false|no|off) kernel_args+=(--not-reproducible) ;;  # baked: this kernel stays off until reinstalled
+    *) ;;  # the mode, the default: the kernel follows the environment Jupyter is started with
 esac
 bash environment/install-kernel.sh "${kernel_args[@]}"
 

@@ -39,12 +39,14 @@ import ai.djl.pytorch.jni.JniUtils;
  * <li>oneDNN (convolutions) picks kernels per ISA, and a few of them their blocking per cache size, with no
  * reproducibility switch. The mode caps it at AVX2 ({@code ONEDNN_MAX_CPU_ISA=AVX2}); of the kernels it then runs for
  * this project's convolutions, only the one for a strided convolution's input gradient ({@code brgconv_strided})
- * reads the cache sizes, so {@code org.nnzoo.models.StridedConv2d} takes strides by subsampling in the mode. oneDNN's
- * LSTM is not used: LSTM layers run ATen's loop of GEMMs ({@link NativeTuning#lstmKernel}).</li>
+ * reads the cache sizes, so {@code org.nnzoo.models.StridedConv2d} trains strided convolutions as sums of stride-1
+ * convolutions in the mode. oneDNN's LSTM is not used: LSTM layers run ATen's loop of GEMMs
+ * ({@link NativeTuning#lstmKernel}).</li>
  * <li>The thread count: ATen splits large reductions (a sum of 32,768 numbers or more, e.g. a loss over a batch
  * of images) into one partial sum per thread, so 1 and 2 threads can give different numbers (a probe's sum of a
  * million numbers did). The mode sets {@code ai.djl.pytorch.num_threads=2} (the count README's numbers were made
- * with) unless it is set.</li>
+ * with) unless it is set: also on a machine with more cores, where more threads would be faster and give other
+ * numbers.</li>
  * </ul>
  * The variables are written into the process's C environment ({@code setenv}) before libtorch is loaded, where oneMKL,
  * oneDNN and ATen read them at their first call; one the caller set to another value is left alone, and the mode then
@@ -146,8 +148,17 @@ public final class Reproducible {
         }
         List<String> problems = new ArrayList<>(conflicts);
         status = "on"; // before lstmKernelChoice(), which asks
-        if (NativeTuning.lstmKernelChoice() != NativeTuning.LstmKernel.ATEN) {
-            problems.add("LSTM layers run oneDNN's kernel (NNZOO_LSTM_KERNEL=onednn), whose blocking is not covered");
+        boolean lstmInAten = false;
+        try {
+            lstmInAten = NativeTuning.lstmKernelChoice() == NativeTuning.LstmKernel.ATEN;
+            if (!lstmInAten) {
+                problems.add("LSTM layers run oneDNN's kernel (NNZOO_LSTM_KERNEL=onednn), which the mode does not cover");
+            } else if (NativeTuning.OneDnnFlag.get() == null) {
+                lstmInAten = false;
+                problems.add("PyTorch's oneDNN switch was not found, so LSTM layers cannot be moved to ATen");
+            }
+        } catch (IllegalArgumentException e) { // a bad NNZOO_LSTM_KERNEL: said here, and again at the first LSTM
+            problems.add(e.getMessage());
         }
         Map<String, Object> d = describeEngine(engine);
         if ("on".equals(d.get("onednn")) && !"AVX2".equalsIgnoreCase(String.valueOf(d.get("onednn_max_cpu_isa")))) {
@@ -165,8 +176,9 @@ public final class Reproducible {
                     + NativeTuning.status() + ")");
         }
         String what = "oneMKL CNR " + d.get("mkl_cbwr") + ", ATen " + d.get("aten_cpu_capability") + " kernels, oneDNN "
-                + ("on".equals(d.get("onednn")) ? d.get("onednn_max_cpu_isa") + " kernels (strides subsampled)" : "off")
-                + ", LSTMs in ATen, " + d.get("pytorch_threads") + " PyTorch threads";
+                + ("on".equals(d.get("onednn")) ? d.get("onednn_max_cpu_isa") + " kernels (strided convolutions as stride-1"
+                + " phases)" : "off") + ", LSTMs in " + (lstmInAten ? "ATen" : "oneDNN") + ", " + d.get("pytorch_threads")
+                + " PyTorch threads";
         if (problems.isEmpty()) {
             status = "on: " + what;
             notice = "[nnzoo] reproducible mode (environment/README.md): " + what
@@ -186,7 +198,8 @@ public final class Reproducible {
      */
     public static Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("reproducible_mode", requested());
+        boolean started = !NativeTuning.status().contains("has not started");
+        d.put("reproducible_mode", started ? isOn() : requested()); // started: what the engine did
         d.put("cpu_model", cpuInfo("model name"));
         d.put("cpu_vendor", cpuInfo("vendor_id"));
         d.put("cpu_isa", cpuIsa());
@@ -195,7 +208,7 @@ public final class Reproducible {
         d.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         d.put("jvm_use_avx", vmOption("UseAVX"));
         d.put("jvm_max_vector_size", vmOption("MaxVectorSize"));
-        if (!NativeTuning.status().contains("has not started")) {
+        if (started) {
             d.putAll(describeEngine(Engine.getInstance()));
             d.put("native_tuning", NativeTuning.status());
             d.put("reproducible_status", status);

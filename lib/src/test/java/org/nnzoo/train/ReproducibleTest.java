@@ -31,8 +31,9 @@ import ai.djl.training.tracker.Tracker;
 
 /**
  * The reproducible mode in fresh JVMs (it must be set before libtorch loads): every library takes its setting, and a
- * few training steps of a LeNet, a ResNet (strided convolutions) and an LSTM give the same bits when this CPU is capped
- * to AVX2 for oneMKL, oneDNN and the JVM (what an AVX2-only CPU gives). The notebooks themselves:
+ * few training steps of a LeNet, a ResNet (strided convolutions) and an LSTM give the same bits when oneMKL and the JVM
+ * are capped to AVX2 as well (oneDNN and ATen are capped by the mode itself). What this cannot show, a CPU with other
+ * cache sizes, rests on the kernels oneDNN runs: {@link ReproducibleKernelsTest}. The notebooks themselves:
  * {@code environment/reproducibility.py}.
  */
 class ReproducibleTest {
@@ -135,7 +136,7 @@ class ReproducibleTest {
     void theModeGivesTheSameBitsWithEveryLibraryCappedToAvx2() throws Exception {
         String on = childJvm(Map.of());
         assertTrue(line(on, "status ").startsWith("status on: oneMKL CNR AVX2,STRICT, ATen AVX2 kernels, oneDNN AVX2 kernels"
-                + " (strides subsampled), LSTMs in ATen, 2 PyTorch threads"), on);
+                + " (strided convolutions as stride-1 phases), LSTMs in ATen, 2 PyTorch threads"), on);
         assertTrue(on.contains("[nnzoo] reproducible mode ("), on);
         String capped = childJvm(Map.of("NNZOO_REPRODUCIBLE", "1", "MKL_ENABLE_INSTRUCTIONS", "AVX2", "ONEDNN_MAX_CPU_ISA",
                 "AVX2"), "-XX:UseAVX=2", "-XX:MaxVectorSize=32");
