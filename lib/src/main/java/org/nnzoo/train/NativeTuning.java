@@ -83,7 +83,7 @@ public final class NativeTuning {
     /** Free heap memory kept for reuse before glibc trims it. */
     static final int TRIM_THRESHOLD_BYTES = 128 << 20;
 
-    /** libc, loaded once, on first use (the vendor fix and the malloc thresholds both call it). */
+    /** libc, loaded once, on first use (the vendor fix, the malloc thresholds and {@link Reproducible} call it). */
     private static final class LibcHolder {
         static final LibC LIBC = Native.load("c", LibC.class);
     }
@@ -96,6 +96,10 @@ public final class NativeTuning {
         int getpagesize();
 
         int mallopt(int param, int value);
+
+        String getenv(String name);
+
+        int setenv(String name, String value, int overwrite);
     }
 
     /**
@@ -308,7 +312,7 @@ public final class NativeTuning {
         }
     }
 
-    /** @return libc, loaded on first use (the vendor fix and the malloc thresholds both call it) */
+    /** @return libc, loaded on first use (the vendor fix, the malloc thresholds and {@link Reproducible} call it) */
     static LibC libc() {
         return LibcHolder.LIBC;
     }

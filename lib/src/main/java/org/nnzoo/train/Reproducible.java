@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
@@ -75,13 +73,6 @@ public final class Reproducible {
     private static volatile String status = "off";
     private static volatile String notice;
 
-    /** libc's environment functions. */
-    interface Env extends Library {
-        String getenv(String name);
-
-        int setenv(String name, String value, int overwrite);
-    }
-
     private Reproducible() {
     }
 
@@ -116,7 +107,7 @@ public final class Reproducible {
         }
         List<String> found = new ArrayList<>();
         try {
-            Env libc = Native.load("c", Env.class);
+            NativeTuning.LibC libc = NativeTuning.libc();
             for (Map.Entry<String, String> e : new java.util.TreeMap<>(NATIVE_ENV).entrySet()) {
                 String now = libc.getenv(e.getKey());
                 if (now == null) {
@@ -246,8 +237,8 @@ public final class Reproducible {
     /** @return a variable of the process's C environment (where {@code setenv} wrote), else of Java's; null if unset */
     private static String cEnv(String name) {
         try {
-            return Native.load("c", Env.class).getenv(name);
-        } catch (UnsatisfiedLinkError e) {
+            return NativeTuning.libc().getenv(name);
+        } catch (LinkageError e) { // libc not loadable (its holder's initialisation failed)
             return System.getenv(name);
         }
     }
