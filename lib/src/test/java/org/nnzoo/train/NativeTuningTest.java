@@ -152,19 +152,11 @@ class NativeTuningTest {
         }
     }
 
-    /** Runs a JVM that starts the engine with these settings; returns its standard output. */
+    /** Runs a JVM (one PyTorch thread) that starts the engine with these settings; returns its standard output. */
     private static String childJvm(java.util.Map<String, String> env, String... properties) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=1"));
-        command.addAll(java.util.List.of(properties));
-        command.add(EngineStart.class.getName());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(env);
-        Process child = pb.start();
-        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, child.waitFor(), out);
-        return out;
+        java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("-Dai.djl.pytorch.num_threads=1"));
+        options.addAll(java.util.List.of(properties));
+        return EngineChildJvm.run(env, options, EngineStart.class);
     }
 
     /** What the child JVMs run: start the engine twice, apply and announce again, one matrix product. */

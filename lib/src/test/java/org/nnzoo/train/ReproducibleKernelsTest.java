@@ -97,7 +97,7 @@ class ReproducibleKernelsTest {
 
     @Test
     void inTheModeOneDnnRunsOnlyTheAuditedKernels() throws Exception {
-        String on = ReproducibleTest.childJvm(Map.of("ONEDNN_VERBOSE", "1"), List.of(), ConvSteps.class);
+        String on = EngineChildJvm.run(Map.of("ONEDNN_VERBOSE", "1"), List.of(), ConvSteps.class);
         assertEquals(6, on.lines().filter(l -> l.startsWith("done ")).count(), on);
         Set<String> seen = kernels(on);
         Set<String> other = new TreeSet<>();
@@ -109,7 +109,7 @@ class ReproducibleKernelsTest {
         assertTrue(other.isEmpty(), "oneDNN kernels outside the audited set in the reproducible mode: " + other);
         assertTrue(seen.containsAll(AUDITED), "expected every audited kernel to run, saw " + seen);
 
-        String off = ReproducibleTest.childJvm(Map.of("ONEDNN_VERBOSE", "1", "NNZOO_REPRODUCIBLE", "0"), List.of(), ConvSteps.class);
+        String off = EngineChildJvm.run(Map.of("ONEDNN_VERBOSE", "1", "NNZOO_REPRODUCIBLE", "0"), List.of(), ConvSteps.class);
         assertTrue(kernels(off).stream().anyMatch(k -> k.contains("brgconv_strided")),
                 "without the mode the strided convolutions' input gradient should run brgconv_strided: " + kernels(off));
     }

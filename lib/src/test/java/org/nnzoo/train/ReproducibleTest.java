@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,31 +35,9 @@ import ai.djl.training.tracker.Tracker;
  */
 class ReproducibleTest {
 
-    /** Runs {@link Steps} in a JVM with these environment variables and JVM options; returns its standard output. */
+    /** Runs {@link Steps} in a fresh JVM with these environment variables and JVM options; returns its standard output. */
     static String childJvm(Map<String, String> env, String... jvmOptions) throws Exception {
-        return childJvm(env, List.of(jvmOptions), Steps.class);
-    }
-
-    /**
-     * Runs {@code main} in a JVM with these environment variables (and none of the mode's own) and JVM options.
-     *
-     * @return its standard output
-     */
-    static String childJvm(Map<String, String> env, List<String> jvmOptions, Class<?> main) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true"));
-        command.addAll(jvmOptions);
-        command.add(main.getName());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        for (String v : List.of("NNZOO_REPRODUCIBLE", "MKL_CBWR", "ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS",
-                "ONEDNN_MAX_CPU_ISA", "NNZOO_LSTM_KERNEL")) {
-            pb.environment().remove(v);
-        }
-        pb.environment().putAll(env);
-        Process child = pb.start();
-        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, child.waitFor(), out);
-        return out;
+        return EngineChildJvm.run(env, List.of(jvmOptions), Steps.class);
     }
 
     /** What the child JVMs run: 3 training steps of a LeNet and a ResNet, an LSTM forward/backward; prints bit patterns. */
