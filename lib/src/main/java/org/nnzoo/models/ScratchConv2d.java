@@ -52,6 +52,7 @@ public final class ScratchConv2d {
         if (bias != null && bias.length != f) {
             throw new IllegalArgumentException("bias has " + bias.length + " values for " + f + " filters");
         }
+        // excerpt-begin: conv2d
         int oh = outputSize(h, kh, stride, padding);
         int ow = outputSize(wd, kw, stride, padding);
         float[] y = new float[n * f * oh * ow];
@@ -81,6 +82,7 @@ public final class ScratchConv2d {
             }
         }
         return y;
+        // excerpt-end: conv2d
     }
 
     /**

@@ -343,6 +343,40 @@ public final class Charts {
         return out;
     }
 
+    /** @return the images placed left to right with {@code gap} white pixels between them */
+    public static BufferedImage spaced(int gap, BufferedImage... images) {
+        if (gap < 0) {
+            throw new IllegalArgumentException("gap must be >= 0, got " + gap);
+        }
+        BufferedImage[] withGaps = new BufferedImage[Math.max(0, 2 * images.length - 1)];
+        for (int i = 0; i < images.length; i++) {
+            withGaps[2 * i] = images[i];
+            if (i + 1 < images.length) {
+                withGaps[2 * i + 1] = new BufferedImage(Math.max(gap, 1), 1, BufferedImage.TYPE_INT_ARGB);
+            }
+        }
+        return sideBySide(withGaps);
+    }
+
+    /**
+     * {@code count} signed maps ({@link #signedMap}) side by side, {@code gap} pixels apart: map {@code i} is
+     * {@code values[i*rows*cols .. (i+1)*rows*cols)}, e.g. the kernels of a convolution layer or its feature maps.
+     */
+    public static BufferedImage signedMaps(float[] values, int count, int rows, int cols, int scale, int gap) {
+        if (values.length < count * rows * cols) {
+            throw new IllegalArgumentException(values.length + " values cannot fill " + count + " maps of " + rows + "x" + cols);
+        }
+        BufferedImage[] maps = new BufferedImage[count];
+        for (int i = 0; i < count; i++) {
+            double[] one = new double[rows * cols];
+            for (int j = 0; j < one.length; j++) {
+                one[j] = values[i * one.length + j];
+            }
+            maps[i] = signedMap(one, rows, cols, scale);
+        }
+        return spaced(gap, maps);
+    }
+
     /** @return the images placed in rows of {@code perRow}, left to right, top to bottom, on white */
     public static BufferedImage grid(int perRow, BufferedImage... images) {
         if (perRow < 1) {
