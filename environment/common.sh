@@ -119,3 +119,18 @@ if [[ -n "${NNZOO_DATA:-}" ]]; then
     NNZOO_DATA="$(nnzoo_abspath "$NNZOO_DATA")"
     export NNZOO_DATA
 fi
+
+# Installs playwright-core (pinned in SUITE/package.json and package-lock.json) once into SUITE/node_modules, with
+# no browser download (the tests use the system's Chromium). Dies with the fix when npm cannot.
+nnzoo_playwright_core() {
+    local suite="$1" want have=""
+    want="$(sed -n 's/.*"playwright-core": "\([^"]*\)".*/\1/p' "$suite/package.json")"
+    if [[ -f "$suite/node_modules/playwright-core/package.json" ]]; then  # none yet on a fresh clone
+        have="$(sed -n 's/.*"version": "\([^"]*\)".*/\1/p' "$suite/node_modules/playwright-core/package.json" | head -n 1)"
+    fi
+    if [[ "$have" != "$want" ]]; then
+        nnzoo_info "npm: installing playwright-core $want into $suite/node_modules (no browser download)"
+        (cd "$suite" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error </dev/null) \
+            || nnzoo_die "npm could not install playwright-core $want (no network? set npm's registry: npm config set registry URL)"
+    fi
+}

@@ -67,6 +67,7 @@ requirements=(
     "fonts-dejavu-core|have_fonts"
     "util-linux|command -v setpriv"
     "python3-venv|have_venv"
+    "libjs-mathjax|test -f /usr/share/javascript/mathjax/MathJax.js"  # the book's equations (build_book.py), offline
 )
 if $with_hub; then
     requirements+=(

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # THE MAIN JOB: installs what is missing (JupyterLab 4 and Notebook 7 into .venv-jupyter with pip, pinned; Debian's
 # classic Notebook 6.4 only as the fallback), builds the library, installs the "Java 17 (NN Zoo)" Jupyter kernel for
-# this checkout (for you, no root), executes the notebooks headless and prints the report.
+# this checkout (for you, no root), executes the notebooks headless, prints the report and renders the book.
 #   bash environment/run.sh [--profile smoke|default|full] [--timeout S] [notebook...]
-# Results: target/notebooks/{results.json,report.md,report.html,<notebook>.ipynb}.
+# Results: target/notebooks/{results.json,report.md,report.html,<notebook>.ipynb}; the book: target/book/index.html.
 # Datasets: NNZOO_DATA (e.g. NNZOO_DATA=../shared/datasets; a relative path is read from the folder you
 # type the command in). pip honours PIP_INDEX_URL / PIP_EXTRA_INDEX_URL (a mirror). Afterwards:
 #   .venv-jupyter/bin/jupyter lab notebooks/       (what the last line printed says)
@@ -66,6 +66,14 @@ if [[ -f target/notebooks/report.md ]]; then
     cat target/notebooks/report.md
     echo
 fi
+book_rc=0
+bash environment/build-book.sh --from target/notebooks --out target/book || book_rc=$?
 nnzoo_info "executed notebooks and report.html: $NNZOO_ROOT/target/notebooks/"
+if [[ $book_rc -eq 0 ]]; then
+    nnzoo_info "the book (every chapter with its plots, equations and exercises): $NNZOO_ROOT/target/book/index.html"
+else
+    nnzoo_warn "the book was not built (see above); the executed notebooks are in target/notebooks/"
+    [[ $rc -ne 0 ]] || rc=$book_rc
+fi
 nnzoo_info "open the notebooks interactively: $open_cmd   (kernel: Java 17 (NN Zoo))"
 exit "$rc"

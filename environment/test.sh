@@ -11,7 +11,10 @@
 # makes the CartPole-vs-Gymnasium test mandatory; NNZOO_SKIP_GYMNASIUM=1 skips that test instead (loudly).
 # Step 4 also interrupts training cells through the kernel (tests/kernel-interrupt.sh); step 5 drives JupyterLab 4
 # and Notebook 7 (from .venv-jupyter, environment/setup-jupyter.sh) in Chromium with playwright-core
-# (tests/browser-tests.sh); NNZOO_SKIP_BROWSER_TESTS=1 skips step 5 (loudly), as does a machine without Chromium or npm.
+# (tests/browser-tests.sh), then builds the book from the smoke run and tests it in Chromium (tests/book-tests.sh);
+# NNZOO_SKIP_BROWSER_TESTS=1 skips step 5 (loudly), as does a machine without Chromium or npm.
+# Step 2 also checks that the library code shown in the chapters equals its source (environment/excerpts.py) and
+# runs every exercise's solution through its check (SolutionsTest).
 set -euo pipefail
 
 # shellcheck source=environment/common.sh
@@ -87,6 +90,8 @@ fi
 if $browser_tests; then
     nnzoo_info "5/7 JupyterLab 4 and Notebook 7 in Chromium (playwright-core): Run All, images, tables, progress, completion, errors, Interrupt, Restart"
     bash environment/tests/browser-tests.sh
+    nnzoo_info "5/7 the book (build_book.py on the smoke run) in Chromium: every page, images, equations, exercises, offline"
+    bash environment/tests/book-tests.sh --from notebooks/target/executed --out target/book-test
 fi
 
 if $hub_tests; then

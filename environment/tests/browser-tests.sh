@@ -18,17 +18,7 @@ command -v npm >/dev/null 2>&1 || nnzoo_die "no npm: apt-get install npm"
 bash "$NNZOO_ROOT/environment/setup-jupyter.sh"
 jupyter="$NNZOO_ROOT/.venv-jupyter/bin/jupyter"
 
-# playwright-core (pinned in package.json / package-lock.json), installed once into the suite's node_modules
-want="$(sed -n 's/.*"playwright-core": "\([^"]*\)".*/\1/p' "$suite/package.json")"
-have=""  # none yet on a fresh clone (and set -e must not end the script silently here)
-if [[ -f "$suite/node_modules/playwright-core/package.json" ]]; then
-    have="$(sed -n 's/.*"version": "\([^"]*\)".*/\1/p' "$suite/node_modules/playwright-core/package.json" | head -n 1)"
-fi
-if [[ "$have" != "$want" ]]; then
-    nnzoo_info "npm: installing playwright-core $want into $suite/node_modules (no browser download)"
-    (cd "$suite" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error </dev/null) \
-        || nnzoo_die "npm could not install playwright-core $want (no network? set npm's registry: npm config set registry URL)"
-fi
+nnzoo_playwright_core "$suite"
 
 rm -rf "$out"
 mkdir -p "$out/work" "$out/jupyter-config" "$out/jupyter-data" "$out/runtime"
