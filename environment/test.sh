@@ -65,8 +65,9 @@ nnzoo_info "2/7 mvn verify (unit tests + every notebook, smoke profile)"
 # shellcheck disable=SC2086  # NNZOO_MVN_ARGS is a list of words
 mvn -B -ntp -Dstyle.color=never ${NNZOO_MVN_ARGS:-} verify </dev/null
 
-nnzoo_info "3/7 notebook runner self-test; reproducible mode (2 notebooks, smoke, this CPU vs capped to AVX2); benchmark smoke (bench.sh --tiny, no timing asserted)"
+nnzoo_info "3/7 notebook runner and exercise grader self-tests; reproducible mode (2 notebooks, smoke, this CPU vs capped to AVX2); benchmark smoke (bench.sh --tiny, no timing asserted)"
 bash environment/tests/test-runner.sh
+bash environment/tests/grade-test.sh  # the exercise grader: correct / not yet right / not attempted / error
 if [[ -n "${NNZOO_DATA:-}" ]]; then  # about 1 minute: 02-mlp and 03-cnn-lenet, twice each
     /usr/bin/python3 environment/reproducibility.py --profile smoke --out target/reproducibility-smoke \
         --configs on,on-avx2 02-mlp 03-cnn-lenet
