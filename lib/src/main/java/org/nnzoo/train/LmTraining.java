@@ -91,7 +91,9 @@ public final class LmTraining {
                 : WarmUpTracker.builder().setMainTracker(cosine).optWarmUpBeginValue(peakLr / 100).optWarmUpSteps(warmup).build();
         // every gradient element is clipped to [-1, 1] before the Adam update: exploding gradients stay bounded
         Optimizer adam = Optimizer.adam().optClipGrad(1f).optLearningRateTracker(lr).build();
+        // excerpt-skip: start the clock
         long t0 = System.nanoTime();
+        // excerpt-resume
         History h = Fit.of(model, trainWindows).validation(valWindows).loss(new SequenceCrossEntropy())
                 .optimizer(adam).epochs(evaluations).seed(42).title(title).run();
         // excerpt-end: recipe

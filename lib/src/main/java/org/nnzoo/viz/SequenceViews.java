@@ -64,13 +64,22 @@ public final class SequenceViews {
      * @return an HTML table: temperature, top-k, the prompt in bold and the generated text
      */
     public static String samples(Model lm, AbcChars abc, String prompt, int length, int context) {
-        String[] texts = new String[SAMPLING.length];
-        for (int i = 0; i < SAMPLING.length; i++) {
-            int[] out = RecurrentNetworks.sample(lm, abc.encode(prompt), length, context, SAMPLING[i][0], (int) SAMPLING[i][1],
+        return samples(lm, abc, prompt, length, context, SAMPLING);
+    }
+
+    /**
+     * {@link #samples(Model, AbcChars, String, int, int)} at other settings.
+     *
+     * @param settings {temperature, top-k (0 = all)} per row
+     */
+    public static String samples(Model lm, AbcChars abc, String prompt, int length, int context, double[]... settings) {
+        String[] texts = new String[settings.length];
+        for (int i = 0; i < settings.length; i++) {
+            int[] out = RecurrentNetworks.sample(lm, abc.encode(prompt), length, context, settings[i][0], (int) settings[i][1],
                     SAMPLING_SEED);
             texts[i] = abc.decode(out).substring(prompt.length());
         }
-        return samplesTable(prompt, SAMPLING, texts);
+        return samplesTable(prompt, settings, texts);
     }
 
     /**
