@@ -27,12 +27,14 @@ public final class GruCell extends RecurrentCell {
 
     @Override
     public NDList step(NDArray x, NDList state, NDList w) {
+        // excerpt-begin: step
         NDArray h = state.get(0);
         NDArray gx = affine(x, w.get(0), w.get(2)); // (B, 3H): W_i{r,z,n} x + b_i{r,z,n}
         NDArray gh = affine(h, w.get(1), w.get(3)); // (B, 3H): W_h{r,z,n} h + b_h{r,z,n}
-        NDArray r = sigmoid(gate(gx, 0).add(gate(gh, 0)));
-        NDArray z = sigmoid(gate(gx, 1).add(gate(gh, 1)));
-        NDArray n = gate(gx, 2).add(r.mul(gate(gh, 2))).tanh();
-        return new NDList(z.neg().add(1).mul(n).add(z.mul(h)));
+        NDArray r = sigmoid(gate(gx, 0).add(gate(gh, 0))); // reset gate
+        NDArray z = sigmoid(gate(gx, 1).add(gate(gh, 1))); // update gate
+        NDArray n = gate(gx, 2).add(r.mul(gate(gh, 2))).tanh(); // candidate: r * (W_hn h + b_hn)
+        return new NDList(z.neg().add(1).mul(n).add(z.mul(h))); // (1 - z) n + z h
+        // excerpt-end: step
     }
 }

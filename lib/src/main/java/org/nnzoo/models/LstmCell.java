@@ -33,14 +33,16 @@ public final class LstmCell extends RecurrentCell {
 
     @Override
     public NDList step(NDArray x, NDList state, NDList w) {
+        // excerpt-begin: step
         NDArray h = state.get(0);
         NDArray c = state.get(1);
-        NDArray g4 = affine(x, w.get(0), w.get(2)).add(affine(h, w.get(1), w.get(3))); // (B, 4H)
-        NDArray i = sigmoid(gate(g4, 0));
-        NDArray f = sigmoid(gate(g4, 1));
-        NDArray g = gate(g4, 2).tanh();
-        NDArray o = sigmoid(gate(g4, 3));
-        NDArray cNext = f.mul(c).add(i.mul(g));
-        return new NDList(o.mul(cNext.tanh()), cNext);
+        NDArray g4 = affine(x, w.get(0), w.get(2)).add(affine(h, w.get(1), w.get(3))); // (B, 4H): gates i f g o
+        NDArray i = sigmoid(gate(g4, 0)); // input gate
+        NDArray f = sigmoid(gate(g4, 1)); // forget gate
+        NDArray g = gate(g4, 2).tanh(); // candidate
+        NDArray o = sigmoid(gate(g4, 3)); // output gate
+        NDArray cNext = f.mul(c).add(i.mul(g)); // c_t = f c_{t-1} + i g
+        return new NDList(o.mul(cNext.tanh()), cNext); // h_t = o tanh(c_t)
+        // excerpt-end: step
     }
 }

@@ -70,7 +70,9 @@ public final class MultiHeadAttention extends AbstractBlock {
      * @return {output {@code (..., T_q, d_v)}, weights {@code (..., T_q, T_k)}}
      */
     public static NDList attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        // excerpt-begin: attention
         long d = q.getShape().get(q.getShape().dimension() - 1);
+        // excerpt-skip: axes = (0, 1, ..., n-1, n-2): transposes the last two axes of k
         int n = k.getShape().dimension();
         int[] axes = new int[n];
         for (int i = 0; i < n; i++) {
@@ -78,12 +80,14 @@ public final class MultiHeadAttention extends AbstractBlock {
         }
         axes[n - 2] = n - 1;
         axes[n - 1] = n - 2;
-        NDArray scores = q.matMul(k.transpose(axes)).div(org.nnzoo.train.Scalars.of(q, (float) Math.sqrt(d)));
+        // excerpt-resume
+        NDArray scores = q.matMul(k.transpose(axes)).div(org.nnzoo.train.Scalars.of(q, (float) Math.sqrt(d))); // Q K^T / sqrt(d_k)
         if (mask != null) {
-            scores = scores.add(mask);
+            scores = scores.add(mask); // + M: 0 where allowed, -1e9 where not
         }
-        NDArray weights = scores.softmax(-1);
+        NDArray weights = scores.softmax(-1); // each row sums to 1
         return new NDList(weights.matMul(v), weights);
+        // excerpt-end: attention
     }
 
     /**
@@ -91,12 +95,14 @@ public final class MultiHeadAttention extends AbstractBlock {
      *         {@code -1e9} after it
      */
     public static NDArray causalMask(NDManager manager, long tq, long tk, DataType type) {
+        // excerpt-begin: causal-mask
         float[] m = new float[(int) (tq * tk)];
         for (int i = 0; i < tq; i++) {
             for (int j = 0; j < tk; j++) {
-                m[(int) (i * tk + j)] = j > i + (tk - tq) ? -1e9f : 0f;
+                m[(int) (i * tk + j)] = j > i + (tk - tq) ? -1e9f : 0f; // query i never sees a later key j
             }
         }
+        // excerpt-end: causal-mask
         return manager.create(m, new Shape(tq, tk)).toType(type, false);
     }
 

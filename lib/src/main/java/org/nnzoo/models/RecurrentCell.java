@@ -122,11 +122,13 @@ public abstract class RecurrentCell extends AbstractBlock {
         long batch = x.getShape().get(0);
         long time = x.getShape().get(1);
         NDList state = inputs.size() > 1 ? inputs.subNDList(1) : initialState(x.getManager(), batch, x.getDataType());
+        // excerpt-begin: unroll
         List<NDArray> outputs = new ArrayList<>();
         for (long t = 0; t < time; t++) {
-            state = step(x.get(new NDIndex(":, {}, :", t)), state, w);
+            state = step(x.get(new NDIndex(":, {}, :", t)), state, w); // the same weights w at every step
             outputs.add(state.head());
         }
+        // excerpt-end: unroll
         NDList result = new NDList(NDArrays.stack(new NDList(outputs), 1));
         result.addAll(state);
         return result;

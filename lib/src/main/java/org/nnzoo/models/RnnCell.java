@@ -24,7 +24,10 @@ public final class RnnCell extends RecurrentCell {
 
     @Override
     public NDList step(NDArray x, NDList state, NDList w) {
+        // excerpt-begin: step
         NDArray h = state.get(0);
+        // h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
         return new NDList(affine(x, w.get(0), w.get(2)).add(affine(h, w.get(1), w.get(3))).tanh());
+        // excerpt-end: step
     }
 }

@@ -83,15 +83,20 @@ public final class LmTraining {
         }
         int per = steps / evaluations;
         int total = per * evaluations;
+        // excerpt-begin: recipe
         TokenWindows trainWindows = TokenWindows.random(train, batch, window, per, 42);
         TokenWindows valWindows = TokenWindows.consecutive(validation, batch, window, valBatches);
         Tracker cosine = Tracker.cosine().setBaseValue(peakLr).optFinalValue(peakLr / 10).setMaxUpdates(total - warmup).build();
         Tracker lr = warmup == 0 ? cosine
                 : WarmUpTracker.builder().setMainTracker(cosine).optWarmUpBeginValue(peakLr / 100).optWarmUpSteps(warmup).build();
+        // every gradient element is clipped to [-1, 1] before the Adam update: exploding gradients stay bounded
         Optimizer adam = Optimizer.adam().optClipGrad(1f).optLearningRateTracker(lr).build();
+        // excerpt-skip: start the clock
         long t0 = System.nanoTime();
+        // excerpt-resume
         History h = Fit.of(model, trainWindows).validation(valWindows).loss(new SequenceCrossEntropy())
                 .optimizer(adam).epochs(evaluations).seed(42).title(title).run();
+        // excerpt-end: recipe
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Run(h, seconds, (long) evaluations * trainWindows.tokensPerEpoch(), per);
     }
