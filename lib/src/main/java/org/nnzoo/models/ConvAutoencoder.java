@@ -63,21 +63,23 @@ public final class ConvAutoencoder {
         }
         this.image = image.requireMultipleOf(4, "ConvAutoencoder", "two 2x2 max-poolings are undone by two 2x upsamplings");
         this.codeSize = codeSize;
+        // excerpt-begin: encoder-decoder
         int h = image.height() / 4;
         int w = image.width() / 4;
-        this.encoder = new SequentialBlock()
+        this.encoder = new SequentialBlock()                                       // z = f(x)
                 .add(conv(16)).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2)))
                 .add(conv(8)).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2)))
                 .add(conv(8)).add(Activation::relu)
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(codeSize).build());
-        this.decoder = new SequentialBlock()
+        this.decoder = new SequentialBlock()                                       // logits a of x' = sigmoid(a) = g(z)
                 .add(Linear.builder().setUnits(8L * h * w).build()).add(Activation::relu)
                 .addSingleton(z -> z.reshape(-1, 8, h, w), "reshape")
                 .add(conv(8)).add(Activation::relu).addSingleton(ConvAutoencoder::upsample2, "upsample")
                 .add(conv(16)).add(Activation::relu).addSingleton(ConvAutoencoder::upsample2, "upsample")
                 .add(conv(image.channels()));
         this.block = new SequentialBlock().add(encoder).add(decoder);
+        // excerpt-end: encoder-decoder
     }
 
     /** Nearest-neighbour 2x upsampling of {@code (N, C, H, W)} to {@code (N, C, 2H, 2W)}. */
@@ -85,7 +87,7 @@ public final class ConvAutoencoder {
         if (x.getShape().dimension() != 4) {
             throw new IllegalArgumentException("upsample2 needs an (N, C, H, W) array, got shape " + x.getShape());
         }
-        return x.repeat(2, 2).repeat(3, 2);
+        return x.repeat(2, 2).repeat(3, 2);   // each value repeated twice along H (axis 2), then along W (axis 3)
     }
 
     private static Block conv(int filters) {

@@ -176,6 +176,7 @@ public final class Ddpm {
 
     /** The same as {@link #qSample(NDArray, int[], NDArray)} on Java arrays: {@code x0} and {@code noise} hold {@code t.length} images of {@code size} values. */
     public void qSample(float[] x0, int[] t, float[] noise, float[] out, int size) {
+        // excerpt-begin: q-sample
         for (int i = 0; i < t.length; i++) {
             checkStep(t[i]);
             float a = (float) Math.sqrt(alphaBar[t[i]]);
@@ -184,6 +185,7 @@ public final class Ddpm {
                 out[j] = a * x0[j] + b * noise[j];              // x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps
             }
         }
+        // excerpt-end: q-sample
     }
 
     // ---------------------------------------------------------------- training: target and loss
@@ -193,6 +195,7 @@ public final class Ddpm {
      * {@code eps}, or {@code v = a eps - s x_0}; images of {@code size} values, one step per image.
      */
     public void target(float[] x0, int[] t, float[] eps, float[] out, int size) {
+        // excerpt-begin: target
         if (prediction == Prediction.EPSILON) {
             System.arraycopy(eps, 0, out, 0, t.length * size); // the target is the noise itself
             return;
@@ -204,6 +207,7 @@ public final class Ddpm {
                 out[j] = a * eps[j] - b * x0[j];                 // v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0
             }
         }
+        // excerpt-end: target
     }
 
     /** @return the simplified loss of Ho et al. (eq. 14): mean squared error between the true and the predicted noise */
@@ -220,12 +224,14 @@ public final class Ddpm {
         return new Loss("weighted_mse") {
             @Override
             public NDArray evaluate(NDList labels, NDList predictions) {
+                // excerpt-begin: loss
                 NDArray d = predictions.head().sub(labels.head());
                 NDArray perImage = d.mul(d).reshape(d.getShape().get(0), -1).mean(new int[] {1}); // ||target - out||^2 / size
                 if (labels.size() > 1) {
                     perImage = perImage.mul(labels.get(1));                                      // times w_t
                 }
                 return perImage.mean();
+                // excerpt-end: loss
             }
         };
     }
@@ -325,6 +331,7 @@ public final class Ddpm {
      */
     public float[] ancestralStep(float[] x, float[] eps, int t, Random rnd) {
         checkStep(x, eps, t);
+        // excerpt-begin: ancestral-step
         double ab = alphaBar[t];
         double abPrev = t > 0 ? alphaBar[t - 1] : 1.0;
         double c0 = Math.sqrt(abPrev) * beta[t] / (1 - ab);                      // mu~ = c0 x_0 + ct x_t (eq. 7)
@@ -339,6 +346,7 @@ public final class Ddpm {
             out[j] = (float) (mean + (sigma > 0 ? sigma * rnd.nextGaussian() : 0));   // x_{t-1} = mu~ + sigma_t z
         }
         return out;
+        // excerpt-end: ancestral-step
     }
 
     /**

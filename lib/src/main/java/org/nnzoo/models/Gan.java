@@ -63,6 +63,7 @@ public final class Gan implements AutoCloseable {
     private final ImageShape image;
     private final Model gModel;
     private final Model dModel;
+    private static final Loss BCE = Loss.sigmoidBinaryCrossEntropyLoss();
     private final Loss bce = Loss.sigmoidBinaryCrossEntropyLoss();
     private Trainer gTrainer;
     private Trainer dTrainer;
@@ -275,23 +276,22 @@ public final class Gan implements AutoCloseable {
      */
     public double[] discriminatorStep(NDArray x, NDArray z) {
         requireTrainers();
-        NDManager m = x.getManager();
-        long n = x.getShape().get(0);
         zeroGradients(discriminator);
         zeroGradients(generator);
         double[] out = new double[3];
+        // excerpt-begin: d-step
         try (GradientCollector gc = dTrainer.newGradientCollector()) {
             NDArray fake = gTrainer.forward(new NDList(z)).head().stopGradient();               // G(z), a constant for D
             NDArray lr = dTrainer.forward(new NDList(x)).head();                                 // logit of D(x)
             NDArray lf = dTrainer.forward(new NDList(fake)).head();                              // logit of D(G(z))
-            NDArray loss = bce.evaluate(new NDList(m.ones(new Shape(n, 1))), new NDList(lr))    // -log D(x)
-                    .add(bce.evaluate(new NDList(m.zeros(new Shape(n, 1))), new NDList(lf)));   // -log(1 - D(G(z)))
+            NDArray loss = discriminatorLoss(lr, lf);                                            // L_D
             gc.backward(loss);
             out[0] = loss.getFloat();
             out[1] = Activation.sigmoid(lr).mean().getFloat();
             out[2] = Activation.sigmoid(lf).mean().getFloat();
         }
-        dTrainer.step();
+        dTrainer.step();                                                                         // only D's parameters move
+        // excerpt-end: d-step
         return out;
     }
 
@@ -304,20 +304,44 @@ public final class Gan implements AutoCloseable {
      */
     public double generatorStep(NDArray z) {
         requireTrainers();
-        long n = z.getShape().get(0);
         zeroGradients(discriminator);
         zeroGradients(generator);
         double loss;
+        // excerpt-begin: g-step
         try (GradientCollector gc = gTrainer.newGradientCollector()) {
             NDArray fake = gTrainer.forward(new NDList(z)).head();                                    // G(z)
             NDArray lf = dTrainer.forward(new NDList(fake)).head();                                   // logit of D(G(z))
-            NDArray l = bce.evaluate(new NDList(z.getManager().ones(new Shape(n, 1))), new NDList(lf)); // -log D(G(z))
+            NDArray l = generatorLoss(lf);                                                            // L_G
             gc.backward(l);
             loss = l.getFloat();
         }
-        gTrainer.step();
+        gTrainer.step();                                                                              // only G's parameters move
+        // excerpt-end: g-step
         return loss;
     }
+
+    // excerpt-begin: gan-losses
+    /**
+     * The discriminator's loss, the binary cross-entropy with label 1 for real and 0 for generated images:
+     * {@code L_D = -mean log D(x) - mean log(1 - D(G(z)))}, with {@code D = sigmoid(logit)} (DJL's loss computes it
+     * from the logits in the stable form {@code max(a, 0) - a y + log(1 + e^-|a|)}).
+     *
+     * @param realLogits D's logits on real images, {@code (N, 1)}
+     * @param fakeLogits D's logits on generated images, {@code (N, 1)}
+     */
+    public static NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
+        return BCE.evaluate(new NDList(realLogits.onesLike()), new NDList(realLogits))          // -log D(x)
+                .add(BCE.evaluate(new NDList(fakeLogits.zerosLike()), new NDList(fakeLogits))); // -log(1 - D(G(z)))
+    }
+
+    /**
+     * The generator's non-saturating loss {@code L_G = -mean log D(G(z))}: the binary cross-entropy with label 1
+     * ("real") on D's logits for generated images.
+     */
+    public static NDArray generatorLoss(NDArray fakeLogits) {
+        return BCE.evaluate(new NDList(fakeLogits.onesLike()), new NDList(fakeLogits));         // -log D(G(z))
+    }
+    // excerpt-end: gan-losses
 
     private NDArray noise(NDManager m, int n, Random rnd) {
         float[] z = new float[n * latent];

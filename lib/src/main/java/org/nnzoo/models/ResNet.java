@@ -50,13 +50,16 @@ public final class ResNet {
      * @param stride      1, or 2 to halve the resolution
      * @param shortcut    false for a plain block {@code relu(F(x))} without the skip connection
      */
+    // excerpt-begin: basic-block
     public static Block basicBlock(int inChannels, int outChannels, int stride, boolean shortcut) {
+        // excerpt-skip: argument checks
         positive("inChannels", inChannels);
         positive("outChannels", outChannels);
         if (stride != 1 && stride != 2) {
             throw new IllegalArgumentException("stride must be 1 or 2, got " + stride);
         }
-        SequentialBlock residual = new SequentialBlock()
+        // excerpt-resume
+        SequentialBlock residual = new SequentialBlock()                                   // F(x)
                 .add(conv(outChannels, 3, stride)).add(BatchNorm.builder().build()).add(Activation::relu)
                 .add(conv(outChannels, 3, 1)).add(BatchNorm.builder().build());
         if (!shortcut) {
@@ -68,9 +71,11 @@ public final class ResNet {
         return new ParallelBlock(ResNet::addRelu, List.of(residual, skip));
     }
 
+    /** The join of the two branches: {@code relu(F(x) + shortcut(x))}. */
     private static NDList addRelu(List<NDList> branches) {
         return new NDList(Activation.relu(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())));
     }
+    // excerpt-end: basic-block
 
     /** 3x3 (or 1x1) convolution without bias (batch norm follows), "same" padding. */
     private static Block conv(int filters, int kernel, int stride) {
