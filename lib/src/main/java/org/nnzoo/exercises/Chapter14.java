@@ -38,12 +38,14 @@ public final class Chapter14 {
     /** Exercise 14.2: the mean Huber loss of {@code prediction[j] - label[j]} with threshold {@code delta}. */
     @FunctionalInterface
     public interface Huber {
+        /** @return {@code mean_j Huber_delta(prediction[j] - label[j])} */
         double apply(float[] prediction, float[] label, float delta);
     }
 
     /** The cases of 14.1: transitions, actions, gamma (in hundredths), terminations (every k-th, 0: none). */
     private static final int[][] TD_CASES = {{4, 2, 99, 0}, {6, 2, 99, 3}, {8, 3, 90, 2}, {5, 4, 50, 2}};
 
+    /** Checks 14.1 against {@link Dqn#tdTarget} on four mini-batches, with hints for the usual mistakes. */
     @Checks("14.1")
     public static Report tdTarget(TdTarget answer) {
         Report r = new Report("14.1");
@@ -89,6 +91,7 @@ public final class Chapter14 {
     /** The cases of 14.2: batch size, delta (in tenths), spread of the errors (in tenths of delta). */
     private static final int[][] HUBER_CASES = {{6, 10, 5}, {8, 10, 30}, {10, 5, 40}, {12, 20, 20}, {7, 10, 80}};
 
+    /** Checks 14.2 against {@link HuberLoss#of} on errors inside and beyond the threshold, of both signs. */
     @Checks("14.2")
     public static Report huber(Huber answer) {
         Report r = new Report("14.2");

@@ -46,6 +46,7 @@ public final class Chapter15 {
     /** The cases of 15.1: positions, state size, positions already pointed at, scale of v. */
     private static final int[][] CASES = {{5, 4, 0, 1}, {6, 8, 2, 1}, {10, 8, 5, 1}, {7, 6, 6, 1}, {8, 8, 3, 3000}};
 
+    /** Checks 15.1 against {@link PointerNetwork#scores}, {@link PointerNetwork#pointedMask} and a softmax on five cases. */
     @Checks("15.1")
     public static Report pointer(Pointer answer) {
         Report r = new Report("15.1");
