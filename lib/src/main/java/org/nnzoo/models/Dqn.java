@@ -193,22 +193,21 @@ public final class Dqn implements Agent, AutoCloseable {
      *
      * @return the loss before the step
      */
+    // excerpt-begin: update
     public double update() {
         ReplayBuffer.Batch b = buffer.sample(c.batchSize, random);
         int n = b.size();
-        float[] oneHot = new float[n * actions];
+        float[] oneHot = new float[n * actions];  // the taken actions, one-hot: picks Q(s_j, a_j) out of Q(s_j, .)
         for (int k = 0; k < n; k++) {
             oneHot[k * actions + b.actions[k]] = 1f;
         }
         try (NDManager sub = trainer.getManager().newSubManager()) {
             NDArray s = sub.create(b.obs, new Shape(n, obsSize));
             NDArray s2 = sub.create(b.nextObs, new Shape(n, obsSize));
-            NDArray r = sub.create(b.rewards);
-            NDArray notDone = sub.ones(new Shape(n)).sub(sub.create(b.terminated));
             NDArray mask = sub.create(oneHot, new Shape(n, actions));
             // the target: no gradient flows through it (computed outside the gradient collector)
-            NDArray q2 = target.getBlock().forward(targetStore, new NDList(s2), false).singletonOrThrow().max(new int[] {1});
-            NDArray y = r.add(q2.mul(notDone).mul((float) c.gamma));
+            NDArray q2 = target.getBlock().forward(targetStore, new NDList(s2), false).singletonOrThrow();
+            NDArray y = tdTarget(sub.create(b.rewards), sub.create(b.terminated), q2, (float) c.gamma);
             NDArray l;
             try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray q = trainer.forward(new NDList(s)).singletonOrThrow();
@@ -223,6 +222,24 @@ public final class Dqn implements Agent, AutoCloseable {
         updates++;
         return lastLoss;
     }
+    // excerpt-end: update
+
+    /**
+     * The DQN target of a mini-batch, {@code y_j = r_j + gamma (1 - d_j) max_a' Q(s'_j, a'; theta-)}: a real
+     * termination ({@code d_j = 1}) has no future to bootstrap from.
+     *
+     * @param rewards    {@code r_j}, shape {@code (n)}
+     * @param terminated {@code d_j}, 1 for a real termination, 0 otherwise (also for a time-limit truncation), {@code (n)}
+     * @param nextQ      the target network's {@code Q(s'_j, .)}, shape {@code (n, actions)}
+     * @return {@code y}, shape {@code (n)}
+     */
+    // excerpt-begin: td-target
+    public static NDArray tdTarget(NDArray rewards, NDArray terminated, NDArray nextQ, float gamma) {
+        NDArray notDone = terminated.onesLike().sub(terminated);
+        NDArray best = nextQ.max(new int[] {1});              // max over a' of Q(s', a'; theta-)
+        return rewards.add(best.mul(notDone).mul(gamma));
+    }
+    // excerpt-end: td-target
 
     private double clipGradients(NDManager sub) {
         return c.maxGradNorm > 0 ? clipGradNorm(online.getBlock(), c.maxGradNorm, sub) : Double.NaN;

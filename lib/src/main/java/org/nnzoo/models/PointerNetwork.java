@@ -68,17 +68,33 @@ public final class PointerNetwork extends AbstractBlock {
             throw new IllegalArgumentException("PointerNetwork expects (values (B, n), decoder inputs (B, n)), got " + inputs.getShapes().length
                     + " arrays: " + java.util.Arrays.toString(inputs.getShapes()));
         }
+        // excerpt-begin: forward
         NDArray x = inputs.get(0).expandDims(2);
         NDArray dIn = inputs.get(1).expandDims(2);
         NDList enc = encoder.forward(ps, embedIn.forward(ps, new NDList(x), training), training); // out, h, c
         NDArray e = enc.get(0);                                                                     // (B, n, H)
         NDArray d = decoder.forward(ps, new NDList(embedDec.forward(ps, new NDList(dIn), training).head(), enc.get(1), enc.get(2)),
                 training).head();                                                                   // (B, m, H)
+        NDArray u = scores(ps, e, d, training);                                                     // (B, m, n)
+        return new NDList(u.add(pointedMask(inputs.get(0), inputs.get(1))));
+        // excerpt-end: forward
+    }
+
+    /**
+     * The pointer scores {@code u_ij = v^T tanh(W_1 e_j + W_2 d_i)}: additive attention of every decoder step i
+     * over every input position j, before the mask and the softmax.
+     *
+     * @param e encoder states {@code (B, n, H)}
+     * @param d decoder states {@code (B, m, H)}
+     * @return {@code (B, m, n)}
+     */
+    // excerpt-begin: scores
+    public NDArray scores(ParameterStore ps, NDArray e, NDArray d, boolean training) {
         NDArray a = w1.forward(ps, new NDList(e), training).head().expandDims(1);                 // (B, 1, n, H)
         NDArray b = w2.forward(ps, new NDList(d), training).head().expandDims(2);                 // (B, m, 1, H)
-        NDArray u = v.forward(ps, new NDList(a.add(b).tanh()), training).head().squeeze(3);       // (B, m, n)
-        return new NDList(u.add(pointedMask(inputs.get(0), inputs.get(1))));
+        return v.forward(ps, new NDList(a.add(b).tanh()), training).head().squeeze(3);            // (B, m, n)
     }
+    // excerpt-end: scores
 
     /**
      * The additive mask that forbids pointing twice at the same position: at output step i, input position j is
@@ -88,11 +104,13 @@ public final class PointerNetwork extends AbstractBlock {
      *
      * @return {@code (B, m, n)}: 0 where allowed, {@code -1e9} where already pointed at
      */
-    static NDArray pointedMask(NDArray values, NDArray decoderInputs) {
+    // excerpt-begin: mask
+    public static NDArray pointedMask(NDArray values, NDArray decoderInputs) {
         NDArray fed = decoderInputs.expandDims(2).eq(values.expandDims(1)).toType(DataType.FLOAT32, false); // (B, m, n)
         NDArray pointed = fed.cumSum(1).gt(0).toType(DataType.FLOAT32, false);
         return pointed.mul(org.nnzoo.train.Scalars.of(pointed, -1e9f));
     }
+    // excerpt-end: mask
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {

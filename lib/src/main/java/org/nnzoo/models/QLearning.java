@@ -87,12 +87,14 @@ public final class QLearning implements Agent {
      *
      * @return the TD error {@code r + gamma max Q(s', .) - Q(s, a)} before the update
      */
+    // excerpt-begin: update
     public double update(int s, int a, double r, int sNext, boolean terminal) {
         double target = r + (terminal ? 0 : gamma * q[sNext * actions + greedy(sNext)]);
         double td = target - q[s * actions + a];
         q[s * actions + a] += alpha.value(steps) * td;
         return td;
     }
+    // excerpt-end: update
 
     /** @return {@code Q(s, a)} */
     public double value(int s, int a) {

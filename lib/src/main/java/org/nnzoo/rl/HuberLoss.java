@@ -36,6 +36,7 @@ public final class HuberLoss extends Loss {
     }
 
     /** @return the mean Huber loss of {@code prediction - label} (a scalar) */
+    // excerpt-begin: huber
     public NDArray of(NDArray prediction, NDArray label) {
         NDArray abs = prediction.sub(label).abs();
         NDArray d = org.nnzoo.train.Scalars.of(abs, delta);  // not a Java number: see Scalars
@@ -43,4 +44,5 @@ public final class HuberLoss extends Loss {
         NDArray lin = abs.sub(quad);                // the part beyond delta
         return quad.square().mul(org.nnzoo.train.Scalars.of(abs, 0.5f)).add(lin.mul(d)).mean();
     }
+    // excerpt-end: huber
 }
