@@ -98,11 +98,13 @@ public final class Snn {
      *
      * @param v membrane potential minus threshold
      */
+    // excerpt-begin: spike
     public static NDArray spike(NDArray v, Surrogate surrogate, float slope) {
         NDArray g = surrogate.smooth(v, slope);
         // H + (g - g): the bracket is exactly 0 forward, and only g carries a gradient
         return heaviside(v).add(g.sub(g.stopGradient()));
     }
+    // excerpt-end: spike
 
     /**
      * A scalar as an array in {@code like}'s manager, alive until that manager closes. Differentiable code
@@ -197,6 +199,7 @@ public final class Snn {
             NDList mems = membrane ? new NDList(steps) : null;
             NDArray u = null;
             NDArray s = null;
+            // excerpt-begin: lif-run
             for (int t = 0; t < steps; t++) {
                 NDArray in = constant ? currents : currents.get(t);
                 if (u == null) {
@@ -213,6 +216,7 @@ public final class Snn {
                     mems.add(u);
                 }
             }
+            // excerpt-end: lif-run
             NDArray st = NDArrays.stack(spikes);
             return membrane ? new NDList(st, NDArrays.stack(mems)) : new NDList(st);
         }
@@ -224,6 +228,7 @@ public final class Snn {
          * @param current input current at each step
          * @return the membrane potential and the spikes (0/1) at each step
          */
+        // excerpt-begin: lif-simulate
         public Trace simulate(double[] current) {
             double[] u = new double[current.length];
             int[] s = new int[current.length];
@@ -240,6 +245,7 @@ public final class Snn {
             }
             return new Trace(u, s);
         }
+        // excerpt-end: lif-simulate
 
         /**
          * Closed form for a constant current {@code I} from rest: {@code U[t] = I (1 - beta^t) / (1 - beta)}

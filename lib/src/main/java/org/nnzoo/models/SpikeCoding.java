@@ -52,9 +52,11 @@ public enum SpikeCoding {
         if (!(gain > 0)) {
             throw new IllegalArgumentException("gain must be positive, got " + gain);
         }
+        // excerpt-begin: rate-code
         NDArray p = x.mul(gain).clip(0f, 1f);
         NDArray u = x.getManager().randomUniform(0f, 1f, new Shape(steps).addAll(x.getShape()));
         return u.lt(p.expandDims(0)).toType(DataType.FLOAT32, false);
+        // excerpt-end: rate-code
     }
 
     /**
@@ -67,11 +69,13 @@ public enum SpikeCoding {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be at least 1, got " + steps);
         }
+        // excerpt-begin: latency-code
         NDArray when = x.clip(0f, 1f).neg().add(1f).mul((float) (steps - 1)).round();
         NDArray active = x.gt(0.01f);
         long[] ones = new long[x.getShape().dimension()];
         Arrays.fill(ones, 1);
         NDArray time = x.getManager().arange(0f, (float) steps).reshape(new Shape(steps).addAll(new Shape(ones)));
         return time.eq(when.expandDims(0)).logicalAnd(active.expandDims(0)).toType(DataType.FLOAT32, false);
+        // excerpt-end: latency-code
     }
 }

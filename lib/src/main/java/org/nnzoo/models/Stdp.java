@@ -77,6 +77,7 @@ public final class Stdp {
         }
         int n = pre.length == 0 ? 0 : pre[0].length;
         int m = post.length == 0 ? 0 : post[0].length;
+        // excerpt-begin: stdp-traces
         double[][] dw = new double[m][n];
         double[] x = new double[n];
         double[] y = new double[m];
@@ -107,6 +108,7 @@ public final class Stdp {
             }
         }
         return dw;
+        // excerpt-end: stdp-traces
     }
 
     private final int inputs;
@@ -237,6 +239,7 @@ public final class Stdp {
             for (int a = 0; a < k; a++) {
                 xTrace[active[a]] += 1;
             }
+            // excerpt-begin: stdp-winner
             // winner-take-all: the neuron furthest above its threshold fires, lateral inhibition resets all
             int winner = -1;
             double best = 0;
@@ -259,6 +262,7 @@ public final class Stdp {
                 }
                 yTrace[winner] += 1;
             }
+            // excerpt-end: stdp-winner
         }
         if (learn) {
             for (double[] row : w) {

@@ -279,7 +279,9 @@ public final class Lndp {
         void update(double r) {
             updates++;
             int in = cfg.inputs;
+            // excerpt-begin: lndp-update
             for (int i = 0; i < n; i++) {
+                // excerpt-skip: x_i = [h_i, mean of the neighbours' h, a_i^1..K, deg_in/10, deg_out/10, is input, is output, r]
                 int deg = 0;
                 int degIn = 0;
                 int degOut = 0;
@@ -311,10 +313,9 @@ public final class Lndp {
                 x[q++] = i < in ? 1 : 0;
                 x[q++] = i >= n - cfg.outputs ? 1 : 0;
                 x[q] = r;
-                for (int c = 0; c < d; c++) {
-                    double z = sigmoid(dot(offNodeZ + c * (nodeIn + 1), x, nodeIn));      // z = sigma(U_z x + b_z)
-                    double hh = Math.tanh(dot(offNodeH + c * (nodeIn + 1), x, nodeIn));   // h~ = tanh(U_h x + b_h)
-                    hNext[i][c] = (1 - z) * h[i][c] + z * hh;                             // h <- (1 - z) h + z h~
+                // excerpt-resume
+                for (int c = 0; c < d; c++) {                                             // h <- (1 - z) h + z h~
+                    hNext[i][c] = gatedUpdate(h[i][c], p, offNodeZ + c * (nodeIn + 1), offNodeH + c * (nodeIn + 1), x, nodeIn);
                 }
             }
             double[][] swap = h;
@@ -327,6 +328,7 @@ public final class Lndp {
                         continue;
                     }
                     if (edge[i][j]) {
+                        // excerpt-skip: y_ij = [h_i, h_j, a_i^1..K, a_j^1..K, r, w_ij]
                         int q = 0;
                         for (int c = 0; c < d; c++) {
                             y[q++] = h[i][c];
@@ -342,9 +344,8 @@ public final class Lndp {
                         }
                         y[q++] = r;
                         y[q] = w[i][j];
-                        double z = sigmoid(dot(offEdge, y, edgeIn));                    // z = sigma(v_z . y + c_z)
-                        double ww = Math.tanh(dot(offEdge + edgeIn + 1, y, edgeIn));    // w~ = tanh(v_w . y + c_w)
-                        w[i][j] = (1 - z) * w[i][j] + z * ww;                           // w <- (1 - z) w + z w~
+                        // excerpt-resume
+                        w[i][j] = gatedUpdate(w[i][j], p, offEdge, offEdge + edgeIn + 1, y, edgeIn); // w <- (1 - z) w + z w~
                         pr[0] = w[i][j];
                         pr[1] = Math.abs(w[i][j]);
                         System.arraycopy(h[i], 0, pr, 2, d);
@@ -363,15 +364,12 @@ public final class Lndp {
                     }
                 }
             }
+            // excerpt-end: lndp-update
         }
 
-        /** @return p[off..off+len) . v + p[off+len] (weights, then the bias) */
+        /** @return {@link Lndp#dot} with this network's genome */
         private double dot(int off, double[] v, int len) {
-            double s = p[off + len];
-            for (int c = 0; c < len; c++) {
-                s += p[off + c] * v[c];
-            }
-            return s;
+            return Lndp.dot(p, off, v, len);
         }
 
         /** @return the weight of i -> j (0 when there is no edge) */
@@ -423,4 +421,33 @@ public final class Lndp {
     static double sigmoid(double v) {
         return 1 / (1 + Math.exp(-v));
     }
+
+    /** @return {@code p[off..off+len) . v + p[off+len]} (weights, then the bias) */
+    static double dot(double[] p, int off, double[] v, int len) {
+        double s = p[off + len];
+        for (int c = 0; c < len; c++) {
+            s += p[off + c] * v[c];
+        }
+        return s;
+    }
+
+    /**
+     * The gated update of the LNDP's node and synapse rules: a gate {@code z = sigma(u_z . v + b_z)} decides how
+     * much of the old value to replace by a candidate {@code c = tanh(u_c . v + b_c)}.
+     *
+     * @param old      the old value (a node state's component, or a weight)
+     * @param p        the genome
+     * @param offGate  where the gate's weights {@code u_z} start in {@code p} (its bias {@code b_z} follows them)
+     * @param offValue where the candidate's weights {@code u_c} start (its bias {@code b_c} follows them)
+     * @param v        the rule's input (the node's or the synapse's features)
+     * @param len      the number of features
+     * @return {@code (1 - z) old + z c}
+     */
+    // excerpt-begin: gated-update
+    public static double gatedUpdate(double old, double[] p, int offGate, int offValue, double[] v, int len) {
+        double z = sigmoid(dot(p, offGate, v, len));              // z = sigma(u_z . v + b_z)
+        double candidate = Math.tanh(dot(p, offValue, v, len));   // c = tanh(u_c . v + b_c)
+        return (1 - z) * old + z * candidate;                     // (1 - z) old + z c
+    }
+    // excerpt-end: gated-update
 }

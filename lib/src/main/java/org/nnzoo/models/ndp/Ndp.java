@@ -180,6 +180,7 @@ public final class Ndp {
         double[][] next = new double[n][d];
         double[] msg = new double[d];
         double[] tmp = new double[transform.hidden()];
+        // excerpt-begin: message-passing
         for (int t = 0; t < times; t++) {
             for (int i = 0; i < n; i++) {
                 java.util.Arrays.fill(msg, 0);
@@ -196,6 +197,7 @@ public final class Ndp {
             }
             g.setStates(next);
         }
+        // excerpt-end: message-passing
     }
 
     /** Steps 2 and 3: every node with {@code g(s_i) > 0} gets a child wired to its closed neighbourhood. */
@@ -204,6 +206,7 @@ public final class Ndp {
         int d = g.dim();
         double[] out = new double[1];
         double[] tmp = new double[growth.hidden()];
+        // excerpt-begin: replicate
         boolean[] grows = new boolean[n];
         int[][] hood = new int[n][];
         for (int i = 0; i < n; i++) {
@@ -226,6 +229,7 @@ public final class Ndp {
                 g.connect(j, child, 1.0);                            // joined to the parent and its neighbours
             }
         }
+        // excerpt-end: replicate
     }
 
     private static int[] closedNeighbourhood(DevGraph g, int i) {

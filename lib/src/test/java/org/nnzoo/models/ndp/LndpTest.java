@@ -34,6 +34,21 @@ class LndpTest {
     }
 
     @Test
+    void gatedUpdateMixesTheOldValueAndTheCandidateByTheGate() {
+        double[] v = {0.5, -1, 2};
+        // gate weights, gate bias, candidate weights, candidate bias
+        double[] p = {0.1, 0.2, -0.3, 0.4, 0.5, -0.6, 0.7, -0.8};
+        double z = Lndp.sigmoid(0.1 * 0.5 - 0.2 - 0.6 + 0.4);
+        double c = Math.tanh(0.5 * 0.5 + 0.6 + 1.4 - 0.8);
+        assertEquals((1 - z) * 0.3 + z * c, Lndp.gatedUpdate(0.3, p, 0, 4, v, 3), 1e-12);
+        // a closed gate keeps the old value, an open one takes the candidate
+        double[] closed = {0, 0, 0, -800, 1, 1, 1, 0};
+        assertEquals(0.3, Lndp.gatedUpdate(0.3, closed, 0, 4, v, 3), 0);
+        double[] open = {0, 0, 0, 800, 1, 1, 1, 0};
+        assertEquals(Math.tanh(1.5), Lndp.gatedUpdate(0.3, open, 0, 4, v, 3), 1e-12);
+    }
+
+    @Test
     void genomeSize() {
         assertEquals(202, new Lndp().genomeSize());
         assertThrows(IllegalArgumentException.class, () -> new Lndp().newborn(new double[5], 0));
