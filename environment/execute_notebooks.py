@@ -102,9 +102,9 @@ def read_machine(path):
     Without it (no metric recorded) only what the runner knows."""
     try:
         with open(path, encoding="utf-8") as f:
-            machine = json.load(f)
-        if isinstance(machine, dict):
-            return machine
+            described = json.load(f)  # not "machine": that is the module used below
+        if isinstance(described, dict):
+            return described
     except (OSError, ValueError):
         pass
     return {"reproducible_mode": os.environ.get("NNZOO_REPRODUCIBLE", "").strip().lower() not in ("0", "false", "no", "off"),

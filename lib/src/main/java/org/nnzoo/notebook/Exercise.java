@@ -153,8 +153,7 @@ public final class Exercise {
 
     private static String where(Throwable t) {
         for (StackTraceElement e : t.getStackTrace()) {
-            String c = e.getClassName();
-            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("org.nnzoo.") && !c.startsWith("ai.djl.")) {
+            if (e.getClassName().startsWith("REPL.")) {  // JShell's classes for the cells (package REPL)
                 return " (at line " + e.getLineNumber() + " of your cell)";
             }
         }
