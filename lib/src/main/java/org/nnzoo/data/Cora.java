@@ -345,6 +345,24 @@ public final class Cora {
         return c;
     }
 
+    /** @return the number of nodes of each class among {@code nodeIndex} (e.g. the training nodes) */
+    public int[] classCounts(int[] nodeIndex) {
+        int[] c = new int[classCount()];
+        for (int i : nodeIndex) {
+            c[labels[i]]++;
+        }
+        return c;
+    }
+
+    /** @return the features as one row per node, {@code [node][feature]} (a copy) */
+    public float[][] featureRows() {
+        float[][] rows = new float[nodes][];
+        for (int i = 0; i < nodes; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(features, i * featureCount, (i + 1) * featureCount);
+        }
+        return rows;
+    }
+
     @Override
     public String toString() {
         return "Cora[" + source + ": " + nodes + " nodes, " + featureCount + " features, " + classCount()

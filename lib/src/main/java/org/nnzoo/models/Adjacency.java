@@ -46,11 +46,13 @@ public record Adjacency(int nodes, long[] rows, long[] cols, float[] values) {
             throw new IllegalArgumentException("source has " + source.length + " endpoints but target has "
                     + target.length);
         }
-        int[] degree = new int[nodes];
         HashSet<Long> seen = new HashSet<>();
+        // excerpt-begin: normalized
+        int[] degree = new int[nodes];
         for (int e = 0; e < source.length; e++) {
             int a = source[e];
             int b = target[e];
+            // excerpt-skip: reject endpoints outside 0..nodes-1, self-loops and repeated edges
             if (a < 0 || a >= nodes || b < 0 || b >= nodes) {
                 throw new IllegalArgumentException("edge " + e + " (" + a + ", " + b + ") has an endpoint outside"
                         + " 0.." + (nodes - 1) + " (a dangling edge id)");
@@ -63,6 +65,7 @@ public record Adjacency(int nodes, long[] rows, long[] cols, float[] values) {
                 throw new IllegalArgumentException("edge " + e + " (" + a + ", " + b + ") is listed twice;"
                         + " pass each undirected edge once");
             }
+            // excerpt-resume
             degree[a]++;
             degree[b]++;
         }
@@ -71,21 +74,22 @@ public record Adjacency(int nodes, long[] rows, long[] cols, float[] values) {
         long[] c = new long[nnz];
         float[] v = new float[nnz];
         int k = 0;
-        for (int i = 0; i < nodes; i++) {
+        for (int i = 0; i < nodes; i++) {                  // the self-loops of A + I:
             r[k] = i;
             c[k] = i;
-            v[k++] = (float) (1.0 / (1 + degree[i]));
+            v[k++] = (float) (1.0 / (1 + degree[i]));        // Â_ii = 1 / d̃_i, d̃_i = 1 + degree(i)
         }
-        for (int e = 0; e < source.length; e++) {
+        for (int e = 0; e < source.length; e++) {          // each edge, in both directions:
             float w = (float) (1.0 / Math.sqrt((1.0 + degree[source[e]]) * (1.0 + degree[target[e]])));
             r[k] = source[e];
             c[k] = target[e];
-            v[k++] = w;
+            v[k++] = w;                                      // Â_ij = 1 / sqrt(d̃_i d̃_j)
             r[k] = target[e];
             c[k] = source[e];
-            v[k++] = w;
+            v[k++] = w;                                      // Â_ji = Â_ij
         }
         return new Adjacency(nodes, r, c, v);
+        // excerpt-end: normalized
     }
 
     /** @return the identity matrix: no neighbours, so a GCN on it is an MLP on each node alone */

@@ -120,14 +120,16 @@ public final class Gcn {
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                          PairList<String, Object> params) {
             requireInputs(inputs, 2, "[features (n, in), adjacency (n, n)]");
+            // excerpt-begin: graphConv
             NDArray h = inputs.get(0);
-            NDArray adj = inputs.get(1);
+            NDArray adj = inputs.get(1);                                       // Â, sparse
             NDArray w = ps.getValue(weight, h.getDevice(), training);
             NDArray out = adj.matMul(h.matMul(w));                             // H' = Â (H W)
             if (bias != null) {
                 out = out.add(ps.getValue(bias, h.getDevice(), training));     //      + b
             }
             return new NDList(out);
+            // excerpt-end: graphConv
         }
 
         @Override
@@ -195,14 +197,16 @@ public final class Gcn {
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                          PairList<String, Object> params) {
             requireInputs(inputs, 2, "[features (n, f), adjacency (n, n)] or [features, adjacency, node indices]");
+            // excerpt-begin: net
             NDArray adj = inputs.get(1);
-            NDArray h = hidden(ps, inputs.get(0), adj, training);
+            NDArray h = hidden(ps, inputs.get(0), adj, training);                    // H1 = ReLU(Â dropout(X) W1)
             h = hiddenDropout.forward(ps, new NDList(h), training).head();
             NDArray logits = conv2.forward(ps, new NDList(h, adj), training).head(); // Z = Â dropout(H1) W2
             if (inputs.size() > 2) {
-                logits = logits.get(inputs.get(2));
+                logits = logits.get(inputs.get(2));                                 // only the requested nodes
             }
             return new NDList(logits);
+            // excerpt-end: net
         }
 
         @Override
@@ -227,6 +231,56 @@ public final class Gcn {
         if (inputs.size() < min) {
             throw new IllegalArgumentException("expected inputs " + expected + ", got " + inputs.size() + " array(s)");
         }
+    }
+
+    // ------------------------------------------------------------------ a layer written by hand
+
+    /** A graph convolution written out on arrays: {@code (H [n][in], W [in][out], Â) -> Â H W, [n][out]}. */
+    @FunctionalInterface
+    public interface HandLayer {
+        float[][] apply(float[][] h, float[][] w, Adjacency a);
+    }
+
+    /**
+     * Compares a hand-written graph convolution with {@link GraphConv} (no bias): a fresh layer of {@code units}
+     * outputs, initialised after {@code Engine.setRandomSeed(seed)}, runs on the features with {@code a} as a sparse
+     * matrix; the hand-written layer gets the same weights.
+     *
+     * @param features     {@code n * featureCount} values, row-major
+     * @return the largest absolute difference between the two outputs
+     */
+    public static double handLayerError(HandLayer layer, float[] features, int featureCount, Adjacency a, int units,
+                                        int seed) {
+        int nodes = a.nodes();
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
+            GraphConv conv = new GraphConv(units, false);
+            conv.initialize(mgr, DataType.FLOAT32, new Shape(nodes, featureCount), new Shape(nodes, nodes));
+            NDArray libOut = conv.forward(new ParameterStore(mgr, false),
+                    new NDList(mgr.create(features, new Shape(nodes, featureCount)), a.toSparse(mgr)), false).head();
+            float[][] w = rows(conv.weight().getArray().toFloatArray(), units);
+            float[][] mine = layer.apply(rows(features, featureCount), w, a);
+            float[] lib = libOut.toFloatArray();
+            double err = 0;
+            for (int i = 0; i < nodes; i++) {
+                for (int u = 0; u < units; u++) {
+                    err = Math.max(err, Math.abs(mine[i][u] - lib[i * units + u]));
+                }
+            }
+            return err;
+        }
+    }
+
+    /** @return {@code flat} (rows of {@code cols} values, one after another) as {@code [row][col]} */
+    public static float[][] rows(float[] flat, int cols) {
+        if (cols < 1 || flat.length % cols != 0) {
+            throw new IllegalArgumentException(flat.length + " values do not make rows of " + cols);
+        }
+        float[][] out = new float[flat.length / cols][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Arrays.copyOfRange(flat, i * cols, (i + 1) * cols);
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ after training

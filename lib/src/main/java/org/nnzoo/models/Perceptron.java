@@ -47,42 +47,68 @@ public final class Perceptron {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        // excerpt-begin: fit
         List<Integer> mistakes = new ArrayList<>();
         for (int e = 0; e < epochs; e++) {
+            // excerpt-skip: shuffle the visiting order (Fisher-Yates, seeded)
             for (int i = order.length - 1; i > 0; i--) {
                 int j = rnd.nextInt(i + 1);
                 int t = order[i];
                 order[i] = order[j];
                 order[j] = t;
             }
+            // excerpt-resume
             int m = 0;
             for (int i : order) {
-                if (y[i] * score(x[i]) <= 0) { // misclassified (or on the boundary)
-                    for (int k = 0; k < w.length; k++) {
-                        w[k] += learningRate * y[i] * x[i][k];
-                    }
-                    b += learningRate * y[i];
+                if (update(x[i], y[i], learningRate)) {
                     m++;
                 }
             }
             mistakes.add(m);
             if (m == 0) {
-                break;
+                break;                      // an epoch without a mistake: every sample is on its side
             }
         }
         return mistakes;
+        // excerpt-end: fit
+    }
+
+    /**
+     * The perceptron rule on one sample: if it is misclassified (or on the boundary),
+     * {@code w <- w + lr * y * x} and {@code b <- b + lr * y}; otherwise nothing changes.
+     *
+     * @param x            one sample, of length {@link #inputs()}
+     * @param y            its label, +1 or -1
+     * @param learningRate step size
+     * @return whether the sample was a mistake (and the weights moved)
+     */
+    public boolean update(double[] x, int y, double learningRate) {
+        // excerpt-begin: update
+        if (y * score(x) <= 0) {            // misclassified (or on the boundary)
+            for (int k = 0; k < w.length; k++) {
+                w[k] += learningRate * y * x[k];
+            }
+            b += learningRate * y;
+            return true;
+        }
+        return false;                       // right side of the boundary: no change
+        // excerpt-end: update
     }
 
     /** @return {@code w·x + b} */
     public double score(double[] x) {
+        // excerpt-begin: score
+        // excerpt-skip: check that x has as many features as w
         if (x.length != w.length) {
             throw new IllegalArgumentException("sample has " + x.length + " features, the perceptron " + w.length);
         }
+        // excerpt-resume
         double s = b;
         for (int k = 0; k < w.length; k++) {
             s += w[k] * x[k];
         }
         return s;
+        // excerpt-end: score
     }
 
     /** @return +1 or -1 */

@@ -75,46 +75,52 @@ public final class ScratchMlp {
         if (n == 0 || y.length != n) {
             throw new IllegalArgumentException("need the same non-zero number of samples and labels, got " + n + " and " + y.length);
         }
-        double[][] h = hidden(x);
-        double[][] p = softmax(logits(h));
+        // excerpt-begin: loss
+        double[][] h = hidden(x);                            // H = tanh(X W1 + b1)
+        double[][] p = softmax(logits(h));                   // P = softmax(H W2 + b2)
         double loss = 0;
         int out = b2.length;
         int hid = b1.length;
         double[][] dz = new double[n][out];
         for (int i = 0; i < n; i++) {
+            // excerpt-skip: check the label
             if (y[i] < 0 || y[i] >= out) {
                 throw new IllegalArgumentException("label " + i + " is " + y[i] + ", outside [0," + out + ")");
             }
-            loss -= Math.log(p[i][y[i]]);
+            // excerpt-resume
+            loss -= Math.log(p[i][y[i]]);                    // L = -(1/n) sum_i log P[i][y_i]
             for (int k = 0; k < out; k++) {
-                dz[i][k] = (p[i][k] - (k == y[i] ? 1 : 0)) / n;
+                dz[i][k] = (p[i][k] - (k == y[i] ? 1 : 0)) / n;  // dL/dZ = (P - Y) / n
             }
         }
+        // excerpt-end: loss
         zero(dw1);
         zero(dw2);
         java.util.Arrays.fill(db1, 0);
         java.util.Arrays.fill(db2, 0);
-        for (int i = 0; i < n; i++) {
+        // excerpt-begin: backward
+        for (int i = 0; i < n; i++) {                        // the sum over samples in H^T dZ, X^T dA, ...
             double[] da = new double[hid];
             for (int j = 0; j < hid; j++) {
                 double dh = 0;
                 for (int k = 0; k < out; k++) {
-                    dw2[j][k] += h[i][j] * dz[i][k];
-                    dh += dz[i][k] * w2[j][k];
+                    dw2[j][k] += h[i][j] * dz[i][k];         // dL/dW2 = H^T dZ
+                    dh += dz[i][k] * w2[j][k];               // dL/dH  = dZ W2^T
                 }
-                da[j] = dh * (1 - h[i][j] * h[i][j]);
-                db1[j] += da[j];
+                da[j] = dh * (1 - h[i][j] * h[i][j]);        // dL/dA  = dL/dH * (1 - H^2), as tanh' = 1 - tanh^2
+                db1[j] += da[j];                             // dL/db1 = sum over samples of dL/dA
             }
             for (int k = 0; k < out; k++) {
-                db2[k] += dz[i][k];
+                db2[k] += dz[i][k];                          // dL/db2 = sum over samples of dL/dZ
             }
             for (int d = 0; d < x[i].length; d++) {
                 for (int j = 0; j < hid; j++) {
-                    dw1[d][j] += x[i][d] * da[j];
+                    dw1[d][j] += x[i][d] * da[j];            // dL/dW1 = X^T dL/dA
                 }
             }
         }
         return loss / n;
+        // excerpt-end: backward
     }
 
     /** One step of plain gradient descent with the gradients of the last {@link #lossAndGradients}. */
@@ -151,35 +157,43 @@ public final class ScratchMlp {
         return losses;
     }
 
-    private double[][] hidden(double[][] x) {
+    /** @return the hidden layer {@code H = tanh(X W1 + b1)}, {@code h[i][j]} for sample {@code i} */
+    public double[][] hidden(double[][] x) {
+        // excerpt-begin: hidden
         double[][] h = new double[x.length][b1.length];
         for (int i = 0; i < x.length; i++) {
+            // excerpt-skip: check the number of features
             if (x[i].length != w1.length) {
                 throw new IllegalArgumentException("sample " + i + " has " + x[i].length + " features, the network " + w1.length);
             }
+            // excerpt-resume
             for (int j = 0; j < b1.length; j++) {
                 double a = b1[j];
                 for (int d = 0; d < w1.length; d++) {
-                    a += x[i][d] * w1[d][j];
+                    a += x[i][d] * w1[d][j];                 // A = X W1 + b1
                 }
-                h[i][j] = Math.tanh(a);
+                h[i][j] = Math.tanh(a);                      // H = tanh(A)
             }
         }
         return h;
+        // excerpt-end: hidden
     }
 
-    private double[][] logits(double[][] h) {
+    /** @return the logits {@code Z = H W2 + b2} of the hidden layer {@code h} (the softmax comes after) */
+    public double[][] logits(double[][] h) {
+        // excerpt-begin: logits
         double[][] z = new double[h.length][b2.length];
         for (int i = 0; i < h.length; i++) {
             for (int k = 0; k < b2.length; k++) {
                 double a = b2[k];
                 for (int j = 0; j < b1.length; j++) {
-                    a += h[i][j] * w2[j][k];
+                    a += h[i][j] * w2[j][k];                 // Z = H W2 + b2
                 }
                 z[i][k] = a;
             }
         }
         return z;
+        // excerpt-end: logits
     }
 
     private static double[][] softmax(double[][] z) {

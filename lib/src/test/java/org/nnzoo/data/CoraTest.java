@@ -68,6 +68,21 @@ class CoraTest {
     }
 
     @Test
+    void featureRowsAndClassCountsOfNodes() throws IOException {
+        Cora c = Cora.readLinqs(slice("cora.content"), slice("cora.cites"));
+        float[][] rows = c.featureRows();
+        assertEquals(c.nodes(), rows.length);
+        for (int i = 0; i < c.nodes(); i++) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(c.features(), i * 1433, (i + 1) * 1433), rows[i]);
+        }
+        int[] all = java.util.stream.IntStream.range(0, c.nodes()).toArray();
+        assertArrayEquals(c.classCounts(), c.classCounts(all));
+        int[] first = c.classCounts(new int[] {0});
+        assertEquals(1, first[c.labels()[0]]);
+        assertEquals(1, java.util.Arrays.stream(first).sum());
+    }
+
+    @Test
     void danglingEdgeIsNamed() throws IOException {
         Path cites = tmp.resolve("cora.cites");
         Files.writeString(cites, "35\t1033\n35\t999999999\n");

@@ -123,11 +123,13 @@ public final class Word2Vec {
      */
     static double skipGramStep(float[] syn0, float[] syn1neg, int dim, int context, int[] targets, int n, float alpha,
                                float[] neu1e) {
+        // excerpt-begin: skipGramStep
         Arrays.fill(neu1e, 0f);
         int hOff = context * dim;                                           // h = v_context, a row of syn0
         double loss = negativeStep(syn0, hOff, syn1neg, dim, targets, n, alpha, neu1e, false);
         axpyTrain(1f, neu1e, 0, syn0, hOff, dim);                           // v_context -= alpha dL/dh
         return loss;
+        // excerpt-end: skipGramStep
     }
 
     /**
@@ -204,42 +206,47 @@ public final class Word2Vec {
      * @param exact   exact sigmoid (for checks) instead of the 1000-entry table clipped at |x| = 6
      * @return the loss {@code -log s(u_o . h) - sum log s(-u_n . h)} before the step
      */
-    static double negativeStep(float[] h, int hOff, float[] syn1, int dim, int[] targets, int n, float alpha,
-                               float[] neu1e, boolean exact) {
+    public static double negativeStep(float[] h, int hOff, float[] syn1, int dim, int[] targets, int n, float alpha,
+                                      float[] neu1e, boolean exact) {
+        // excerpt-begin: negativeStep
         double loss = 0;
         for (int k = 0; k < n; k++) {
             int l2 = targets[k] * dim;                        // row of u_t in syn1
             float label = k == 0 ? 1f : 0f;                   // y_t
-            float f = SIMD ? VectorKernels.dot(h, hOff, syn1, l2, dim) : dot(h, hOff, syn1, l2, dim);  // u_t . h
-            float sig;                                        // s(u_t . h)
-            float signed = k == 0 ? f : -f;                   // the loss term is -log s(+-u_t . h)
-            if (exact) {
-                sig = (float) (1 / (1 + Math.exp(-f)));
-                loss += Math.log1p(Math.exp(-signed));
-            } else {
-                if (f >= MAX_EXP) {
-                    sig = 1f;
-                } else if (f <= -MAX_EXP) {
-                    sig = 0f;
-                } else {
-                    sig = SIGMOID[(int) ((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))];
-                }
-                if (signed >= MAX_EXP) {
-                    loss += 0;
-                } else if (signed <= -MAX_EXP) {
-                    loss += -signed;
-                } else {
-                    loss += NEG_LOG_SIGMOID[(int) ((signed + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))];
-                }
-            }
+            float f = dotTrain(h, hOff, syn1, l2, dim);       // u_t . h
+            float sig = sigmoid(f, exact);                    // s(u_t . h)
+            loss += negLogSigmoid(k == 0 ? f : -f, exact);    // the loss term -log s(+-u_t . h)
             float g = (label - sig) * alpha;                  // g = alpha (y_t - s(u_t . h)) = -alpha dL/d(u_t . h)
-            if (SIMD) {
-                VectorKernels.update(g, syn1, l2, h, hOff, neu1e, dim);
-            } else {
-                update(g, syn1, l2, h, hOff, neu1e, dim);
-            }
+            updateTrain(g, syn1, l2, h, hOff, neu1e, dim);    // neu1e += g u_t; u_t += g h
         }
         return loss;
+        // excerpt-end: negativeStep
+    }
+
+    /** @return {@code s(f) = 1 / (1 + e^-f)}: exact, or from the table clipped at |f| = 6 (as word2vec.c) */
+    static float sigmoid(float f, boolean exact) {
+        if (exact) {
+            return (float) (1 / (1 + Math.exp(-f)));
+        }
+        if (f >= MAX_EXP) {
+            return 1f;
+        } else if (f <= -MAX_EXP) {
+            return 0f;
+        }
+        return SIGMOID[(int) ((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))];
+    }
+
+    /** @return {@code -log s(x) = log(1 + e^-x)}: exact, or from the table (0 above 6, {@code -x} below -6) */
+    static double negLogSigmoid(float x, boolean exact) {
+        if (exact) {
+            return Math.log1p(Math.exp(-x));
+        }
+        if (x >= MAX_EXP) {
+            return 0;
+        } else if (x <= -MAX_EXP) {
+            return -x;
+        }
+        return NEG_LOG_SIGMOID[(int) ((x + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))];
     }
 
     // The three loops the update spends its time in. Training runs them on the Vector API where the JVM has
@@ -247,11 +254,13 @@ public final class Word2Vec {
 
     /** {@code neu1e += g u_t; u_t += g h}, in one pass over {@code u_t} (row {@code l2} of {@code syn1}). */
     static void update(float g, float[] syn1, int l2, float[] h, int hOff, float[] neu1e, int dim) {
+        // excerpt-begin: update
         for (int i = 0; i < dim; i++) {
             float ui = syn1[l2 + i];
             neu1e[i] += g * ui;                   // neu1e += g u_t: target t's share of -alpha dL/dh
             syn1[l2 + i] = ui + g * h[hOff + i];  // u_t += g h = u_t - alpha dL/du_t
         }
+        // excerpt-end: update
     }
 
     /** Dot product with four partial sums (a fixed order, so results are reproducible). */
@@ -285,6 +294,18 @@ public final class Word2Vec {
             VectorKernels.axpy(a, x, xo, y, yo, n);
         } else {
             axpy(a, x, xo, y, yo, n);
+        }
+    }
+
+    private static float dotTrain(float[] a, int ao, float[] b, int bo, int n) {
+        return SIMD ? VectorKernels.dot(a, ao, b, bo, n) : dot(a, ao, b, bo, n);
+    }
+
+    private static void updateTrain(float g, float[] syn1, int l2, float[] h, int hOff, float[] neu1e, int dim) {
+        if (SIMD) {
+            VectorKernels.update(g, syn1, l2, h, hOff, neu1e, dim);
+        } else {
+            update(g, syn1, l2, h, hOff, neu1e, dim);
         }
     }
 
