@@ -93,4 +93,38 @@ public final class Arrays3 {
         }
         return true;
     }
+
+    /**
+     * @return true when both arrays have the same length and every value of {@code a} is within {@code tol} of
+     *     {@code b}'s (scaled by max(1, |b|)); false for a null array
+     */
+    public static boolean close(double[] a, double[] b, double tol) {
+        if (a == null || b == null || a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!(Math.abs(a[i] - b[i]) <= tol * Math.max(1, Math.abs(b[i])))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return a deep copy of a matrix (the checks hand students copies, so an answer cannot change the reference's input) */
+    public static float[][] copy(float[][] m) {
+        float[][] c = new float[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            c[i] = m[i].clone();
+        }
+        return c;
+    }
+
+    /** @return a deep copy of a matrix */
+    public static double[][] copy(double[][] m) {
+        double[][] c = new double[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            c[i] = m[i].clone();
+        }
+        return c;
+    }
 }

@@ -108,15 +108,7 @@ public final class Chapter01 {
     }
 
     private static boolean close(double[] a, double[] b) {
-        if (a.length != b.length) {
-            return false;
-        }
-        for (int k = 0; k < a.length; k++) {
-            if (!(Math.abs(a[k] - b[k]) <= TOLERANCE * Math.max(1, Math.abs(b[k])))) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays3.close(a, b, TOLERANCE);
     }
 
     private static String format(double[] v) {

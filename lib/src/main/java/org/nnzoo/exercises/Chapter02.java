@@ -56,9 +56,9 @@ public final class Chapter02 {
             double[][] h = net.hidden(x);
             double[][] p = net.predictProba(x);
             net.lossAndGradients(x, y);
-            Gradients expected = new Gradients(copy(net.dw1), net.db1.clone(), copy(net.dw2), net.db2.clone());
+            Gradients expected = new Gradients(Arrays3.copy(net.dw1), net.db1.clone(), Arrays3.copy(net.dw2), net.db2.clone());
             String what = String.format("%d sample(s), %d inputs, %d hidden units, %d classes", n, d, hid, out);
-            Gradients got = answer.apply(copy(x), y.clone(), copy(h), copy(p), copy(net.w2));
+            Gradients got = answer.apply(Arrays3.copy(x), y.clone(), Arrays3.copy(h), Arrays3.copy(p), Arrays3.copy(net.w2));
             if (got == null) {
                 r.fail(what + ": your code returned null");
                 continue;
@@ -142,16 +142,9 @@ public final class Chapter02 {
     }
 
     /** @return true when both have the same length and values within 1e-6 (relative, as Report.compare) */
+
     private static boolean close(double[] a, double[] b) {
-        if (a == null || b == null || a.length != b.length) {
-            return false;
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (!(Math.abs(a[i] - b[i]) <= 1e-6 * Math.max(1, Math.abs(b[i])))) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays3.close(a, b, 1e-6);
     }
 
     private static boolean matches(double[][] got, double[][] variant) {
@@ -192,11 +185,4 @@ public final class Chapter02 {
         };
     }
 
-    private static double[][] copy(double[][] m) {
-        double[][] c = new double[m.length][];
-        for (int i = 0; i < m.length; i++) {
-            c[i] = m[i].clone();
-        }
-        return c;
-    }
 }

@@ -52,7 +52,7 @@ public final class Chapter08 {
             float[] neu1e = new float[dim];
             Word2Vec.negativeStep(h.clone(), 0, syn1, dim, targets, n, alpha, neu1e, true);
             String what = String.format("d = %d, 1 true word + %d noise words, alpha = %s", dim, n - 1, alpha);
-            float[][] uGot = copy(u);
+            float[][] uGot = Arrays3.copy(u);
             float[] got = answer.apply(h.clone(), uGot, alpha);
             if (got == null) {
                 r.fail(what + ": your code returned null");
@@ -86,7 +86,7 @@ public final class Chapter08 {
             if (v == Variant.RIGHT || (v == Variant.NO_ALPHA && alpha == 1f)) {
                 continue;
             }
-            float[][] uv = copy(u);
+            float[][] uv = Arrays3.copy(u);
             float[] nv = step(h, uv, alpha, v);
             if (close(neu1e, nv) && close(uAfter, flatten(uv))) {
                 r.hint(true, switch (v) {
@@ -166,11 +166,4 @@ public final class Chapter08 {
         return out;
     }
 
-    private static float[][] copy(float[][] m) {
-        float[][] c = new float[m.length][];
-        for (int i = 0; i < m.length; i++) {
-            c[i] = m[i].clone();
-        }
-        return c;
-    }
 }

@@ -50,7 +50,7 @@ public final class Chapter13 {
             String what = String.format("%d nodes, %d edges%s, %d -> %d features", n, m,
                     isolated > 0 ? " (" + isolated + " node(s) without neighbours)" : "", in, out);
             float[] expected = product(Adjacency.normalized(n, source, target).dense(), n, h, w);
-            float[][] got = answer.apply(n, source.clone(), target.clone(), copy(h), copy(w));
+            float[][] got = answer.apply(n, source.clone(), target.clone(), Arrays3.copy(h), Arrays3.copy(w));
             String shape = shape(got);
             if (!shape.equals("[" + n + ", " + out + "]")) {
                 r.fail(what + ": result shape " + shape + ", expected [" + n + ", " + out + "]");
@@ -202,11 +202,4 @@ public final class Chapter13 {
         return a;
     }
 
-    private static float[][] copy(float[][] m) {
-        float[][] c = new float[m.length][];
-        for (int i = 0; i < m.length; i++) {
-            c[i] = m[i].clone();
-        }
-        return c;
-    }
 }

@@ -67,7 +67,7 @@ public final class Chapter14 {
             }
             String what = String.format("%d transitions, %d actions, gamma %.2f, %d terminated", n, actions, gamma, terminals);
             double[] expected = reference(rewards, done, nextQ, (float) gamma);
-            double[] got = answer.apply(rewards.clone(), done.clone(), copy(nextQ), gamma);
+            double[] got = answer.apply(rewards.clone(), done.clone(), Arrays3.copy(nextQ), gamma);
             if (!r.compare(what, got, expected, 1e-5) && got != null && got.length == n) {
                 r.hint(close(got, variant(rewards, done, nextQ, gamma, Bootstrap.MAX, Mask.NONE)),
                         "a terminated transition has no future: its target is just r (multiply the bootstrap term by 1 - d)");
@@ -212,11 +212,4 @@ public final class Chapter14 {
         return Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
     }
 
-    private static float[][] copy(float[][] a) {
-        float[][] c = new float[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            c[i] = a[i].clone();
-        }
-        return c;
-    }
 }

@@ -66,7 +66,7 @@ public final class Chapter15 {
             String what = String.format("%d positions, state size %d, %d already pointed at%s", n, h, chosen,
                     scale > 1 ? ", large scores (|v| up to " + scale + ")" : "");
             double[] expected = reference(e, d, w1, w2, v, order, chosen);
-            double[] got = answer.apply(copy(e), d.clone(), copy(w1), copy(w2), v.clone(), pointed.clone());
+            double[] got = answer.apply(Arrays3.copy(e), d.clone(), Arrays3.copy(w1), Arrays3.copy(w2), v.clone(), pointed.clone());
             if (r.compare(what, got, expected, 1e-4) || got == null || got.length != n) {
                 continue;
             }
@@ -221,11 +221,4 @@ public final class Chapter15 {
         return f;
     }
 
-    private static float[][] copy(float[][] a) {
-        float[][] c = new float[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            c[i] = a[i].clone();
-        }
-        return c;
-    }
 }

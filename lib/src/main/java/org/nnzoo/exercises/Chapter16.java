@@ -243,14 +243,6 @@ public final class Chapter16 {
     }
 
     private static boolean close(double[] a, double[] b) {
-        if (a == null || b == null || a.length != b.length || a.length == 0) {
-            return false;
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (!(Math.abs(a[i] - b[i]) <= 1e-9 * Math.max(1, Math.abs(b[i])))) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays3.close(a, b, 1e-9);
     }
 }

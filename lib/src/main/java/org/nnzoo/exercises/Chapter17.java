@@ -66,7 +66,7 @@ public final class Chapter17 {
             TinyMlp mlp = new TinyMlp(genome, 0, d, 5, d);
             String what = String.format("%d nodes, d = %d, %d pass(es)%s", n, d, times, cs[3] == 1 ? ", a self-loop on node 0" : "");
             double[] want = flat(reference(w, s, mlp, times));
-            double[][] got = answer.apply(copy(w), copy(s), x -> mlp.apply(x.clone()), times);
+            double[][] got = answer.apply(Arrays3.copy(w), Arrays3.copy(s), x -> mlp.apply(x.clone()), times);
             if (got == null || got.length != n || got[0] == null || got[0].length != d) {
                 r.fail(what + ": the states should be [nodes][d] = [" + n + "][" + d + "], got "
                         + (got == null ? "null" : "[" + got.length + "][" + (got.length == 0 || got[0] == null ? "?" : got[0].length) + "]"));
@@ -112,7 +112,7 @@ public final class Chapter17 {
 
     private static double[][] variant(double[][] w, double[][] s0, TinyMlp mlp, int times, Mistake mistake) {
         int n = s0.length, d = s0[0].length;
-        double[][] s = copy(s0);
+        double[][] s = Arrays3.copy(s0);
         for (int t = 0; t < times; t++) {
             double[][] next = mistake == Mistake.IN_PLACE ? s : new double[n][];
             for (int i = 0; i < n; i++) {
@@ -187,13 +187,6 @@ public final class Chapter17 {
         return s;
     }
 
-    private static double[][] copy(double[][] a) {
-        double[][] c = new double[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            c[i] = a[i].clone();
-        }
-        return c;
-    }
 
     private static double[] flat(double[][] a) {
         int cols = a[0].length;
@@ -208,14 +201,6 @@ public final class Chapter17 {
     }
 
     private static boolean close(double[] a, double[] b) {
-        if (a == null || b == null || a.length != b.length || a.length == 0) {
-            return false;
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (!(Math.abs(a[i] - b[i]) <= 1e-9 * Math.max(1, Math.abs(b[i])))) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays3.close(a, b, 1e-9);
     }
 }
