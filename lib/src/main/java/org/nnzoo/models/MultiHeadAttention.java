@@ -112,6 +112,8 @@ public final class MultiHeadAttention extends AbstractBlock {
         NDArray xkv = inputs.size() > 1 ? inputs.get(1) : xq;
         check(xq, "queries");
         check(xkv, "keys/values");
+        // excerpt-begin: multi-head
+        // X W^Q, X W^K, X W^V for all heads at once, then split: (B, T, d_model) -> (B, heads, T, d_model / heads)
         NDArray q = split(query.forward(ps, new NDList(xq), training).head());
         NDArray k = split(key.forward(ps, new NDList(xkv), training).head());
         NDArray v = split(value.forward(ps, new NDList(xkv), training).head());
@@ -119,6 +121,7 @@ public final class MultiHeadAttention extends AbstractBlock {
         long tq = xq.getShape().get(1);
         long tk = xkv.getShape().get(1);
         NDArray mask = causal ? causalMask(xq.getManager(), tq, tk, q.getDataType()) : null;
+        // excerpt-skip: with a key mask (B, T_k) as third input: -1e9 added to the padded keys' columns
         if (inputs.size() > 2) {
             NDArray keep = inputs.get(2);
             if (!keep.getShape().equals(new Shape(b, tk))) {
@@ -128,9 +131,12 @@ public final class MultiHeadAttention extends AbstractBlock {
             NDArray pad = keep.toType(q.getDataType(), false).neg().add(1f).mul(-1e9f).reshape(b, 1, 1, tk);
             mask = mask == null ? pad : mask.add(pad);
         }
-        NDList a = attention(q, k, v, mask);
+        // excerpt-resume
+        NDList a = attention(q, k, v, mask); // all heads in one call: head is just one more leading axis
+        // merge: (B, h, T_q, d/h) -> (B, T_q, h, d/h) -> (B, T_q, d_model) = [head_1; ...; head_h]
         NDArray merged = a.get(0).transpose(0, 2, 1, 3).reshape(b, tq, dModel);
-        return new NDList(out.forward(ps, new NDList(merged), training).head(), a.get(1));
+        return new NDList(out.forward(ps, new NDList(merged), training).head(), a.get(1)); // ... W^O, and the weights
+        // excerpt-end: multi-head
     }
 
     private void check(NDArray x, String what) {
@@ -140,10 +146,12 @@ public final class MultiHeadAttention extends AbstractBlock {
     }
 
     /** {@code (B, T, d_model)} to {@code (B, heads, T, d_model / heads)}. */
+    // excerpt-begin: split-heads
     private NDArray split(NDArray x) {
         Shape s = x.getShape();
-        return x.reshape(s.get(0), s.get(1), heads, dModel / heads).transpose(0, 2, 1, 3);
+        return x.reshape(s.get(0), s.get(1), heads, dModel / heads).transpose(0, 2, 1, 3); // (B, T, h, d/h), then swap T and h
     }
+    // excerpt-end: split-heads
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {

@@ -24,15 +24,17 @@ public final class PositionalEncoding extends AbstractBlock {
         if (length < 1 || d < 2 || d % 2 != 0) {
             throw new IllegalArgumentException("need length >= 1 and an even d >= 2, got " + length + ", " + d);
         }
+        // excerpt-begin: table
         float[][] pe = new float[length][d];
         for (int p = 0; p < length; p++) {
-            for (int i = 0; i < d; i += 2) {
-                double angle = p / Math.pow(10000, (double) i / d);
-                pe[p][i] = (float) Math.sin(angle);
-                pe[p][i + 1] = (float) Math.cos(angle);
+            for (int i = 0; i < d; i += 2) {                      // i = 2i of the formula: even dimensions
+                double angle = p / Math.pow(10000, (double) i / d); // p / 10000^(2i/d)
+                pe[p][i] = (float) Math.sin(angle);                 // PE(p, 2i)
+                pe[p][i + 1] = (float) Math.cos(angle);             // PE(p, 2i+1): same frequency, cosine
             }
         }
         return pe;
+        // excerpt-end: table
     }
 
     /** @return the encodings as an array {@code (length, d)} */

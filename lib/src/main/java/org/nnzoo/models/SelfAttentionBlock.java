@@ -70,12 +70,15 @@ public final class SelfAttentionBlock extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        // excerpt-begin: pre-norm-forward
         NDArray x = inputs.head();
-        NDArray n = norm1.forward(ps, new NDList(x), training).head();
+        NDArray n = norm1.forward(ps, new NDList(x), training).head();                          // LN(x)
+        // self-attention: queries, keys and values all come from LN(x) (plus the key mask, if given)
         NDList a = attention.forward(ps, inputs.size() > 1 ? new NDList(n, n, inputs.get(1)) : new NDList(n), training);
         x = x.add(a.get(0));                                                                    // x + MHA(LN(x))
         x = x.add(ffn.forward(ps, norm2.forward(ps, new NDList(x), training), training).head()); // x + FFN(LN(x))
         return new NDList(x, a.get(1));
+        // excerpt-end: pre-norm-forward
     }
 
     @Override
