@@ -40,8 +40,8 @@ public final class HuberLoss extends Loss {
     public NDArray of(NDArray prediction, NDArray label) {
         NDArray abs = prediction.sub(label).abs();
         NDArray d = org.nnzoo.train.Scalars.of(abs, delta);  // not a Java number: see Scalars
-        NDArray quad = abs.minimum(d);              // |d| up to delta
-        NDArray lin = abs.sub(quad);                // the part beyond delta
+        NDArray quad = abs.minimum(d);              // the error's size |prediction - label|, capped at delta
+        NDArray lin = abs.sub(quad);                // the part of that size beyond delta (0 inside)
         return quad.square().mul(org.nnzoo.train.Scalars.of(abs, 0.5f)).add(lin.mul(d)).mean();
     }
     // excerpt-end: huber
