@@ -135,7 +135,7 @@ public final class Snn {
          * @param threshold firing threshold, positive
          * @param reset     reset mechanism
          * @param surrogate surrogate gradient of the spike
-         * @param slope     sharpness of the surrogate (fast sigmoid: k = 25 in snnTorch; arctan: a = 2)
+         * @param slope     sharpness of the surrogate (fast sigmoid: k = 25 in snnTorch's tutorials; arctan: a = 2)
          */
         public Lif(float beta, float threshold, Reset reset, Surrogate surrogate, float slope) {
             if (!(beta >= 0 && beta <= 1)) {
@@ -157,7 +157,7 @@ public final class Snn {
             this.slope = slope;
         }
 
-        /** snnTorch's defaults: beta 0.95, threshold 1, reset by subtraction, fast sigmoid with k = 25. */
+        /** The settings of snnTorch's tutorials: beta 0.95, threshold 1 and reset by subtraction (snnTorch's defaults), fast sigmoid with k = 25. */
         public static Lif standard() {
             return new Lif(0.95f, 1f, Reset.SUBTRACT, Surrogate.FAST_SIGMOID, 25f);
         }

@@ -45,7 +45,8 @@ import org.nnzoo.data.ImageShape;
  *   GroupNorm, SiLU, conv3x3 4C -> 2x2 pixels (N, C, H, W)
  * </pre>
  * A quarter of the positions: at width {@code 2c} it costs about what the full-resolution network costs at width
- * {@code c}, with four times the parameters, the better trade for a short training run on a CPU.
+ * {@code c}, with more parameters (each convolution of twice the width has four times the weights), the better
+ * trade for a short training run on a CPU.
  * Both layouts halve the resolution twice and double it back, so {@code H} and {@code W} must be multiples of 4.
  * Inputs: {@code NDList(x_t (N, C, H, W), t (N))}, {@code t} the integer step as a float; output: one array of
  * the shape of {@code x_t}. {@code c} is {@link #width()}.
@@ -95,8 +96,7 @@ public final class UNet extends AbstractBlock {
      *              patches stacked as {@code 4C} channels ("space to depth", as the patches of a vision Transformer),
      *              so the network works at half ({@code width} channels) and a quarter of the resolution
      *              ({@code 2 width}), and its {@code 4C} output channels are put back as 2x2 pixels: a quarter of the
-     *              positions, so about the cost of the three-level network at half the width, with four times the
-     *              parameters
+     *              positions, so about the cost of the three-level network at half the width, with more parameters
      */
     public UNet(ImageShape image, int width, int patch) {
         this(image, width, patch, 0);
