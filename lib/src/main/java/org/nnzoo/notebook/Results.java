@@ -96,7 +96,7 @@ public final class Results {
      * The metrics another notebook recorded, with where they came from (for a chapter that compares itself with an
      * earlier one, e.g. chapter 17 with chapter 14's DQN, without copying its numbers).
      *
-     * @param source  "this headless run" or "the last main job of this checkout (..., smoke profile)"
+     * @param source  "this headless run" or "the last full run of the notebooks in this checkout (..., smoke profile)"
      * @param metrics name to value, in recording order
      */
     public record Recorded(String source, Map<String, Double> metrics) {
@@ -133,7 +133,7 @@ public final class Results {
                     if (notebook.equals(entry.get("notebook").getAsString()) && "ok".equals(entry.get("status").getAsString())) {
                         Map<String, Double> m = new LinkedHashMap<>();
                         entry.getAsJsonObject("metrics").entrySet().forEach(kv -> m.put(kv.getKey(), kv.getValue().getAsDouble()));
-                        return Optional.of(new Recorded("the last main job of this checkout (" + results.toAbsolutePath().normalize()
+                        return Optional.of(new Recorded("the last full run of the notebooks in this checkout (" + results.toAbsolutePath().normalize()
                                 + ", " + entry.get("profile").getAsString() + " profile, " + Files.getLastModifiedTime(results)
                                 + ")", m));
                     }
