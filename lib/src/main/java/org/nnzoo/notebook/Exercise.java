@@ -44,7 +44,7 @@ public final class Exercise {
         private static final long serialVersionUID = 1L;
 
         NotDone() {
-            super("not attempted yet: replace `throw Exercise.todo();` with your code");
+            super("replace `throw Exercise.todo();` with your code");
         }
     }
 
