@@ -30,6 +30,7 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.execution.LocalExecutionControlProvider;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -199,6 +200,14 @@ class SolutionsTest {
     }
 
     private static JShell shell;
+
+    @AfterAll
+    static void closeShell() {
+        if (shell != null) {
+            shell.close();
+            shell = null;
+        }
+    }
 
     /** Evaluates a cell in a fresh JShell with the kernel's imports; fails on a compile error or exception. */
     private static String eval(String source, String name) {
