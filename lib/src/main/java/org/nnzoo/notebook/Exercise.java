@@ -7,7 +7,6 @@ import java.lang.annotation.Target;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -295,10 +294,5 @@ public final class Exercise {
             }
             return sb.toString();
         }
-    }
-
-    /** @return {@code "[a, b, c]"}: a shape for messages */
-    public static String shape(int... dims) {
-        return Arrays.toString(dims);
     }
 }
