@@ -192,9 +192,34 @@ def run_gcn(args):
     return rates, cpu_rates, last, 1, "epochs"
 
 
+class Clock:
+    """Wall-clock and CPU rates of the epochs of a loop (the first epoch is the warm-up): start(), then stop(units)."""
+
+    def __init__(self):
+        self.rates, self.cpu_rates, self.epochs, self.warmup_seconds = [], [], 0, 0.0
+
+    def start(self):
+        self.t0, self.c0 = time.perf_counter(), time.process_time()
+
+    def stop(self, units):
+        seconds, cpu = time.perf_counter() - self.t0, time.process_time() - self.c0
+        if self.epochs == 0:
+            self.warmup_seconds = seconds
+        else:
+            self.rates.append(units / seconds)
+            self.cpu_rates.append(units / max(cpu, 1e-9))
+        self.epochs += 1
+
+
+# the rows that live in their own files: model name -> module (each has run(args) -> the tuple run_images returns,
+# plus the batch size; see bench_torch_conv.py)
+ROWS = {"resnet": "bench_torch_conv", "unet": "bench_torch_conv", "transformer": "bench_torch_seq",
+        "pointer": "bench_torch_seq", "dqn": "bench_torch_dqn"}
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("model", choices=["mlp", "lenet", "lstm", "gcn"])
+    p.add_argument("model", choices=["mlp", "lenet", "lstm", "gcn"] + list(ROWS))
     p.add_argument("--data", required=True, help="folder written by Bench export")
     p.add_argument("--samples", type=int, default=60000)
     p.add_argument("--epochs", type=int, default=4)
@@ -208,7 +233,10 @@ def main():
     if args.interop_threads:
         torch.set_num_interop_threads(args.interop_threads)
     torch.manual_seed(42)
-    if args.model == "gcn":
+    batch = 0 if args.model == "gcn" else args.batch
+    if args.model in ROWS:
+        rates, cpu_rates, last, per_epoch, unit, batch = __import__(ROWS[args.model]).run(args)
+    elif args.model == "gcn":
         rates, cpu_rates, last, per_epoch, unit = run_gcn(args)
     else:
         if args.model == "mlp":
@@ -222,10 +250,11 @@ def main():
         else:
             optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
         rates, cpu_rates, last, per_epoch, unit = run_images(args, model, optimizer)
-    blas = "openblas" if "openblas" in torch.__config__.show().lower() else "see torch.__config__"
+    config = torch.__config__.show().lower()
+    blas = "OpenBLAS" if "openblas" in config else "oneMKL" if "math kernel library" in config else "BLAS?"
     print("BENCH " + json.dumps({
         "side": "python", "model": args.model, "unit": unit, "per_epoch": per_epoch,
-        "batch": 0 if args.model == "gcn" else args.batch,
+        "batch": batch,
         "rates": [round(r, 2) for r in rates], "median": round(statistics.median(rates), 2),
         "cpu_rates": [round(r, 2) for r in cpu_rates],
         "final_train_loss": round(last, 5), "threads": torch.get_num_threads(),

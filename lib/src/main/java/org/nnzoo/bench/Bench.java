@@ -42,7 +42,7 @@ import org.nnzoo.train.WeightDecayLoss;
  *
  * <pre>
  * java ... org.nnzoo.bench.Bench export DIR [--mnist N]
- * java ... org.nnzoo.bench.Bench run MODEL [--samples N] [--epochs E] [--batch B]     MODEL = mlp | lenet | lstm | gcn
+ * java ... org.nnzoo.bench.Bench run MODEL [--samples N] [--epochs E] [--batch B]     MODEL: see {@link #MODELS}
  * </pre>
  * The first epoch is a warm-up and is not counted; the JSON holds the other epochs' samples/s (for the GCN,
  * one epoch = one full-batch step: "samples" are epochs). Thread count: {@code -Dai.djl.pytorch.num_threads}
@@ -98,7 +98,26 @@ public final class Bench {
         System.out.println("exported " + train.count() + " MNIST images and Cora (" + cora.nodes() + " nodes) to " + dir);
     }
 
+    /** Every model {@code run} knows. */
+    static final String MODELS = "mlp, lenet, lstm, gcn, resnet, unet, transformer, pointer or dqn";
+
     static void run(String name, Map<String, String> opt) {
+        switch (name) {
+            case "resnet", "unet" -> {
+                ConvBench.run(name, opt);
+                return;
+            }
+            case "transformer", "pointer" -> {
+                SequenceBench.run(name, opt);
+                return;
+            }
+            case "dqn" -> {
+                DqnBench.run(opt);
+                return;
+            }
+            default -> {
+            }
+        }
         int epochs = Integer.parseInt(opt.getOrDefault("epochs", "4"));
         int batch = Integer.parseInt(opt.getOrDefault("batch", "128"));
         int samples = Integer.parseInt(opt.getOrDefault("samples", "60000"));
@@ -136,7 +155,7 @@ public final class Bench {
                 perEpoch = 1;
                 unit = "epochs";
             }
-            default -> throw new IllegalArgumentException("unknown model '" + name + "': use mlp, lenet, lstm or gcn");
+            default -> throw new IllegalArgumentException("unknown model '" + name + "': use " + MODELS);
         }
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -163,6 +182,28 @@ public final class Bench {
         for (int e = 1; e < cpuSeconds.size(); e++) {
             cpuRates.add(perEpoch / cpuSeconds.get(e));
         }
+        report(name, unit, perEpoch, name.equals("gcn") ? 0 : batch, rates, cpuRates, h.last("train_loss"), secs[0],
+                loadSeconds);
+        model.close();
+        if (data instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * Prints the one JSON line that {@code bench.py} reads: the rates of every counted epoch (the warm-up epoch
+     * excluded), their median, the same per CPU-second of the process, the thread settings, the peak RSS.
+     *
+     * @param unit what the rates count per second ("samples", "steps", "epochs")
+     * @param perEpoch how many units one epoch has
+     * @param batch the batch size (0 where there is none)
+     */
+    public static void report(String name, String unit, int perEpoch, int batch, List<Double> rates,
+            List<Double> cpuRates, double finalLoss, double warmupSeconds, double loadSeconds) {
         double[] sorted = rates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
@@ -171,20 +212,55 @@ public final class Bench {
                         + " \"rates\": %s, \"median\": %.2f, \"cpu_rates\": %s, \"final_train_loss\": %.5f, \"warmup_seconds\": %.3f,"
                         + " \"load_seconds\": %.3f, \"threads\": %d, \"interop_threads\": %d, \"vmhwm_kb\": %d,"
                         + " \"native_tuning\": \"%s\", \"runtime\": \"DJL %s, PyTorch %s, Java %s\"}",
-                name, unit, perEpoch, name.equals("gcn") ? 0 : batch,
+                name, unit, perEpoch, batch,
                 rates.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), median,
                 cpuRates.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
-                h.last("train_loss"), secs[0], loadSeconds, JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(),
-                peakRssKb(), org.nnzoo.train.NativeTuning.status(), ai.djl.engine.Engine.getDjlVersion(), ai.djl.engine.Engine.getInstance().getVersion(),
-                System.getProperty("java.version"));
+                finalLoss, warmupSeconds, loadSeconds, JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(),
+                peakRssKb(), org.nnzoo.train.NativeTuning.status(), ai.djl.engine.Engine.getDjlVersion(),
+                ai.djl.engine.Engine.getInstance().getVersion(), System.getProperty("java.version"));
         System.out.println("BENCH " + json);
-        model.close();
-        if (data instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+    }
+
+    /**
+     * Wall-clock and process-CPU rates of the epochs of a loop that is not {@link Fit} (the DQN, the language
+     * model's steps): {@code start()} before an epoch, {@code stop(units)} after it; the first epoch is the warm-up.
+     */
+    public static final class Clock {
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private final List<Double> rates = new ArrayList<>();
+        private final List<Double> cpuRates = new ArrayList<>();
+        private long wall;
+        private long cpu;
+        private double warmupSeconds;
+        private int epochs;
+
+        public void start() {
+            wall = System.nanoTime();
+            cpu = os.getProcessCpuTime();
+        }
+
+        public void stop(double units) {
+            double seconds = (System.nanoTime() - wall) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+            if (epochs++ == 0) {
+                warmupSeconds = seconds;
+            } else {
+                rates.add(units / seconds);
+                cpuRates.add(units / Math.max(cpuSeconds, 1e-9));
             }
+        }
+
+        public List<Double> rates() {
+            return rates;
+        }
+
+        public List<Double> cpuRates() {
+            return cpuRates;
+        }
+
+        public double warmupSeconds() {
+            return warmupSeconds;
         }
     }
 
