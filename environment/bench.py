@@ -1,6 +1,7 @@
-"""NN Zoo (Java, DJL + PyTorch 2.7.1) against PyTorch in Python (Debian's python3-torch), side by side.
+"""NN Zoo (Java, DJL + PyTorch 2.7.1) against PyTorch in Python (the pinned pip wheel; optionally also Debian's
+python3-torch 1.13), side by side.
 
-Run through environment/bench.sh, which installs python3-torch and OpenBLAS and builds the library if needed.
+Run through environment/bench.sh, which makes the venv (.venv-bench) and builds the library if needed.
 For every model, each round runs the Java side (org.nnzoo.bench.Bench: the library's Fit over InMemoryDataset or
 FullGraph, i.e. what the notebooks run) and the Python side (bench_torch.py), each in its own process, one
 after the other (the order alternates between rounds), with the same data (exported once by the Java side), batch
@@ -62,44 +63,62 @@ def run(cmd, env=None):
     return r
 
 
+SIDES = {"java": "Java", "pip": "PyTorch (pip)", "debian": "Debian PyTorch"}
+
+
+def median_of(runs, key):
+    return statistics.median([x for r in runs for x in r[key]])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--root", required=True)
     ap.add_argument("--data", required=True, help="folder for the exported data")
-    ap.add_argument("--models", default="mlp,lenet,lstm,gcn")
-    ap.add_argument("--threads", type=int, default=2, help="PyTorch intra-op threads on both sides")
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--threads", default=None,
+                    help="PyTorch intra-op threads on both sides, comma-separated: one table each (default 1,2; --tiny: 2)")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--peers", default="pip",
+                    help="pip: the bench venv's PyTorch 2.x (--python); debian: also Debian's python3-torch 1.13")
+    ap.add_argument("--python", default=sys.executable, help="the python of the pip peer (bench.sh: .venv-bench)")
     ap.add_argument("--tiny", action="store_true", help="a few batches per model, one round (CI)")
     ap.add_argument("--java-only", action="store_true",
-                    help="only the Java side (no python3-torch needed): proves the Java benchmark runs")
+                    help="only the Java side (no PyTorch in Python needed): proves the Java benchmark runs")
     ap.add_argument("--python-malloc", choices=["tuned", "default"], default="tuned",
-                    help="tuned (default): the Python process gets the glibc malloc thresholds that NativeTuning sets in "
+                    help="tuned (default): the Python processes get the glibc malloc thresholds that NativeTuning sets in "
                          "the Java process (without them PyTorch in Python also falls into a slow mode in some runs); "
                          "default: glibc's own")
     ap.add_argument("--out", default=None, help="write the results as JSON here")
     ap.add_argument("--java-env", action="append", default=[], metavar="KEY=VALUE",
                     help="an environment variable for the Java side only (repeatable), e.g. GOMP_SPINCOUNT=100000")
     ap.add_argument("--python-env", action="append", default=[], metavar="KEY=VALUE",
-                    help="an environment variable for the Python side only (repeatable)")
+                    help="an environment variable for the Python sides only (repeatable)")
     args = ap.parse_args()
     rounds = 1 if args.tiny else args.rounds
+    threads = [int(t) for t in (args.threads or ("2" if args.tiny else "1,2")).split(",")]
+    peers = [] if args.java_only else [p for p in args.peers.split(",") if p]
+    for p in peers:
+        if p not in ("pip", "debian"):
+            raise SystemExit(f"bench: unknown peer {p!r}; choose from pip,debian")
+    models = args.models.split(",")
+    for name in models:
+        if name not in MODELS:
+            raise SystemExit(f"bench: unknown model {name!r}; choose from {','.join(MODELS)}")
     jars = [j for j in glob.glob(os.path.join(args.root, "lib", "target", "nnzoo-lib-*.jar"))
             if not j.endswith(("-sources.jar", "-javadoc.jar"))]
     if not jars:
         raise SystemExit("bench: lib/target/nnzoo-lib-*.jar missing: mvn -B -DskipTests -DskipNotebooks package")
     cp = jars[0] + ":" + os.path.join(args.root, "lib", "target", "dependency", "*")
-    java = ["java", "-Xmx2g", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-            "-Dai.djl.pytorch.graph_optimizer=false", "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
-            f"-Dai.djl.pytorch.num_threads={args.threads}", "-Dai.djl.pytorch.num_interop_threads=1",
-            "-cp", cp, "org.nnzoo.bench.Bench"]
-    py = ["/usr/bin/python3", os.path.join(args.root, "environment", "bench_torch.py")]
+    java_base = ["java", "-Xmx2g", "-Dai.djl.offline=true", "-Djava.awt.headless=true", "--add-modules",
+                 "jdk.incubator.vector", "-Dai.djl.pytorch.graph_optimizer=false",
+                 "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error"]
+    script = os.path.join(args.root, "environment", "bench_torch.py")
+    pythons = {"pip": args.python, "debian": "/usr/bin/python3"}
     env = dict(os.environ)
-    # both sides use libgomp; the same wait policy for both (the notebooks' kernel sets PASSIVE)
+    # every side uses libgomp; the same wait policy for all (the notebooks' kernel sets PASSIVE)
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     env.setdefault("DJL_CACHE_DIR", os.path.expanduser("~/.djl.ai"))
-    # Debian's torch calls OpenBLAS through the generic BLAS interface and does not pass its thread count on:
-    # without this, OpenBLAS runs its own pool of one thread per core whatever torch.set_num_threads says
-    py_env = dict(env, OPENBLAS_NUM_THREADS=str(args.threads))
+    py_env = dict(env)
     if args.python_malloc == "tuned":
         # what NativeTuning does with mallopt in the Java process (32 MiB mmap threshold, 128 MiB trim threshold):
         # without it glibc sometimes unmaps and re-faults every batch's buffers (measured, LeNet, one thread:
@@ -113,79 +132,94 @@ def main():
             k, v = kv.split("=", 1)
             target[k] = v
     waits = {side: {k: e[k] for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT",
-                                                   "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_") if k in e}
+                                       "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_") if k in e}
              for side, e in (("java", env), ("python", py_env))}
     before = machine()
     if not os.path.exists(os.path.join(args.data, "shapes.json")):
-        subprocess.run(java + ["export", args.data], check=True, env=env)
-    results = {}
-    for name in args.models.split(","):
-        if name not in MODELS:
-            raise SystemExit(f"bench: unknown model {name!r}; choose from {','.join(MODELS)}")
-        desc, default, tiny = MODELS[name]
-        extra = tiny if args.tiny else default
-        sides = {"java": [], "python": []}
-        for r in range(rounds):
-            order = ["java", "python"] if r % 2 == 0 else ["python", "java"]
-            if args.java_only:
-                order = ["java"]
-            for side in order:
-                if side == "java":
-                    res = run(java + ["run", name] + extra, env)
-                else:
-                    res = run(py + [name, "--data", args.data, "--threads", str(args.threads),
-                                    "--interop-threads", "1"] + extra, py_env)
-                sides[side].append(res)
-                print(f"  {name:6s} round {r + 1} {side:6s}: median {res['median']:.1f} {res['unit']}/s "
-                      f"(cpu {statistics.median(res['cpu_rates']):.1f}), peak RSS {res['vmhwm_kb'] / 1024:.0f} MB, "
-                      f"load {os.getloadavg()[0]:.2f}", flush=True)
-        results[name] = {"description": desc, "sides": sides}
+        subprocess.run(java_base + ["-cp", cp, "org.nnzoo.bench.Bench", "export", args.data], check=True, env=env)
+    results = {}  # threads -> model -> side -> [runs]
+    for t in threads:
+        java = java_base + [f"-Dai.djl.pytorch.num_threads={t}", "-Dai.djl.pytorch.num_interop_threads=1",
+                            "-cp", cp, "org.nnzoo.bench.Bench"]
+        results[t] = {}
+        for name in models:
+            desc, default, tiny = MODELS[name]
+            extra = tiny if args.tiny else default
+            sides = {s: [] for s in ["java"] + peers}
+            for r in range(rounds):
+                order = list(sides)
+                if r % 2 == 1:
+                    order.reverse()
+                for side in order:
+                    if side == "java":
+                        res = run(java + ["run", name] + extra, env)
+                    else:
+                        # Debian's torch calls OpenBLAS through the generic BLAS interface and does not pass its
+                        # thread count on: without this OpenBLAS runs one thread per core whatever torch is told
+                        res = run([pythons[side], script, name, "--data", args.data, "--threads", str(t),
+                                   "--interop-threads", "1"] + extra, dict(py_env, OPENBLAS_NUM_THREADS=str(t)))
+                    sides[side].append(res)
+                    print(f"  {t} thread(s) {name:11s} round {r + 1} {side:6s}: median {res['median']:.1f} "
+                          f"{res['unit']}/s (cpu {statistics.median(res['cpu_rates']):.1f}), peak RSS "
+                          f"{res['vmhwm_kb'] / 1024:.0f} MB, load {os.getloadavg()[0]:.2f}", flush=True)
+            results[t][name] = {"description": desc, "sides": sides}
     after = machine()
     print()
     if args.java_only:
-        for name, res in results.items():
-            r = res["sides"]["java"]
-            print(f"java only: {res['description']}: {statistics.median([x for q in r for x in q['rates']]):.1f} "
-                  f"{r[0]['unit']}/s, peak RSS {max(q['vmhwm_kb'] for q in r) / 1024:.0f} MB, "
-                  f"native tuning: {r[0].get('native_tuning')}")
+        for t, by_model in results.items():
+            for name, res in by_model.items():
+                r = res["sides"]["java"]
+                print(f"java only, {t} thread(s): {res['description']}: {median_of(r, 'rates'):.1f} {r[0]['unit']}/s, "
+                      f"peak RSS {max(q['vmhwm_kb'] for q in r) / 1024:.0f} MB, native tuning: {r[0].get('native_tuning')}")
         return
     print(f"machine: {before['nproc']} CPUs, {before['cpu']}, Linux {before['kernel']}; "
           f"load average before {before['load']}, after {after['load']}")
-    j0 = results[next(iter(results))]["sides"]["java"][0]
-    p0 = results[next(iter(results))]["sides"]["python"][0]
-    print(f"java:   {j0['runtime']}; threads {j0['threads']} intra-op, {j0['interop_threads']} inter-op; "
-          f"native tuning: {j0.get('native_tuning')}; {waits['java']}")
-    print(f"python: {p0['runtime']}; threads {p0['threads']} intra-op, {p0['interop_threads']} inter-op, "
-          f"OPENBLAS_NUM_THREADS={args.threads}; {waits['python']}")
-    print(f"{'warm-up epoch excluded; median of all other epochs of ' + str(rounds) + ' round(s)'}; "
-          f"samples/s by wall clock, and per CPU-second of the process in brackets")
-    print()
-    header = f"| model | unit | Java /s | Python /s | Java/Python | Java /CPU-s | Python /CPU-s | ratio (CPU) " \
-             f"| peak RSS Java | peak RSS Python | RSS ratio |"
-    print(header)
-    print("|" + "---|" * 11)
+    first = results[threads[0]][models[0]]["sides"]
+    print(f"java:   {first['java'][0]['runtime']}; native tuning: {first['java'][0].get('native_tuning')}; {waits['java']}")
+    for p in peers:
+        print(f"{p}:{' ' * (7 - len(p))}{first[p][0]['runtime']}; {waits['python']}")
+    print(f"warm-up epoch excluded; median of all other epochs of {rounds} round(s); wall clock, and per CPU-second "
+          f"of the process in brackets; 1 inter-op thread on every side")
     table = {}
-    for name, res in results.items():
-        j = [x for r in res["sides"]["java"] for x in r["rates"]]
-        p = [x for r in res["sides"]["python"] for x in r["rates"]]
-        jc = [x for r in res["sides"]["java"] for x in r["cpu_rates"]]
-        pc = [x for r in res["sides"]["python"] for x in r["cpu_rates"]]
-        jr = max(r["vmhwm_kb"] for r in res["sides"]["java"]) / 1024
-        pr = max(r["vmhwm_kb"] for r in res["sides"]["python"]) / 1024
-        row = {"java": statistics.median(j), "python": statistics.median(p), "java_cpu": statistics.median(jc),
-               "python_cpu": statistics.median(pc), "rss_java_mb": jr, "rss_python_mb": pr}
-        row["ratio"] = row["java"] / row["python"]
-        row["ratio_cpu"] = row["java_cpu"] / row["python_cpu"]
-        row["rss_ratio"] = jr / pr
-        table[name] = row
-        unit = res["sides"]["java"][0]["unit"]
-        print(f"| {res['description']} | {unit} | {row['java']:.1f} | {row['python']:.1f} | {row['ratio']:.2f} "
-              f"| {row['java_cpu']:.1f} | {row['python_cpu']:.1f} | {row['ratio_cpu']:.2f} "
-              f"| {jr:.0f} MB | {pr:.0f} MB | {row['rss_ratio']:.2f} |")
+    for t, by_model in results.items():
+        print(f"\n{t} intra-op thread(s) on every side\n")
+        head = "| model | unit | Java /s | PyTorch 2 /s | **Java/PyTorch** | ratio per CPU-s | peak RSS Java | peak RSS PyTorch | RSS ratio |"
+        if "debian" in peers:
+            head += " Debian 1.13 /s | Java/Debian |"
+        print(head)
+        print("|" + "---|" * (head.count("|") - 1))
+        table[t] = {}
+        for name, res in by_model.items():
+            s = res["sides"]
+            row = {"java": median_of(s["java"], "rates"), "java_cpu": median_of(s["java"], "cpu_rates"),
+                   "rss_java_mb": max(r["vmhwm_kb"] for r in s["java"]) / 1024}
+            for p in peers:
+                row[p] = median_of(s[p], "rates")
+                row[p + "_cpu"] = median_of(s[p], "cpu_rates")
+                row["rss_" + p + "_mb"] = max(r["vmhwm_kb"] for r in s[p]) / 1024
+                row["ratio_" + p] = row["java"] / row[p]
+                row["ratio_cpu_" + p] = row["java_cpu"] / row[p + "_cpu"]
+                row["rss_ratio_" + p] = row["rss_java_mb"] / row["rss_" + p + "_mb"]
+            table[t][name] = row
+            line = f"| {res['description']} | {s['java'][0]['unit']} | {row['java']:.1f}"
+            if "pip" in peers:
+                line += (f" | {row['pip']:.1f} | **{row['ratio_pip']:.2f}** | {row['ratio_cpu_pip']:.2f}"
+                         f" | {row['rss_java_mb']:.0f} MB | {row['rss_pip_mb']:.0f} MB | {row['rss_ratio_pip']:.2f} |")
+            if "debian" in peers:
+                line += f" {row['debian']:.1f} | {row['ratio_debian']:.2f} |"
+            print(line)
+    if "pip" in peers:
+        print("\nsummary: Java/PyTorch by the wall clock (target >= 1.0), peak RSS ratio (target <= 1.5)\n")
+        print("| model | " + " | ".join(f"{t} thread(s)" for t in threads) + " | RSS ratio (max) |")
+        print("|---|" + "---|" * (len(threads) + 1))
+        for name in models:
+            cells = [f"{table[t][name]['ratio_pip']:.2f}" for t in threads]
+            rss = max(table[t][name]["rss_ratio_pip"] for t in threads)
+            print(f"| {name} | " + " | ".join(cells) + f" | {rss:.2f} |")
     if args.out:
         with open(args.out, "w") as f:
-            json.dump({"machine_before": before, "machine_after": after, "threads": args.threads, "rounds": rounds, "wait": waits,
-                       "tiny": args.tiny, "table": table, "runs": results}, f, indent=1)
+            json.dump({"machine_before": before, "machine_after": after, "threads": threads, "rounds": rounds,
+                       "peers": peers, "wait": waits, "tiny": args.tiny, "table": table, "runs": results}, f, indent=1)
         print(f"\nwritten {args.out}")
 
 

@@ -146,8 +146,7 @@ def run_images(args, model, optimizer):
         cpu = time.process_time() - c0
         if prof is not None:
             prof.__exit__(None, None, None)
-            with open(prof_file, "w") as f:
-                f.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=40))
+            write_profile(prof, prof_file)
             prof = None
         losses.append(loss_sum / n)
         if epoch > 0:
@@ -192,17 +191,36 @@ def run_gcn(args):
     return rates, cpu_rates, last, 1, "epochs"
 
 
+def write_profile(prof, path):
+    """A Chrome trace where path ends in .json (what the Java side writes; environment/profile_ops.py reads both),
+    else PyTorch's op table."""
+    if path.endswith(".json"):
+        prof.export_chrome_trace(path)
+    else:
+        with open(path, "w") as f:
+            f.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=40))
+
+
 class Clock:
-    """Wall-clock and CPU rates of the epochs of a loop (the first epoch is the warm-up): start(), then stop(units)."""
+    """Wall-clock and CPU rates of the epochs of a loop (the first epoch is the warm-up): start(), then stop(units).
+    With NNZOO_BENCH_PROFILE=FILE, PyTorch's profiler records the second epoch into FILE (see write_profile)."""
 
     def __init__(self):
         self.rates, self.cpu_rates, self.epochs, self.warmup_seconds = [], [], 0, 0.0
+        self.profile_file, self.prof = os.environ.get("NNZOO_BENCH_PROFILE"), None
 
     def start(self):
+        if self.profile_file and self.epochs == 1:
+            self.prof = torch.autograd.profiler.profile()
+            self.prof.__enter__()
         self.t0, self.c0 = time.perf_counter(), time.process_time()
 
     def stop(self, units):
         seconds, cpu = time.perf_counter() - self.t0, time.process_time() - self.c0
+        if self.prof is not None:
+            self.prof.__exit__(None, None, None)
+            write_profile(self.prof, self.profile_file)
+            self.prof = None
         if self.epochs == 0:
             self.warmup_seconds = seconds
         else:

@@ -74,9 +74,10 @@ if [[ -n "${NNZOO_DATA:-}" ]]; then  # about 1 minute: 02-mlp and 03-cnn-lenet, 
 else
     nnzoo_warn "NNZOO_DATA is not set: the reproducible-mode check (reproducibility.py on MNIST notebooks) is skipped"
 fi
-if /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+if bash environment/bench.sh --setup; then  # makes .venv-bench (PyTorch 2.13 CPU wheel, Gymnasium) once
     bash environment/bench.sh --tiny
-else  # python3-torch is a large install: without it, only the Java side of the benchmark runs
+else  # no pip index reachable: only the Java side of the benchmark runs
+    nnzoo_warn "no benchmark venv (see above): only the Java side of the benchmark runs"
     bash environment/bench.sh --tiny --java-only
 fi
 

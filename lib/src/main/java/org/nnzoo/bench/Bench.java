@@ -224,6 +224,7 @@ public final class Bench {
     /**
      * Wall-clock and process-CPU rates of the epochs of a loop that is not {@link Fit} (the DQN, the language
      * model's steps): {@code start()} before an epoch, {@code stop(units)} after it; the first epoch is the warm-up.
+     * With {@code NNZOO_BENCH_PROFILE=FILE} PyTorch's profiler records the second epoch into FILE (a Chrome trace).
      */
     public static final class Clock {
         private final com.sun.management.OperatingSystemMXBean os =
@@ -235,7 +236,12 @@ public final class Bench {
         private double warmupSeconds;
         private int epochs;
 
+        private final String profileFile = System.getenv("NNZOO_BENCH_PROFILE");
+
         public void start() {
+            if (profileFile != null && epochs == 1) {
+                JniUtils.startProfile(false, false, false);
+            }
             wall = System.nanoTime();
             cpu = os.getProcessCpuTime();
         }
@@ -243,6 +249,9 @@ public final class Bench {
         public void stop(double units) {
             double seconds = (System.nanoTime() - wall) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+            if (profileFile != null && epochs == 1) {
+                JniUtils.stopProfile(profileFile);
+            }
             if (epochs++ == 0) {
                 warmupSeconds = seconds;
             } else {

@@ -1,0 +1,65 @@
+"""Where a benchmark epoch's native time goes, side by side: reads the Chrome traces that PyTorch's profiler wrote
+for the Java side and the Python side (bench.sh with NNZOO_BENCH_PROFILE=FILE.json on each side; both record the
+second epoch) and prints, per operator, the calls and the self time (time not spent in nested operators) per step.
+
+    python3 environment/profile_ops.py JAVA.json PYTHON.json --steps N [--top 30]
+
+N: the steps (batches) of the profiled epoch, the same on both sides. Self times are summed over all threads of
+the process (OpenMP workers included); "top-level" counts the calls not nested in another operator, i.e. the
+native calls the training loop made itself (on the Java side: one JNI call each).
+"""
+import argparse
+import collections
+import json
+
+
+def summarize(path):
+    with open(path) as f:
+        t = json.load(f)
+    events = [e for e in (t["traceEvents"] if isinstance(t, dict) else t)
+              if e.get("ph") == "X" and "dur" in e and e.get("cat", "cpu_op") in ("cpu_op", "user_annotation", "Operator")]
+    calls, self_us, top = collections.Counter(), collections.Counter(), 0
+    by_tid = collections.defaultdict(list)
+    for e in events:
+        by_tid[(e.get("pid"), e.get("tid"))].append(e)
+    for evs in by_tid.values():
+        evs.sort(key=lambda e: (float(e["ts"]), -float(e["dur"])))
+        stack = []  # [event, child time]
+        for e in evs:
+            ts, dur = float(e["ts"]), float(e["dur"])
+            while stack and float(stack[-1][0]["ts"]) + float(stack[-1][0]["dur"]) <= ts:
+                done = stack.pop()
+                self_us[done[0]["name"]] += float(done[0]["dur"]) - done[1]
+            if stack:
+                stack[-1][1] += dur
+            elif not e["name"].startswith(("Optimizer.", "autograd::engine")):
+                top += 1
+            calls[e["name"]] += 1
+            stack.append([e, 0.0])
+        while stack:
+            done = stack.pop()
+            self_us[done[0]["name"]] += float(done[0]["dur"]) - done[1]
+    return calls, self_us, top
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("java")
+    ap.add_argument("python")
+    ap.add_argument("--steps", type=int, required=True)
+    ap.add_argument("--top", type=int, default=30)
+    a = ap.parse_args()
+    (jc, js, jt), (pc, ps, pt) = summarize(a.java), summarize(a.python)
+    n = a.steps
+    print(f"per step: top-level operator calls Java {jt / n:.1f}, Python {pt / n:.1f}; all operator calls Java "
+          f"{sum(jc.values()) / n:.1f}, Python {sum(pc.values()) / n:.1f}; self time Java {sum(js.values()) / n:.0f} us, "
+          f"Python {sum(ps.values()) / n:.0f} us")
+    names = sorted(set(js) | set(ps), key=lambda k: -max(js[k], ps[k]))[:a.top]
+    print(f"| operator | Java calls/step | Java self us/step | Python calls/step | Python self us/step |")
+    print("|---|---:|---:|---:|---:|")
+    for k in names:
+        print(f"| {k} | {jc[k] / n:.1f} | {js[k] / n:.1f} | {pc[k] / n:.1f} | {ps[k] / n:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
