@@ -15,8 +15,9 @@ import ai.djl.training.optimizer.Optimizer;
 /**
  * How {@link Fit} applies the optimizer after the backward pass ({@code w <- optimizer(w, dL/dw)} for every trained
  * parameter), chosen once per run by {@link #fastest}: DJL's {@code Trainer.step()}, or {@link Direct}, the same
- * {@code Optimizer.update} calls without DJL's per-parameter gradient copies. Both give the same numbers
- * ({@code FitStepTest} checks it bit for bit).
+ * {@code Optimizer.update} calls without DJL's per-parameter gradient copies, and for Adam and SGD with the last native
+ * step of the update fused into one pass ({@link FusedUpdate}). Both give the same numbers ({@code FitStepTest} and
+ * {@code FusedUpdateTest} check it bit for bit).
  */
 interface OptimizerStep {
 
@@ -46,6 +47,7 @@ interface OptimizerStep {
         private final Trainer trainer;
         private final Optimizer optimizer;
         private final Map<String, ?> used;
+        private final FusedUpdate fused; // DJL's Adam/SGD in one pass per parameter, same numbers; null: DJL's own
         private List<Parameter> trained; // what Trainer.step() would update, once known
         private int usedCount = -1;
 
@@ -53,6 +55,7 @@ interface OptimizerStep {
             this.trainer = trainer;
             this.optimizer = optimizer;
             this.used = used;
+            this.fused = FusedUpdate.forOptimizer(optimizer);
         }
 
         @Override
@@ -66,7 +69,7 @@ interface OptimizerStep {
             for (Parameter p : trained) {
                 NDArray w = p.getArray();
                 try (NDArray g = w.getGradient()) {
-                    optimizer.update(p.getId(), w, g);
+                    optimizer.update(p.getId(), fused == null ? w : fused.weight(w), g);
                 }
             }
         }
