@@ -29,8 +29,13 @@ MODELS = {
              ["--samples", "512", "--epochs", "2"]),
     "gcn": ("GCN 1433-16-7 on Cora, full batch, Adam 0.01", ["--epochs", "101"], ["--epochs", "5"]),
     # the loops students wait on longest (issue 23); each row's description says what one unit is
-    "resnet": ("04 compact ResNet (TODO)", [], []),
-    "unet": ("12 diffusion U-Net (TODO)", [], []),
+    "resnet": ("04 compact ResNet-8 (3x3 stem, BN, max-pool, basic blocks 32-64-128, 308,074 parameters) on MNIST"
+               " shifted -2..2 px, batch 128, Adam one-cycle peak 3e-3; unit: a training image",
+               ["--samples", "5120", "--epochs", "3"], ["--samples", "256", "--epochs", "2"]),
+    "unet": ("12 diffusion U-Net (width 32, 2x2 patches, GroupNorm, class-conditional, 414,852 parameters), cosine"
+             " schedule, v-prediction MSE, batch 64, Adam warm-up + cosine 4e-3, EMA 0.995 every step; unit: a"
+             " training image", ["--samples", "3072", "--epochs", "3", "--batch", "64"],
+             ["--samples", "128", "--epochs", "2", "--batch", "64"]),
     "transformer": ("09 Transformer LM step (TODO)", [], []),
     "pointer": ("15 pointer network step (TODO)", [], []),
     "dqn": ("14 DQN 256-256 on CartPole (TODO)", [], []),
