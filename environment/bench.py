@@ -30,8 +30,12 @@ MODELS = {
     # the loops students wait on longest (issue 23); each row's description says what one unit is
     "resnet": ("04 compact ResNet (TODO)", [], []),
     "unet": ("12 diffusion U-Net (TODO)", [], []),
-    "transformer": ("09 Transformer LM step (TODO)", [], []),
-    "pointer": ("15 pointer network step (TODO)", [], []),
+    "transformer": ("09 Transformer LM (pre-norm GPT, d 128, 2 blocks, 4 heads, FFN 512, window 64, ABC chars), batch 32,"
+                    " Adam clip 1, warm-up+cosine; 1 step = 2,048 characters", ["--steps", "50", "--epochs", "5"],
+                    ["--steps", "3", "--epochs", "2"]),
+    "pointer": ("15 pointer network (LSTM 128 encoder+decoder, additive pointer), sorting 10 numbers, batch 128,"
+                " Adam clip 1, cosine; 1 step = 128 sequences", ["--steps", "80", "--epochs", "4"],
+                ["--steps", "3", "--epochs", "2"]),
     "dqn": ("14 DQN 256-256 on CartPole (TODO)", [], []),
 }
 
