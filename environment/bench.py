@@ -36,8 +36,12 @@ MODELS = {
              " schedule, v-prediction MSE, batch 64, Adam warm-up + cosine 4e-3, EMA 0.995 every step; unit: a"
              " training image", ["--samples", "3072", "--epochs", "3", "--batch", "64"],
              ["--samples", "128", "--epochs", "2", "--batch", "64"]),
-    "transformer": ("09 Transformer LM step (TODO)", [], []),
-    "pointer": ("15 pointer network step (TODO)", [], []),
+    "transformer": ("09 Transformer LM (pre-norm GPT, d 128, 2 blocks, 4 heads, FFN 512, window 64, ABC chars), batch 32,"
+                    " Adam clip 1, warm-up+cosine; 1 step = 2,048 characters", ["--steps", "50", "--epochs", "5"],
+                    ["--steps", "3", "--epochs", "2"]),
+    "pointer": ("15 pointer network (LSTM 128 encoder+decoder, additive pointer), sorting 10 numbers, batch 128,"
+                " Adam clip 1, cosine; 1 step = 128 sequences", ["--steps", "80", "--epochs", "4"],
+                ["--steps", "3", "--epochs", "2"]),
     "dqn": ("14 DQN 256-256 on CartPole (TODO)", [], []),
 }
 

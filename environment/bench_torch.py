@@ -241,10 +241,13 @@ def main():
     p.add_argument("--data", required=True, help="folder written by Bench export")
     p.add_argument("--samples", type=int, default=60000)
     p.add_argument("--epochs", type=int, default=4)
-    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--batch", type=int, default=None, help="default 128 (transformer, pointer: the notebook's batch)")
+    p.add_argument("--steps", type=int, default=None, help="steps per epoch (transformer, pointer)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--interop-threads", type=int, default=None)
     args = p.parse_args()
+    if args.batch is None and args.model not in ("transformer", "pointer"):
+        args.batch = 128
     if args.epochs < 2:
         p.error("--epochs must be at least 2 (the first is a warm-up)")
     torch.set_num_threads(args.threads)

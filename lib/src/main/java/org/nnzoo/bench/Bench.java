@@ -92,6 +92,7 @@ public final class Bench {
         writeLongs(dir.resolve("cora_adj_rows.i64"), a.rows());
         writeLongs(dir.resolve("cora_adj_cols.i64"), a.cols());
         writeFloats(dir.resolve("cora_adj_values.f32"), a.values());
+        SequenceBench.exportText(dir); // the ABC characters of the transformer row
         Files.writeString(dir.resolve("shapes.json"), String.format(Locale.ROOT,
                 "{\"mnist\": %d, \"cora_nodes\": %d, \"cora_features\": %d, \"cora_classes\": %d}%n",
                 train.count(), cora.nodes(), cora.featureCount(), Cora.CLASSES));
