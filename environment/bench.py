@@ -42,7 +42,9 @@ MODELS = {
     "pointer": ("15 pointer network (LSTM 128 encoder+decoder, additive pointer), sorting 10 numbers, batch 128,"
                 " Adam clip 1, cosine; 1 step = 128 sequences", ["--steps", "80", "--epochs", "4"],
                 ["--steps", "3", "--epochs", "2"]),
-    "dqn": ("14 DQN 256-256 on CartPole (TODO)", [], []),
+    "dqn": ("14 DQN 4-256-256-2 on CartPole, batch 64, Adam 2.3e-3, Huber, target net; env steps/s "
+            "(env stepping included, validation excluded)", ["--steps", "5120", "--epochs", "4"],
+            ["--steps", "1280", "--epochs", "2"]),
 }
 
 
@@ -65,7 +67,7 @@ def run(cmd, env=None):
         sys.stderr.write(p.stdout[-4000:])
         raise SystemExit(f"bench: {' '.join(cmd[:3])}... failed (exit {p.returncode})")
     for line in p.stdout.splitlines():  # NNZOO_FIT_PHASES=1: where each batch's time goes, both sides
-        if " phases, us per batch" in line:
+        if " phases, us per " in line or " update phases" in line or ": alone, us per call" in line:
             print("    " + line, flush=True)
     r = json.loads(lines[-1][len("BENCH "):])
     r["process_seconds"] = time.time() - t0

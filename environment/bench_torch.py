@@ -5,7 +5,7 @@ gather the batch, forward, loss, backward, step, and read the loss and the numbe
 every step (loss.item(), .sum().item()), which is what the Java side's Fit does too.
 
     /usr/bin/python3 environment/bench_torch.py MODEL --data DIR [--samples N] [--epochs E] [--batch B]
-        [--threads T] [--interop-threads T]
+        [--steps N] [--threads T] [--interop-threads T]      (--steps: environment steps per epoch, dqn only)
 
 Prints one line "BENCH {json}" with the samples/s of every epoch after the first (a warm-up), their median,
 the thread settings torch reports, and the peak resident memory (VmHWM) of this process.
@@ -242,7 +242,8 @@ def main():
     p.add_argument("--samples", type=int, default=60000)
     p.add_argument("--epochs", type=int, default=4)
     p.add_argument("--batch", type=int, default=None, help="default 128 (transformer, pointer: the notebook's batch)")
-    p.add_argument("--steps", type=int, default=None, help="steps per epoch (transformer, pointer)")
+    p.add_argument("--steps", type=int, default=None,
+                   help="steps per epoch (transformer, pointer: training steps; dqn: environment steps)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--interop-threads", type=int, default=None)
     args = p.parse_args()

@@ -242,7 +242,7 @@ def run(args):
     print(f"python {args.model} parameters: {trained} trained, {with_stats} with running statistics", flush=True)
     classify = args.model == "resnet"
     clock = Clock()
-    prof_file = os.environ.get("NNZOO_BENCH_PROFILE")  # PyTorch profiler over epoch 2: op table to this file
+    prof_file = None  # NNZOO_BENCH_PROFILE: Clock records epoch 2 (bench_torch.Clock)
     phases = os.environ.get("NNZOO_FIT_PHASES") == "1"
     tick = time.perf_counter if phases else (lambda: 0.0)
     names = ("next batch", "forward", "loss", "backward", "optimizer step (with zero_grad, lr schedule)", "ema",

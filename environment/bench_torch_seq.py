@@ -152,7 +152,7 @@ def train(args, model, optimizer, lr_of_update, next_batch, steps):
     params = [p for p in model.parameters()]
     print(f"python {args.model}: {sum(p.numel() for p in params)} parameters", flush=True)
     clock = Clock()
-    prof_file = os.environ.get("NNZOO_BENCH_PROFILE")  # PyTorch profiler over epoch 2: op table to this file
+    prof_file = None  # NNZOO_BENCH_PROFILE: Clock records epoch 2 (bench_torch.Clock)
     phases = os.environ.get("NNZOO_FIT_PHASES") == "1"
     prof, last = None, float("nan")
     model.train()

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import ai.djl.Model;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
@@ -91,16 +90,11 @@ final class ConvBench {
         }
         int perEpoch = images.count();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        String profileFile = System.getenv("NNZOO_BENCH_PROFILE");
-        Bench.Clock cpu = new Bench.Clock(); // only its CPU rates are used; the wall rates are Fit's epoch seconds
+        // only its CPU rates are used (the wall rates are Fit's epoch seconds); NNZOO_BENCH_PROFILE: it profiles epoch 2
+        Bench.Clock cpu = new Bench.Clock();
         cpu.start();
         History h = fit.epochs(epochs).seed(42).title("bench " + name).onEpoch((e, hist) -> {
             cpu.stop(perEpoch);
-            if (profileFile != null && e == 0) {
-                JniUtils.startProfile(false, false, false); // PyTorch's profiler over epoch 2
-            } else if (profileFile != null && e == 1) {
-                JniUtils.stopProfile(profileFile); // a Chrome trace (JSON)
-            }
             System.out.printf(Locale.ROOT, "java %s epoch %d/%d loss=%.4f seconds=%.3f%n", name, e + 1, epochs,
                     hist.last("train_loss"), hist.last("seconds"));
             cpu.start();
