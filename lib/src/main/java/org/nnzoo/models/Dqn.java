@@ -11,6 +11,7 @@ import org.nnzoo.rl.RlLoop;
 import org.nnzoo.rl.HuberLoss;
 import org.nnzoo.rl.LinearSchedule;
 import org.nnzoo.rl.ReplayBuffer;
+import org.nnzoo.train.OptimizerStep;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -90,6 +91,7 @@ public final class Dqn implements Agent, AutoCloseable {
     private final Model online;
     private final Model target;
     private final Trainer trainer;
+    private final OptimizerStep step;
     private final ParameterStore targetStore;
     private final HuberLoss loss;
     private final ReplayBuffer buffer;
@@ -121,9 +123,10 @@ public final class Dqn implements Agent, AutoCloseable {
         Engine.getInstance().setRandomSeed((int) config.seed);
         online = Model.newInstance("dqn");
         online.setBlock(Mlp.build(config.hidden, actions));
-        trainer = online.newTrainer(new DefaultTrainingConfig(loss)
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate)).build()));
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate)).build();
+        trainer = online.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adam));
         trainer.initialize(new Shape(1, obsSize));
+        step = OptimizerStep.fastest(trainer, adam); // Trainer.step()'s updates without its gradient copies
         target = Model.newInstance("dqn-target");
         target.setBlock(Mlp.build(config.hidden, actions));
         target.getBlock().initialize(target.getNDManager(), DataType.FLOAT32, new Shape(1, obsSize));
@@ -216,7 +219,7 @@ public final class Dqn implements Agent, AutoCloseable {
                 gc.backward(l);
             }
             lastGradNorm = clipGradients(sub);
-            trainer.step();
+            step.apply();                                         // theta <- Adam(theta, dL/dtheta)
             lastLoss = l.getFloat();
         }
         updates++;

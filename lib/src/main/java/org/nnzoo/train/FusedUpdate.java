@@ -219,7 +219,10 @@ final class FusedUpdate {
             }
         }
 
-        /** @return whether the updates run through the Vector API */
+        /**
+         * @return whether the updates run through the Vector API: where the JVM has the incubator module and the vector
+         *     loops match the scalar ones bit for bit (checked once, which also has C2 compile them)
+         */
         static boolean simd() {
             return SIMD;
         }
@@ -232,8 +235,14 @@ final class FusedUpdate {
          */
         static void adam(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, float lrbc, float wd,
                 float rescale, float clip, float b1, float b2, float eps) {
+            adam(w, g, m, v, lrbc, wd, rescale, clip, b1, b2, eps, SIMD);
+        }
+
+        /** {@link #adam}, through the vector loop where {@code simd}, else the scalar loop alone. */
+        static void adam(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, float lrbc, float wd,
+                float rescale, float clip, float b1, float b2, float eps, boolean simd) {
             int n = w.capacity() / Float.BYTES;
-            int i = SIMD ? FusedVectorKernels.adam(w, g, m, v, lrbc, wd, rescale, clip, b1, b2, eps) : 0;
+            int i = simd ? FusedVectorKernels.adam(w, g, m, v, lrbc, wd, rescale, clip, b1, b2, eps) : 0;
             float c1 = 1 - b1;
             float c2 = 1 - b2;
             for (; i < n; i++) {
@@ -262,8 +271,14 @@ final class FusedUpdate {
          */
         static void sgd(ByteBuffer w, ByteBuffer g, ByteBuffer s, float lr, float wd, float rescale, float clip,
                 float momentum) {
+            sgd(w, g, s, lr, wd, rescale, clip, momentum, SIMD);
+        }
+
+        /** {@link #sgd}, through the vector loop where {@code simd}, else the scalar loop alone. */
+        static void sgd(ByteBuffer w, ByteBuffer g, ByteBuffer s, float lr, float wd, float rescale, float clip,
+                float momentum, boolean simd) {
             int n = w.capacity() / Float.BYTES;
-            int i = SIMD ? FusedVectorKernels.sgd(w, g, s, lr, wd, rescale, clip, momentum) : 0;
+            int i = simd ? FusedVectorKernels.sgd(w, g, s, lr, wd, rescale, clip, momentum) : 0;
             for (; i < n; i++) {
                 float wi = w.getFloat(i << 2);
                 float gi = g.getFloat(i << 2);

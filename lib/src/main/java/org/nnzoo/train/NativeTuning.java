@@ -53,7 +53,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * runs {@code aten::lstm} on CPU through oneDNN ({@code mkldnn_rnn_layer}) whenever oneDNN is enabled; with one
  * intra-op thread that is much slower for training than ATen's own LSTM (a loop of matrix products and gate
  * operations, what PyTorch 1.13 runs): measured with {@code bench.sh --threads 1} (LSTM 128 on 28 MNIST rows, batch
- * 128, Adam), 5,508 samples/s through oneDNN against 9,074 through ATen. With two threads oneDNN is ahead (5,610
+ * 128, Adam), 5,508 samples/s through oneDNN against 9,074 through ATen, on an AMD EPYC (AVX2). On an Intel Xeon
+ * with AVX-512 (Sapphire Rapids) oneDNN's AVX-512 LSTM is as fast or faster with one thread too (the benchmark's
+ * LSTM about level; its pointer network 28.4 against 21.2 steps/s), so there ATen is only picked on CPUs without
+ * AVX-512. With two threads oneDNN is ahead (5,610
  * against 4,717: ATen's loop has many small parallel regions, and waking the second OpenMP thread for each costs
  * more than it saves), so oneDNN keeps the call then, except in the reproducible mode ({@link Reproducible}: oneDNN's
  * LSTM is not among the kernels it covers). The first call that switches oneDNN off prints one line (once per JVM;
@@ -200,6 +203,9 @@ public final class NativeTuning {
                         + trim + " MiB; off: NNZOO_MALLOC_TUNE=0)");
     }
 
+    /** Whether the CPU has AVX-512 (oneDNN's LSTM then beats ATen's with one thread too; see the class comment). */
+    private static final boolean AVX512 = "avx512".equals(Reproducible.cpuIsa());
+
     /** PyTorch's LSTM implementations that {@link #lstmKernel(Supplier)} chooses between. */
     public enum LstmKernel {
         /** ATen's loop of matrix products and gate operations (oneDNN switched off for the call). */
@@ -211,12 +217,13 @@ public final class NativeTuning {
     /**
      * @return the LSTM implementation for the current settings: {@code -Dnnzoo.lstm.kernel} or the environment
      *     variable {@code NNZOO_LSTM_KERNEL} ({@code aten}, {@code onednn} or {@code auto}); {@code auto} (the
-     *     default) means ATen in the reproducible mode ({@link Reproducible}) and with one intra-op thread, else oneDNN
+     *     default) means ATen in the reproducible mode ({@link Reproducible}) and with one intra-op thread on a CPU
+     *     without AVX-512, else oneDNN
      */
     public static LstmKernel lstmKernelChoice() {
         String v = lstmSetting();
         if (v == null) {
-            return Reproducible.isOn() || JniUtils.getNumThreads() == 1 ? LstmKernel.ATEN : LstmKernel.ONEDNN;
+            return Reproducible.isOn() || (JniUtils.getNumThreads() == 1 && !AVX512) ? LstmKernel.ATEN : LstmKernel.ONEDNN;
         }
         try {
             return LstmKernel.valueOf(v.trim().toUpperCase(Locale.ROOT));

@@ -13,18 +13,20 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 
 /**
- * How {@link Fit} applies the optimizer after the backward pass ({@code w <- optimizer(w, dL/dw)} for every trained
+ * How {@link Fit} (and {@code Dqn}'s update) applies the optimizer after the backward pass ({@code w <- optimizer(w, dL/dw)} for every trained
  * parameter), chosen once per run by {@link #fastest}: DJL's {@code Trainer.step()}, or {@link Direct}, the same
  * {@code Optimizer.update} calls without DJL's per-parameter gradient copies, and for Adam and SGD with the last native
  * step of the update fused into one pass ({@link FusedUpdate}). Both give the same numbers ({@code FitStepTest} and
  * {@code FusedUpdateTest} check it bit for bit).
  */
-interface OptimizerStep {
+public interface OptimizerStep {
 
     /** Updates the trained parameters from their gradients. */
     void apply();
 
     /**
+     * @param trainer   the trainer whose parameters are updated
+     * @param optimizer the optimizer in the trainer's configuration (the same object)
      * @return {@link Direct} where this DJL's trainer can be read, else {@code Trainer.step()} for every batch
      */
     static OptimizerStep fastest(Trainer trainer, Optimizer optimizer) {
