@@ -171,10 +171,9 @@ def run_gcn(args):
     model = Gcn(feats, 16, classes, 0.5)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     y_train = y[train]
-    rates, cpu_rates, last = [], [], 0.0
+    clock, last = Clock(), 0.0
     for epoch in range(args.epochs):
-        t0 = time.perf_counter()
-        c0 = time.process_time()
+        clock.start()
         model.train()
         logits = model(x, adj)[train]
         loss = F.cross_entropy(logits, y_train) + 5e-4 / 2 * (model.w1 ** 2).sum()
@@ -183,12 +182,8 @@ def run_gcn(args):
         optimizer.step()
         last = loss.item()
         (logits.argmax(1) == y_train).sum().item()
-        seconds = time.perf_counter() - t0
-        cpu = time.process_time() - c0
-        if epoch > 0:
-            rates.append(1 / seconds)
-            cpu_rates.append(1 / max(cpu, 1e-9))
-    return rates, cpu_rates, last, 1, "epochs"
+        clock.stop(1)
+    return clock.rates, clock.cpu_rates, last, 1, "epochs"
 
 
 def write_profile(prof, path):
