@@ -146,11 +146,7 @@ else
     nnzoo_warn "--unpatched: the kernel has rapaio 3.0.1's start-up race (diagnostics only)"
     kernel_cp="$kernel_jar"
 fi
-argv+=("$java" "-Xmx$heap"
-       # a 64 MB young generation: the garbage of the notebooks' loops (NDArray handles, batch arrays) is short-lived;
-       # G1's own sizing grows it to hundreds of MB of resident memory per kernel for no speed (BENCHMARKS.md)
-       -Xmn64m
-       -Dai.djl.offline=true -Djava.awt.headless=true
+argv+=("$java" "-Xmx$heap" -Dai.djl.offline=true -Djava.awt.headless=true
        -Dai.djl.pytorch.graph_optimizer=false
        # the Vector API for Word2Vec's training kernels (Word2Vec.simd(); same results without it, ~2x slower)
        --add-modules jdk.incubator.vector
