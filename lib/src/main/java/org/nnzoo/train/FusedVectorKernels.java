@@ -23,9 +23,9 @@ final class FusedVectorKernels {
     /**
      * @return whether the vector loops give the scalar loops' results bit for bit here, checked on a few thousand
      *     values with awkward magnitudes (denormals too). Then the loops run on a short buffer until HotSpot's C2
-     *     has compiled them (a few hundred milliseconds, once per JVM): until then the Vector API runs interpreted or
-     *     in C1, allocating an object per operation, some 50 times slower than DJL's native update, which would make
-     *     the first hundreds of training steps slower instead of faster.
+     *     has compiled them (under a second, once per JVM): until then the Vector API runs interpreted or in C1,
+     *     allocating an object per operation, some 50 times slower than DJL's native update, which would make the
+     *     first hundreds of training steps slower instead of faster.
      */
     static boolean available() {
         if (SP.length() < 4) {
@@ -47,9 +47,10 @@ final class FusedVectorKernels {
             }
         }
         // until C2 has compiled each loop: a call then takes a small fraction of its first, interpreted, time
-        // (about 1 us against 50 on 1,027 values); at most 4 seconds in all, after which the scalar loops are used
-        ByteBuffer[] warm = buffers(64 * SP.length() + 3, r);
-        long end = System.nanoTime() + 4_000_000_000L;
+        // (well under a microsecond against tens on 259 values); at most 20 seconds in all (a busy machine), after
+        // which DJL's own update is used
+        ByteBuffer[] warm = buffers(16 * SP.length() + 3, r);
+        long end = System.nanoTime() + 20_000_000_000L;
         for (int variant = 0; variant < 4; variant++) {
             long first = -1;
             for (int fast = 0; fast < 5; ) {
@@ -63,6 +64,9 @@ final class FusedVectorKernels {
                 fast = t * 10 < first ? fast + 1 : 0;
             }
         }
+        // the interpreted vector loops left garbage, which made G1 grow the young generation (and the process's
+        // resident memory) for good: a full collection shrinks the heap back
+        System.gc();
         return true;
     }
 
