@@ -40,10 +40,13 @@ venv="$NNZOO_ROOT/.venv-bench"
 if ! $java_only; then
     # shellcheck source=environment/venv.sh
     source "$NNZOO_ROOT/environment/venv.sh"
-    nnzoo_pip_mirror_if_offline "${NNZOO_VENV_PYTHON:-python3}"
-    # online without a mirror: the +cpu wheel comes from PyTorch's own index (PyPI has the CUDA build only)
-    [[ -n "${PIP_INDEX_URL:-}" ]] \
-        || export PIP_EXTRA_INDEX_URL="https://download.pytorch.org/whl/cpu${PIP_EXTRA_INDEX_URL:+ $PIP_EXTRA_INDEX_URL}"
+    req="$NNZOO_ROOT/environment/bench-requirements.txt"
+    if ! nnzoo_venv_ensure "$venv" "$req" 'import torch, gymnasium, numpy' benchmark --check >/dev/null 2>&1; then
+        nnzoo_pip_mirror_if_offline "${NNZOO_VENV_PYTHON:-python3}"
+        # online without a mirror: the +cpu wheel comes from PyTorch's own index (PyPI has the CUDA build only)
+        [[ -n "${PIP_INDEX_URL:-}" ]] \
+            || export PIP_EXTRA_INDEX_URL="https://download.pytorch.org/whl/cpu${PIP_EXTRA_INDEX_URL:+ $PIP_EXTRA_INDEX_URL}"
+    fi
     nnzoo_venv_ensure "$venv" "$NNZOO_ROOT/environment/bench-requirements.txt" 'import torch, gymnasium, numpy' \
         "benchmark (PyTorch $(sed -n 's/^torch==//p' environment/bench-requirements.txt))" \
         || nnzoo_die "no benchmark venv at $venv (see the warning above); bash environment/bench.sh --java-only runs the Java side alone"
