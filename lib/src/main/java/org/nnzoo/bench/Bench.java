@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import ai.djl.Model;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
@@ -159,32 +158,8 @@ public final class Bench {
             default -> throw new IllegalArgumentException("unknown model '" + name + "': use " + MODELS);
         }
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        String profileFile = System.getenv("NNZOO_BENCH_PROFILE");
-        List<Double> cpuSeconds = new ArrayList<>();
-        long[] cpuMark = {os.getProcessCpuTime()};
-        History h = Fit.of(model, data).loss(loss).optimizer(optimizer).epochs(epochs).accuracy(true).seed(42)
-                .title("bench " + name).onEpoch((e, hist) -> {
-                    if (profileFile != null && e == 0) {
-                        JniUtils.startProfile(false, false, false); // PyTorch's profiler over epoch 2
-                    } else if (profileFile != null && e == 1) {
-                        JniUtils.stopProfile(profileFile); // a Chrome trace (JSON)
-                    }
-                    long now = os.getProcessCpuTime();
-                    cpuSeconds.add((now - cpuMark[0]) / 1e9);
-                    cpuMark[0] = now;
-                }).run();
-        double[] secs = h.values("seconds");
-        List<Double> rates = new ArrayList<>();
-        for (int e = 1; e < secs.length; e++) {
-            rates.add(perEpoch / secs[e]);
-        }
-        List<Double> cpuRates = new ArrayList<>();
-        for (int e = 1; e < cpuSeconds.size(); e++) {
-            cpuRates.add(perEpoch / cpuSeconds.get(e));
-        }
-        report(name, unit, perEpoch, name.equals("gcn") ? 0 : batch, rates, cpuRates, h.last("train_loss"), secs[0],
-                loadSeconds);
+        fitAndReport(Fit.of(model, data).loss(loss).optimizer(optimizer).epochs(epochs).accuracy(true), name, unit,
+                perEpoch, name.equals("gcn") ? 0 : batch, loadSeconds);
         model.close();
         if (data instanceof AutoCloseable c) {
             try {
@@ -193,6 +168,30 @@ public final class Bench {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /**
+     * Trains through {@code fit} (seed 42) and prints the {@link #report}: the wall-clock rates from Fit's own epoch
+     * times (its training time, without the evaluation), the CPU rates (and, with {@code NNZOO_BENCH_PROFILE}, the
+     * profile of epoch 2) from a {@link Clock}.
+     *
+     * @param perEpoch units (samples, steps, epochs) in one epoch
+     * @return the run's history
+     */
+    static History fitAndReport(Fit fit, String name, String unit, int perEpoch, int batch, double loadSeconds) {
+        Clock cpu = new Clock();
+        cpu.start();
+        History h = fit.seed(42).title("bench " + name).onEpoch((e, hist) -> {
+            cpu.stop(perEpoch);
+            cpu.start();
+        }).run();
+        double[] secs = h.values("seconds");
+        List<Double> rates = new ArrayList<>();
+        for (int e = 1; e < secs.length; e++) {
+            rates.add(perEpoch / secs[e]);
+        }
+        report(name, unit, perEpoch, batch, rates, cpu.cpuRates(), h.last("train_loss"), secs[0], loadSeconds);
+        return h;
     }
 
     /**

@@ -5,13 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import ai.djl.Model;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -23,7 +20,6 @@ import org.nnzoo.train.BatchSource;
 import org.nnzoo.train.CharCorpus;
 import org.nnzoo.train.Evaluation;
 import org.nnzoo.train.Fit;
-import org.nnzoo.train.History;
 import org.nnzoo.train.SequenceCrossEntropy;
 import org.nnzoo.train.TokenWindows;
 
@@ -114,32 +110,9 @@ final class SequenceBench {
     /** Trains {@code model} with {@link Fit} and reports its steps/s, measured as {@link Bench#run} measures Fit. */
     private static void fit(String name, Model model, BatchSource data, Loss loss, Optimizer optimizer, int epochs,
             int steps, int batch, double loadSeconds) {
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        String profileFile = System.getenv("NNZOO_BENCH_PROFILE");
-        List<Double> cpuSeconds = new ArrayList<>();
-        long[] cpuMark = {os.getProcessCpuTime()};
-        History h = Fit.of(model, data).loss(loss).optimizer(optimizer).epochs(epochs).seed(42)
-                .title("bench " + name).onEpoch((e, hist) -> {
-                    if (profileFile != null && e == 0) {
-                        JniUtils.startProfile(false, false, false); // PyTorch's profiler over epoch 2
-                    } else if (profileFile != null && e == 1) {
-                        JniUtils.stopProfile(profileFile); // a Chrome trace (JSON)
-                    }
-                    long now = os.getProcessCpuTime();
-                    cpuSeconds.add((now - cpuMark[0]) / 1e9);
-                    cpuMark[0] = now;
-                }).run();
+        Bench.fitAndReport(Fit.of(model, data).loss(loss).optimizer(optimizer).epochs(epochs), name, "steps", steps,
+                batch, loadSeconds);
         System.out.println("java " + name + ": " + Evaluation.parameterCount(model.getBlock()) + " parameters");
-        double[] secs = h.values("seconds"); // Fit's training time per epoch
-        List<Double> rates = new ArrayList<>();
-        for (int e = 1; e < secs.length; e++) {
-            rates.add(steps / secs[e]);
-        }
-        List<Double> cpuRates = new ArrayList<>();
-        for (int e = 1; e < cpuSeconds.size(); e++) {
-            cpuRates.add(steps / cpuSeconds.get(e));
-        }
-        Bench.report(name, "steps", steps, batch, rates, cpuRates, h.last("train_loss"), secs[0], loadSeconds);
         model.close();
     }
 
