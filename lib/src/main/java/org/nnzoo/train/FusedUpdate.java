@@ -33,11 +33,12 @@ import ai.djl.training.optimizer.Sgd;
  *
  * <p>Why the numbers are the same: each ATen operation rounds its result to float, and so does each step here, in the
  * same order; where ATen's kernels multiply-add in one rounding ({@code add_(x, alpha)}, {@code addcmul_}) this uses
- * {@link Math#fma}. {@code FusedUpdateTest} checks the weights and states bit for bit against DJL's own update, with
- * weight decay, rescaling, clipping and momentum, on sizes with vector tails. One exception: on CPUs with AVX-512,
- * ATen's AVX-512 square root or division rounds about one value in 20,000 by one unit in the last place differently,
- * and the update here keeps the IEEE result (what ATen's AVX2 kernels give, i.e. the reproducible mode, which the
- * notebooks run in); {@code NNZOO_REPRODUCIBLE=0} runs on such CPUs therefore differ in those last places.
+ * {@link Math#fma}. {@code FusedUpdateTest} checks the weights after six steps (so the states too) bit for bit against
+ * DJL's own update, with weight decay, rescaling, clipping and momentum, on sizes with vector tails. One exception: on
+ * CPUs with AVX-512, ATen's AVX-512 kernels round about one value in 20,000 of an Adam step by one unit in the last
+ * place differently (not traced to one operation; the moments agree, the weight update differs), while the update
+ * here matches ATen's AVX2 kernels, i.e. the reproducible mode, which the notebooks run in;
+ * {@code NNZOO_REPRODUCIBLE=0} runs on such CPUs therefore differ in those last places, the same in every run.
  *
  * <p>Used by {@link OptimizerStep.Direct} for {@code Adam} and {@code Sgd} exactly (not subclasses, not AdamW), on
  * contiguous float32 CPU arrays, where the JVM runs the Vector API ({@code --add-modules jdk.incubator.vector}, as the
