@@ -74,9 +74,6 @@ def run(cmd, env=None):
     return r
 
 
-SIDES = {"java": "Java", "pip": "PyTorch (pip)", "debian": "Debian PyTorch"}
-
-
 def median_of(runs, key):
     return statistics.median([x for r in runs for x in r[key]])
 
