@@ -242,17 +242,13 @@ def run(args):
     print(f"python {args.model} parameters: {trained} trained, {with_stats} with running statistics", flush=True)
     classify = args.model == "resnet"
     clock = Clock()
-    prof_file = None  # NNZOO_BENCH_PROFILE: Clock records epoch 2 (bench_torch.Clock)
     phases = os.environ.get("NNZOO_FIT_PHASES") == "1"
     tick = time.perf_counter if phases else (lambda: 0.0)
     names = ("next batch", "forward", "loss", "backward", "optimizer step (with zero_grad, lr schedule)", "ema",
              "loss read", "correct count")
     model.train()
-    prof, first_loss, last_loss, loss_mean, lr_used = None, None, 0.0, 0.0, 0.0
+    first_loss, last_loss, loss_mean, lr_used = None, 0.0, 0.0, 0.0
     for epoch in range(args.epochs):
-        if prof_file and epoch == 1:
-            prof = torch.autograd.profiler.profile()
-            prof.__enter__()
         clock.start()
         order = torch.randperm(n, generator=gen)
         loss_sum, correct, batches, spent = 0.0, 0, 0, [0.0] * len(names)
@@ -288,11 +284,6 @@ def run(args):
                 for k, dt in enumerate((b - a, c - b, d - c, e - d, f - e, g - f, h - g, i - h)):
                     spent[k] += dt
         clock.stop(n)
-        if prof is not None:
-            prof.__exit__(None, None, None)
-            with open(prof_file, "w") as fh:
-                fh.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=40))
-            prof = None
         if phases:
             print(f"python {args.model}: epoch {epoch + 1} phases, us per batch ({batches} batches): "
                   + " ".join(f"{nm} {v / batches * 1e6:.0f};" for nm, v in zip(names, spent))

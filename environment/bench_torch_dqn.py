@@ -15,7 +15,7 @@ backward on 64 transitions.
 
 Epochs of N environment steps (default 5120); the first, with the replay buffer's fill before learning starts, is
 the warm-up. NNZOO_FIT_PHASES=1 prints where the time of an environment step goes (clock reads between phases);
-NNZOO_BENCH_PROFILE=FILE writes torch's profiler table of epoch 2.
+NNZOO_BENCH_PROFILE=FILE.json: bench_torch.Clock writes torch's profile of epoch 2 (a Chrome trace).
 """
 import os
 import time
@@ -87,7 +87,6 @@ def run(args):
         raise SystemExit(f"dqn: --steps must be at least {LEARNING_STARTS + TRAIN_EVERY} so that the warm-up epoch "
                          f"includes a training round, got {per_epoch}")
     phases = os.environ.get("NNZOO_FIT_PHASES") == "1"
-    prof_file = None  # NNZOO_BENCH_PROFILE: Clock records epoch 2 (bench_torch.Clock)
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
     env = gym.make("CartPole-v1")
@@ -104,12 +103,9 @@ def run(args):
     tick = time.perf_counter
     t_ph = [0.0] * len(PHASES)
     n_greedy = n_updates = n_syncs = 0
-    returns, ep_ret, last_loss, prof = [], 0.0, float("nan"), None
+    returns, ep_ret, last_loss = [], 0.0, float("nan")
     obs, _ = env.reset(seed=SEED)
     for epoch in range(args.epochs):
-        if prof_file and epoch == 1:
-            prof = torch.autograd.profiler.profile()
-            prof.__enter__()
         mark = (n_greedy, n_updates, n_syncs)
         t_epoch = tick()
         clock.start()
@@ -161,11 +157,6 @@ def run(args):
                     n_syncs += 1
         clock.stop(per_epoch)
         seconds = tick() - t_epoch
-        if prof is not None:
-            prof.__exit__(None, None, None)
-            with open(prof_file, "w") as f:
-                f.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=40))
-            prof = None
         print(f"python dqn epoch {epoch + 1}/{args.epochs}: {per_epoch} steps, {n_updates - mark[1]} gradient updates, "
               f"{n_syncs - mark[2]} target syncs, {n_greedy - mark[0]} greedy acts (forward passes), epsilon "
               f"{linear_schedule(EPS_START, EPS_END, EPS_STEPS, (epoch + 1) * per_epoch):.3f}, loss {last_loss:.4f}, "

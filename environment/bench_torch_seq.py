@@ -152,14 +152,10 @@ def train(args, model, optimizer, lr_of_update, next_batch, steps):
     params = [p for p in model.parameters()]
     print(f"python {args.model}: {sum(p.numel() for p in params)} parameters", flush=True)
     clock = Clock()
-    prof_file = None  # NNZOO_BENCH_PROFILE: Clock records epoch 2 (bench_torch.Clock)
     phases = os.environ.get("NNZOO_FIT_PHASES") == "1"
-    prof, last = None, float("nan")
+    last = float("nan")
     model.train()
     for epoch in range(args.epochs):
-        if prof_file and epoch == 1:
-            prof = torch.autograd.profiler.profile()
-            prof.__enter__()
         clock.start()
         loss_sum = 0.0
         if not phases:
@@ -201,11 +197,6 @@ def train(args, model, optimizer, lr_of_update, next_batch, steps):
                   + " ".join(f"{nm} {v / steps * 1e6:.0f};" for nm, v in zip(names, t))
                   + f" total {sum(t) / steps * 1e6:.0f}", flush=True)
         clock.stop(steps)
-        if prof is not None:
-            prof.__exit__(None, None, None)
-            with open(prof_file, "w") as fh:
-                fh.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=40))
-            prof = None
         last = loss_sum / steps
         print(f"python {args.model} epoch {epoch + 1}/{args.epochs} loss={last:.4f}", flush=True)
     return clock, last
