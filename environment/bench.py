@@ -185,7 +185,9 @@ def main():
     first = results[threads[0]][models[0]]["sides"]
     print(f"java:   {first['java'][0]['runtime']}; native tuning: {first['java'][0].get('native_tuning')}; {waits['java']}")
     for p in peers:
-        print(f"{p}:{' ' * (7 - len(p))}{first[p][0]['runtime']}; {waits['python']}")
+        flush = "denormals flushed (NNZOO_BENCH_FLUSH_DENORMAL=1)" if first[p][0].get("flush_denormal") \
+            else "gradual underflow (PyTorch's default; --python-env NNZOO_BENCH_FLUSH_DENORMAL=1 flushes)"
+        print(f"{p}:{' ' * (7 - len(p))}{first[p][0]['runtime']}; {flush}; {waits['python']}")
     print(f"warm-up epoch excluded; median of all other epochs of {rounds} round(s); wall clock, and per CPU-second "
           f"of the process in brackets; 1 inter-op thread on every side")
     table = {}

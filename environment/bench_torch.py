@@ -247,6 +247,9 @@ def main():
     if args.epochs < 2:
         p.error("--epochs must be at least 2 (the first is a warm-up)")
     torch.set_num_threads(args.threads)
+    # the Java side flushes denormals to zero (org.nnzoo.train.Denormals); PyTorch's default does not. =1 gives this
+    # side the same setting, before the first parallel operation, so that the OpenMP workers inherit it
+    flush = os.environ.get("NNZOO_BENCH_FLUSH_DENORMAL") == "1" and torch.set_flush_denormal(True)
     if args.interop_threads:
         torch.set_num_interop_threads(args.interop_threads)
     torch.manual_seed(42)
@@ -275,7 +278,7 @@ def main():
         "rates": [round(r, 2) for r in rates], "median": round(statistics.median(rates), 2),
         "cpu_rates": [round(r, 2) for r in cpu_rates],
         "final_train_loss": round(last, 5), "threads": torch.get_num_threads(),
-        "interop_threads": torch.get_num_interop_threads(), "vmhwm_kb": peak_rss_kb(),
+        "interop_threads": torch.get_num_interop_threads(), "flush_denormal": bool(flush), "vmhwm_kb": peak_rss_kb(),
         "runtime": f"PyTorch {torch.__version__} ({blas}), Python {'.'.join(map(str, __import__('sys').version_info[:3]))}",
     }), flush=True)
 

@@ -19,6 +19,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.RandomUtils;
 import org.nnzoo.train.BatchSource;
+import org.nnzoo.train.Denormals;
 import org.nnzoo.train.History;
 import org.nnzoo.train.ProgressView;
 import org.nnzoo.train.Interrupt;
@@ -127,6 +128,7 @@ public final class GanTraining {
 
     /** Runs the alternating updates and returns the per-epoch history ({@code d_loss, g_loss, d_real, d_fake, seconds}). */
     public History run() {
+        Denormals.onThisThread(); // as in Fit: a converging model makes denormals, slow on x86
         start();
         History history = new History();
         int batches = count / batchSize; // full batches only (BatchNorm statistics, equal real/fake counts)

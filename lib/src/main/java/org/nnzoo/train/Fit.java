@@ -166,6 +166,7 @@ public final class Fit {
      * {@link #onEpoch}, {@link #stopWhen}). The notebook's interrupt button stops it between two batches.
      */
     public History run() {
+        Denormals.onThisThread(); // a converging model makes denormal numbers, which x86 computes slowly
         History history = new History();
         Optimizer opt = optimizer != null ? optimizer
                 : Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build();

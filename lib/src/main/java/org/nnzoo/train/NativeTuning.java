@@ -23,6 +23,9 @@ import ai.djl.pytorch.jni.JniUtils;
  * touches the engine shows it; {@link #status()} says what was done. Documented for users in the kernel section of
  * {@code environment/README.md}.
  *
+ * <p>Besides these three, {@link Denormals} flushes denormal floats to zero on the threads that train (its status is
+ * part of {@link #status()}, its line part of the notice).
+ *
  * <p>First, the oneMKL vendor fix ({@link MklVendorCheck}): oneMKL's fast matrix-multiply kernels on AMD processors.
  * DJL's PyTorch 2.7.1 CPU build links Intel oneMKL 2024 statically into {@code libtorch_cpu.so}. oneMKL picks its SGEMM
  * code path by CPU vendor: on a CPU that does not report "GenuineIntel" it runs a generic path, whatever AVX2/AVX-512
@@ -150,8 +153,11 @@ public final class NativeTuning {
         } catch (Throwable t) { // NOPMD: likewise
             malloc = Outcome.failed("malloc thresholds", t.toString());
         }
-        status = mkl.status() + "; malloc: " + malloc.status();
-        String notices = java.util.stream.Stream.of(malloc.notice(), mkl.notice()).filter(java.util.Objects::nonNull)
+        String denormals = Denormals.status();
+        status = mkl.status() + "; malloc: " + malloc.status() + "; denormals: " + denormals;
+        String flush = denormals.startsWith("on") ? "denormal floats flushed to zero on the training threads, as "
+                + "torch.set_flush_denormal(True) does (off: NNZOO_FLUSH_DENORMALS=0)" : null;
+        String notices = java.util.stream.Stream.of(malloc.notice(), mkl.notice(), flush).filter(java.util.Objects::nonNull)
                 .collect(java.util.stream.Collectors.joining("; "));
         notice = notices.isEmpty() ? null : "[nnzoo] native tuning (environment/README.md): " + notices;
         return status;
@@ -329,6 +335,17 @@ public final class NativeTuning {
         List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
         for (String line : maps) {
             if (line.endsWith("/" + name)) {
+                return line.substring(line.indexOf('/'));
+            }
+        }
+        return null;
+    }
+
+    /** @return the path of the first loaded library whose file name starts with {@code prefix} (e.g. DJL's hashed libgomp), or null */
+    static String loadedLibraryStartingWith(String prefix) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            int slash = line.lastIndexOf('/');
+            if (slash >= 0 && line.startsWith(prefix, slash + 1) && line.contains(".so")) {
                 return line.substring(line.indexOf('/'));
             }
         }

@@ -31,7 +31,13 @@ public interface OptimizerStep {
      */
     static OptimizerStep fastest(Trainer trainer, Optimizer optimizer) {
         Map<String, ?> used = Direct.parametersInUse(trainer);
-        return used == null ? trainer::step : new Direct(trainer, optimizer, used);
+        if (used == null) {
+            return () -> {
+                Denormals.onThisThread();
+                trainer.step();
+            };
+        }
+        return new Direct(trainer, optimizer, used);
     }
 
     /**
@@ -62,6 +68,7 @@ public interface OptimizerStep {
 
         @Override
         public void apply() {
+            Denormals.onThisThread(); // once per thread (a loop may step on another thread than it was built on)
             if (trained == null || used.size() != usedCount) {
                 trainer.step();
                 usedCount = used.size();

@@ -36,6 +36,7 @@ public final class TunedPyTorchProvider implements EngineProvider {
                     Reproducible.beforeEngine(); // the reproducible mode's settings must precede libtorch
                     Engine e = delegate.getEngine();
                     NativeTuning.apply();
+                    Denormals.onThisThread(); // flush-to-zero here, before the first parallel operation makes workers
                     NativeTuning.announce(); // one line, where it changed something or refused to
                     Reproducible.afterEngine(e);
                     String line = Reproducible.notice();
