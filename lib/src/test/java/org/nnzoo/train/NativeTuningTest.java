@@ -192,16 +192,16 @@ class NativeTuningTest {
                 .filter(l -> l.startsWith("[nnzoo] native tuning") && !l.contains("LSTM")).toList();
         assertEquals(1, notices.size(), forced);
         assertTrue(notices.get(0).contains("mkl_serv_intel_cpu_true") && notices.get(0).contains("NNZOO_MKL_VENDOR_FIX=0")
-                && notices.get(0).contains("NNZOO_MALLOC_TUNE=0"), notices.get(0));
+                && notices.get(0).contains("NNZOO_MALLOC_TUNE=0") && notices.get(0).contains("NNZOO_FLUSH_DENORMALS=0"), notices.get(0));
         assertTrue(forced.startsWith("[nnzoo] native tuning"), "the line comes first: " + forced);
         assertTrue(forced.contains("product 300.0 300.0"), forced);
         assertTrue(forced.contains("status oneMKL vendor check patched ("), forced);
         assertEquals(1, forced.lines().filter(l -> l.startsWith("[nnzoo] native tuning") && l.contains("LSTM layers run ATen's"))
                 .count(), forced);
         String off = childJvm(java.util.Map.of("NNZOO_MKL_VENDOR_FIX", "0", "NNZOO_MALLOC_TUNE", "0", "NNZOO_LSTM_KERNEL", "onednn",
-                "NNZOO_REPRODUCIBLE", "0"));
+                "NNZOO_REPRODUCIBLE", "0", "NNZOO_FLUSH_DENORMALS", "0"));
         assertFalse(off.contains("[nnzoo]"), off);
-        assertTrue(off.contains("status off (") && off.contains("malloc: glibc defaults"), off);
+        assertTrue(off.contains("status off (") && off.contains("malloc: glibc defaults") && off.contains("denormals: off ("), off);
     }
 
     /**
