@@ -67,7 +67,7 @@ public final class Denormals {
             return;
         }
         Calls calls = Calls.get();
-        if (calls != null) {
+        if (calls != null && calls.supported) {
             calls.flushHere();
         }
     }
@@ -92,6 +92,8 @@ public final class Denormals {
         private final Pointer context;
         private final Function setFlush;
         private final Function pause;
+        /** False once PyTorch said the CPU has no such bits (not x86): then no more native calls at each step. */
+        private volatile boolean supported = true;
 
         private Calls(Pointer context, Function setFlush, Function pause) {
             this.context = context;
@@ -127,7 +129,8 @@ public final class Denormals {
 
         void flushHere() {
             if ((setFlush.invokeInt(new Object[] {context, 1}) & 0xFF) == 0) { // a C++ bool comes back in AL only
-                return; // no DAZ on this CPU: PyTorch left the bits alone
+                supported = false; // no DAZ on this CPU: PyTorch left the bits alone
+                return;
             }
             pause.invokeInt(new Object[] {OMP_PAUSE_HARD}); // the next parallel operation makes workers that flush
         }
