@@ -111,15 +111,13 @@ public final class Denormals {
 
         private static Calls resolve() {
             try {
-                String torch = NativeTuning.loadedLibrary("libtorch_cpu.so");
+                NativeTuning.TorchContext torch = NativeTuning.TorchContext.get();
                 String gomp = NativeTuning.loadedLibraryStartingWith("libgomp");
                 if (torch == null || gomp == null) {
                     why = "libtorch_cpu.so or libgomp is not loaded";
                     return null;
                 }
-                NativeLibrary t = NativeLibrary.getInstance(torch);
-                Pointer context = (Pointer) t.getFunction("_ZN2at13globalContextEv").invoke(Pointer.class, new Object[0]);
-                return new Calls(context, t.getFunction("_ZN2at7Context16setFlushDenormalEb"),
+                return new Calls(torch.context, torch.lib.getFunction("_ZN2at7Context16setFlushDenormalEb"),
                         NativeLibrary.getInstance(gomp).getFunction("omp_pause_resource_all"));
             } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
                 why = e.toString();

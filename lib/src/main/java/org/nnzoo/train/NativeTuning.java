@@ -302,16 +302,11 @@ public final class NativeTuning {
         }
 
         private static OneDnnFlag resolve() {
+            TorchContext torch = TorchContext.get();
             try {
-                String torch = loadedLibrary("libtorch_cpu.so");
-                if (torch == null) {
-                    return null;
-                }
-                NativeLibrary lib = NativeLibrary.getInstance(torch);
-                Pointer context = (Pointer) lib.getFunction("_ZN2at13globalContextEv").invoke(Pointer.class, new Object[0]);
-                return context == null ? null : new OneDnnFlag(context, lib.getFunction("_ZNK2at7Context17userEnabledMkldnnEv"),
-                        lib.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb"));
-            } catch (IOException | UnsatisfiedLinkError e) {
+                return torch == null ? null : new OneDnnFlag(torch.context, torch.lib.getFunction(
+                        "_ZNK2at7Context17userEnabledMkldnnEv"), torch.lib.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb"));
+            } catch (UnsatisfiedLinkError e) {
                 return null;
             }
         }
@@ -325,6 +320,43 @@ public final class NativeTuning {
         }
     }
 
+    /**
+     * The loaded {@code libtorch_cpu.so} and its {@code at::globalContext()}, the object whose exported C++ methods
+     * {@link OneDnnFlag} and {@link Denormals} call; resolved once, on first use (after the engine has loaded it).
+     */
+    static final class TorchContext {
+        final NativeLibrary lib;
+        final Pointer context;
+
+        private TorchContext(NativeLibrary lib, Pointer context) {
+            this.lib = lib;
+            this.context = context;
+        }
+
+        private static final class Holder {
+            static final TorchContext TORCH = resolve();
+        }
+
+        /** @return libtorch and its context, or null where it is not loaded or cannot be reached */
+        static TorchContext get() {
+            return Holder.TORCH;
+        }
+
+        private static TorchContext resolve() {
+            try {
+                String torch = loadedLibrary("libtorch_cpu.so");
+                if (torch == null) {
+                    return null;
+                }
+                NativeLibrary lib = NativeLibrary.getInstance(torch);
+                Pointer context = (Pointer) lib.getFunction("_ZN2at13globalContextEv").invoke(Pointer.class, new Object[0]);
+                return context == null ? null : new TorchContext(lib, context);
+            } catch (IOException | UnsatisfiedLinkError e) {
+                return null;
+            }
+        }
+    }
+
     /** @return libc, loaded on first use (the vendor fix, the malloc thresholds and {@link Reproducible} call it) */
     static LibC libc() {
         return LibcHolder.LIBC;
@@ -332,21 +364,20 @@ public final class NativeTuning {
 
     /** @return the path of the loaded library named {@code name} (from /proc/self/maps), or null */
     static String loadedLibrary(String name) throws IOException {
-        List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
-        for (String line : maps) {
-            if (line.endsWith("/" + name)) {
-                return line.substring(line.indexOf('/'));
-            }
-        }
-        return null;
+        return loadedLibrary(file -> file.equals(name));
     }
 
     /** @return the path of the first loaded library whose file name starts with {@code prefix} (e.g. DJL's hashed libgomp), or null */
     static String loadedLibraryStartingWith(String prefix) throws IOException {
+        return loadedLibrary(file -> file.startsWith(prefix) && file.contains(".so"));
+    }
+
+    /** @return the path of the first file mapped into this process (/proc/self/maps) whose name passes, or null */
+    private static String loadedLibrary(java.util.function.Predicate<String> fileName) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            int slash = line.lastIndexOf('/');
-            if (slash >= 0 && line.startsWith(prefix, slash + 1) && line.contains(".so")) {
-                return line.substring(line.indexOf('/'));
+            int path = line.indexOf('/');
+            if (path >= 0 && fileName.test(line.substring(line.lastIndexOf('/') + 1))) {
+                return line.substring(path);
             }
         }
         return null;
