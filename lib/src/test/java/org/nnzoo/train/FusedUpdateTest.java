@@ -104,6 +104,18 @@ class FusedUpdateTest {
                 .optMomentum(0.9f).optWeightDecays(1e-3f).optClipGrad(1f).build());
     }
 
+    /**
+     * The check ends once the vector loops run compiled, also where they already did before it began (a second check
+     * in one JVM; the first version waited for a call ten times faster than the first one, which then never came, and
+     * gave up after 20 seconds), here on a thread that flushes denormals where the CPU can (the engine's start sets that).
+     */
+    @Test
+    void vectorCheckEndsWhenTheLoopsAreAlreadyCompiled() {
+        Engine.getInstance();
+        assertTrue(FusedUpdate.Kernels.simd(), "the Vector API loops are not used");
+        assertTrue(FusedVectorKernels.available(), "a second check, on compiled loops, failed");
+    }
+
     @Test
     void otherOptimizersAndArraysKeepDjlsPath() {
         assertNull(FusedUpdate.forOptimizer(Optimizer.adamW().build()));
