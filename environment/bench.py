@@ -167,9 +167,10 @@ def main():
                         res = run([pythons[side], script, name, "--data", args.data, "--threads", str(t),
                                    "--interop-threads", "1"] + extra, dict(py_env, OPENBLAS_NUM_THREADS=str(t)))
                     sides[side].append(res)
+                    fused = f", fused update {res.get('fused_update', '?')}" if side == "java" else ""
                     print(f"  {t} thread(s) {name:11s} round {r + 1} {side:6s}: median {res['median']:.1f} "
                           f"{res['unit']}/s (cpu {statistics.median(res['cpu_rates']):.1f}), peak RSS "
-                          f"{res['vmhwm_kb'] / 1024:.0f} MB, load {os.getloadavg()[0]:.2f}", flush=True)
+                          f"{res['vmhwm_kb'] / 1024:.0f} MB, load {os.getloadavg()[0]:.2f}{fused}", flush=True)
             results[t][name] = {"description": desc, "sides": sides}
     after = machine()
     print()
@@ -184,6 +185,13 @@ def main():
           f"load average before {before['load']}, after {after['load']}")
     first = results[threads[0]][models[0]]["sides"]
     print(f"java:   {first['java'][0]['runtime']}; native tuning: {first['java'][0].get('native_tuning')}; {waits['java']}")
+    java_runs = [(t, name, q) for t, by_model in results.items() for name, res in by_model.items()
+                 for q in res["sides"]["java"]]
+    # Adam/SGD fused (FusedUpdate): each Java process checks the Vector API once; where that failed, DJL's own update ran
+    off = [(t, name, q.get("fused_update", "?")) for t, name, q in java_runs
+           if not q.get("fused_update", "").startswith(("on", "not used"))]
+    print(f"        fused optimizer update: on in {len(java_runs) - len(off)} of {len(java_runs)} Java processes"
+          + "".join(f"; {name} at {t} thread(s): {why}" for t, name, why in off))
     for p in peers:
         flush = "denormals flushed (NNZOO_BENCH_FLUSH_DENORMAL=1)" if first[p][0].get("flush_denormal") \
             else "gradual underflow (PyTorch's default; --python-env NNZOO_BENCH_FLUSH_DENORMAL=1 flushes)"

@@ -198,7 +198,8 @@ def write_profile(prof, path):
 
 class Clock:
     """Wall-clock and CPU rates of the epochs of a loop (the first epoch is the warm-up): start(), then stop(units).
-    With NNZOO_BENCH_PROFILE=FILE, PyTorch's profiler records the second epoch into FILE (see write_profile)."""
+    With NNZOO_BENCH_PROFILE=FILE, PyTorch's profiler records the second epoch into FILE (see write_profile);
+    NNZOO_BENCH_PROFILE_SHAPES=1 records the operators' input shapes too."""
 
     def __init__(self):
         self.rates, self.cpu_rates, self.epochs, self.warmup_seconds = [], [], 0, 0.0
@@ -206,7 +207,7 @@ class Clock:
 
     def start(self):
         if self.profile_file and self.epochs == 1:
-            self.prof = torch.autograd.profiler.profile()
+            self.prof = torch.autograd.profiler.profile(record_shapes=os.environ.get("NNZOO_BENCH_PROFILE_SHAPES") == "1")
             self.prof.__enter__()
         self.t0, self.c0 = time.perf_counter(), time.process_time()
 

@@ -211,12 +211,13 @@ public final class Bench {
                 "{\"side\": \"java\", \"model\": \"%s\", \"unit\": \"%s\", \"per_epoch\": %d, \"batch\": %d,"
                         + " \"rates\": %s, \"median\": %.2f, \"cpu_rates\": %s, \"final_train_loss\": %.5f, \"warmup_seconds\": %.3f,"
                         + " \"load_seconds\": %.3f, \"threads\": %d, \"interop_threads\": %d, \"vmhwm_kb\": %d,"
-                        + " \"native_tuning\": \"%s\", \"runtime\": \"DJL %s, PyTorch %s, Java %s\"}",
+                        + " \"native_tuning\": \"%s\", \"fused_update\": \"%s\", \"runtime\": \"DJL %s, PyTorch %s, Java %s\"}",
                 name, unit, perEpoch, batch,
                 rates.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), median,
                 cpuRates.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
                 finalLoss, warmupSeconds, loadSeconds, JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(),
-                peakRssKb(), org.nnzoo.train.NativeTuning.status(), ai.djl.engine.Engine.getDjlVersion(),
+                peakRssKb(), jsonText(org.nnzoo.train.NativeTuning.status()),
+                jsonText(org.nnzoo.train.OptimizerStep.fusedUpdateStatus()), ai.djl.engine.Engine.getDjlVersion(),
                 ai.djl.engine.Engine.getInstance().getVersion(), System.getProperty("java.version"));
         System.out.println("BENCH " + json);
     }
@@ -224,7 +225,8 @@ public final class Bench {
     /**
      * Wall-clock and process-CPU rates of the epochs of a loop that is not {@link Fit} (the DQN, the language
      * model's steps): {@code start()} before an epoch, {@code stop(units)} after it; the first epoch is the warm-up.
-     * With {@code NNZOO_BENCH_PROFILE=FILE} PyTorch's profiler records the second epoch into FILE (a Chrome trace).
+     * With {@code NNZOO_BENCH_PROFILE=FILE} PyTorch's profiler records the second epoch into FILE (a Chrome trace);
+     * {@code NNZOO_BENCH_PROFILE_SHAPES=1} records the operators' input shapes too.
      */
     public static final class Clock {
         private final com.sun.management.OperatingSystemMXBean os =
@@ -240,7 +242,7 @@ public final class Bench {
 
         public void start() {
             if (profileFile != null && epochs == 1) {
-                JniUtils.startProfile(false, false, false);
+                JniUtils.startProfile(false, "1".equals(System.getenv("NNZOO_BENCH_PROFILE_SHAPES")), false);
             }
             wall = System.nanoTime();
             cpu = os.getProcessCpuTime();
@@ -271,6 +273,11 @@ public final class Bench {
         public double warmupSeconds() {
             return warmupSeconds;
         }
+    }
+
+    /** @return {@code s} as the inside of a JSON string (backslashes and quotes escaped, control characters as spaces) */
+    static String jsonText(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("\\p{Cntrl}", " ");
     }
 
     /** @return VmHWM (peak resident set size) of this process in kB, from /proc/self/status; -1 elsewhere */

@@ -52,11 +52,26 @@ final class FusedUpdate {
     private static final boolean ENABLED = !"0".equals(System.getenv("NNZOO_FUSED_UPDATE"))
             && Boolean.parseBoolean(System.getProperty("nnzoo.fusedUpdate", "true"));
 
+    /** {@link Kernels}' answer, set when that class initialises (reading a field of it would initialise it). */
+    private static volatile String kernelStatus;
+
     /** Direct views of arrays whose storage does not move: the weights and the optimizer's state arrays. */
     private final Map<NDArray, ByteBuffer> views = new IdentityHashMap<>();
     private final Map<NDArray, NDArray> proxies = new IdentityHashMap<>();
 
     private FusedUpdate() {
+    }
+
+    /**
+     * @return one line for the records (the benchmark's JSON): whether Adam and SGD updates run fused, and if not, why;
+     *     "not used yet" before the first optimizer step that could use it (the check runs then, once per JVM)
+     */
+    public static String status() {
+        if (!ENABLED) {
+            return "off (NNZOO_FUSED_UPDATE=0 or -Dnnzoo.fusedUpdate=false)";
+        }
+        String s = kernelStatus;
+        return s == null ? "not used yet" : s;
     }
 
     /** @return a fused update for {@code optimizer}, or null where DJL's own update must run */
@@ -209,20 +224,31 @@ final class FusedUpdate {
 
     /** The element-wise updates: the Vector API where the JVM has it, else scalar loops with the same rounding. */
     static final class Kernels {
-        private static final boolean SIMD = simdAvailable();
+        private static final boolean SIMD;
+
+        static {
+            long t0 = System.nanoTime();
+            String problem = simdProblem();
+            SIMD = problem == null;
+            kernelStatus = SIMD ? String.format(java.util.Locale.ROOT, "on (Vector API, %d lanes; checked and compiled in %.1f s)",
+                    FusedVectorKernels.lanes(), (System.nanoTime() - t0) / 1e9) : "off: " + problem;
+        }
 
         private Kernels() {
         }
 
-        private static boolean simdAvailable() {
-            if (!Boolean.parseBoolean(System.getProperty("nnzoo.fusedUpdate.simd", "true"))
-                    || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return false;
+        /** @return null where the vector loops run, else why not */
+        private static String simdProblem() {
+            if (!Boolean.parseBoolean(System.getProperty("nnzoo.fusedUpdate.simd", "true"))) {
+                return "-Dnnzoo.fusedUpdate.simd=false";
+            }
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return "the JVM runs without --add-modules jdk.incubator.vector";
             }
             try {
-                return FusedVectorKernels.available();
+                return FusedVectorKernels.problem();
             } catch (LinkageError | RuntimeException e) {
-                return false;
+                return "the Vector API failed: " + e;
             }
         }
 

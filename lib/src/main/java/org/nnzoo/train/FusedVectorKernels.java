@@ -28,8 +28,18 @@ final class FusedVectorKernels {
      *     first hundreds of training steps slower instead of faster.
      */
     static boolean available() {
+        return problem() == null;
+    }
+
+    /** @return the lanes of a float vector here (the Vector API's preferred species) */
+    static int lanes() {
+        return SP.length();
+    }
+
+    /** @return null where {@link #available()}, else why not, in a few words */
+    static String problem() {
         if (SP.length() < 4) {
-            return false;
+            return "float vectors of " + SP.length() + " lanes";
         }
         long end = System.nanoTime() + 20_000_000_000L; // the check's limit (a busy machine, a JVM without C2's vectors)
         java.util.SplittableRandom r = new java.util.SplittableRandom(7);
@@ -42,11 +52,11 @@ final class FusedVectorKernels {
             run(a, round, true);
             run(b, round, false);
             if (System.nanoTime() > end) {
-                return false;
+                return "the vector loops' check took over 20 s";
             }
             for (int k = 0; k < a.length; k++) {
                 if (!a[k].equals(b[k])) {
-                    return false;
+                    return "the vector loops' results differ from the scalar loops' (variant " + round + ")";
                 }
             }
         }
@@ -68,7 +78,7 @@ final class FusedVectorKernels {
         int[] fast = new int[variants.length];
         while (java.util.Arrays.stream(fast).min().getAsInt() < 5) {
             if (System.nanoTime() > end) {
-                return false;
+                return "the vector loops were not compiled within 20 s (a busy machine?)";
             }
             for (int v = 0; v < variants.length; v++) {
                 for (int k = 0; k < warm.length; k++) {
@@ -82,7 +92,7 @@ final class FusedVectorKernels {
         // the interpreted vector loops left garbage, which made G1 grow the young generation (and the process's
         // resident memory) for good: a full collection shrinks the heap back
         System.gc();
-        return true;
+        return null;
     }
 
     /** Five buffers of {@code n} floats, Gaussian times 10^e for e from {@code minExponent} (-40: denormals) to 2. */

@@ -25,6 +25,14 @@ public interface OptimizerStep {
     void apply();
 
     /**
+     * @return whether Adam and SGD updates run fused in this JVM ({@link FusedUpdate}), and if not, why: one line for
+     *     the records (the benchmark writes it next to the native tuning)
+     */
+    static String fusedUpdateStatus() {
+        return FusedUpdate.status();
+    }
+
+    /**
      * @param trainer   the trainer whose parameters are updated
      * @param optimizer the optimizer in the trainer's configuration (the same object)
      * @return {@link Direct} where this DJL's trainer can be read, else {@code Trainer.step()} for every batch

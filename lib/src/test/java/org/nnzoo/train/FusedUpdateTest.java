@@ -112,7 +112,8 @@ class FusedUpdateTest {
     @Test
     void vectorCheckEndsWhenTheLoopsAreAlreadyCompiled() {
         Engine.getInstance();
-        assertTrue(FusedUpdate.Kernels.simd(), "the Vector API loops are not used");
+        assertTrue(FusedUpdate.Kernels.simd(), "the Vector API loops are not used: " + OptimizerStep.fusedUpdateStatus());
+        assertTrue(OptimizerStep.fusedUpdateStatus().startsWith("on (Vector API"), OptimizerStep.fusedUpdateStatus());
         assertTrue(FusedVectorKernels.available(), "a second check, on compiled loops, failed");
     }
 
