@@ -2,7 +2,10 @@
 for the Java side and the Python side (bench.sh with NNZOO_BENCH_PROFILE=FILE.json on each side; both record the
 second epoch) and prints, per operator, the calls and the self time (time not spent in nested operators) per step.
 
-    python3 environment/profile_ops.py JAVA.json PYTHON.json --steps N [--top 30]
+    python3 environment/profile_ops.py JAVA.json PYTHON.json --steps N [--top 30] [--shapes aten::mm,aten::addmm]
+
+--shapes: also the calls and total time per step of those operators by input shapes (traces recorded with
+NNZOO_BENCH_PROFILE_SHAPES=1 on both sides; DJL writes the shapes as "shape", PyTorch as args "Input Dims").
 
 N: the steps (batches) of the profiled epoch, the same on both sides. Self times are summed over all threads of
 the process (OpenMP workers included); "top-level" counts the calls not nested in another operator, i.e. the
@@ -42,12 +45,27 @@ def summarize(path):
     return calls, self_us, top
 
 
+def by_shape(path, ops):
+    """Total time (not self time) and calls of the operators in ops, by their input shapes."""
+    with open(path) as f:
+        t = json.load(f)
+    calls, us = collections.Counter(), collections.Counter()
+    for e in (t["traceEvents"] if isinstance(t, dict) else t):
+        if e.get("ph") == "X" and e.get("name") in ops:
+            dims = e.get("shape") or e.get("args", {}).get("Input Dims") or []
+            key = (e["name"], str([d for d in dims if d]))
+            calls[key] += 1
+            us[key] += float(e["dur"])
+    return calls, us
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("java")
     ap.add_argument("python")
     ap.add_argument("--steps", type=int, required=True)
     ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--shapes", default="", help="comma-separated operators to break down by input shapes")
     a = ap.parse_args()
     (jc, js, jt), (pc, ps, pt) = summarize(a.java), summarize(a.python)
     n = a.steps
@@ -59,6 +77,13 @@ def main():
     print("|---|---:|---:|---:|---:|")
     for k in names:
         print(f"| {k} | {jc[k] / n:.1f} | {js[k] / n:.1f} | {pc[k] / n:.1f} | {ps[k] / n:.1f} |")
+    ops = [o for o in a.shapes.split(",") if o]
+    if ops:
+        (jn, ju), (pn, pu) = by_shape(a.java, ops), by_shape(a.python, ops)
+        print(f"\n| operator | input shapes | Java calls/step | Java us/step | Python calls/step | Python us/step |")
+        print("|---|---|---:|---:|---:|---:|")
+        for k in sorted(set(ju) | set(pu), key=lambda k: -max(ju[k], pu[k])):
+            print(f"| {k[0]} | {k[1]} | {jn[k] / n:.1f} | {ju[k] / n:.0f} | {pn[k] / n:.1f} | {pu[k] / n:.0f} |")
 
 
 if __name__ == "__main__":
