@@ -163,6 +163,20 @@ def log_tail(path, lines=15):
     return f"; kernel log {path} ends with:\n{text}" if text.strip() else ""
 
 
+def kernel_peak_rss_kb(client):
+    """The kernel process's peak resident memory so far (VmHWM, kB; Linux), or None where it cannot be read: what a
+    course server's per-student memory limit has to hold (the kernelspec starts the JVM itself, no wrapper)."""
+    try:
+        pid = client.km.provisioner.process.pid
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (AttributeError, OSError, ValueError):
+        return None
+    return None
+
+
 def execute_one(path, args, out_dir):
     name = os.path.splitext(os.path.basename(path))[0]
     metrics_file = os.path.join(out_dir, "metrics", name + ".jsonl")
@@ -176,10 +190,15 @@ def execute_one(path, args, out_dir):
     if kernel_name != EXPECTED_KERNEL:
         log(f"  warning: {name} asks for kernel '{kernel_name}', not '{EXPECTED_KERNEL}'")
 
-    state = {"cell": None}
+    state = {"cell": None, "peak_rss_kb": None}
 
     def on_cell_start(cell, cell_index, **_):
         state["cell"] = cell_index
+
+    def on_cell_complete(**_):
+        peak = kernel_peak_rss_kb(client)
+        if peak is not None:
+            state["peak_rss_kb"] = max(peak, state["peak_rss_kb"] or 0)
 
     client = NotebookClient(
         nb,
@@ -190,6 +209,7 @@ def execute_one(path, args, out_dir):
         interrupt_on_timeout=False,
         resources={"metadata": {"path": os.path.dirname(path)}},  # the kernel's working folder
         on_cell_start=on_cell_start,
+        on_cell_complete=on_cell_complete,
     )
     env = dict(os.environ)
     env["NNZOO_PROFILE"] = args.profile
@@ -217,6 +237,8 @@ def execute_one(path, args, out_dir):
         entry["error"] = {"cell": state["cell"],
                           "message": f"{type(e).__name__}: {e}{log_tail(kernel_log)}"}
     entry["seconds"] = round(time.monotonic() - started, 2)
+    if state["peak_rss_kb"] is not None:
+        entry["peak_rss_mb"] = round(state["peak_rss_kb"] / 1024)
     if "error" in entry and entry["error"]["cell"] is not None:
         cell = nb.cells[entry["error"]["cell"]]
         entry["error"]["execution_count"] = cell.get("execution_count")
@@ -249,9 +271,11 @@ def write_reports(results, args, out_dir, stamp):
     md = [f"# NN Zoo notebooks: profile `{args.profile}`", "",
           f"{stamp}: {passed} of {len(results)} passed, {sum(r['seconds'] for r in results):.0f} s in all.", "",
           machine.summary(results) + ".", "",
-          "| notebook | status | seconds | images | metrics |", "|---|---|---:|---:|---|"]
+          "Peak memory: the kernel process's peak resident set (VmHWM), what a course server's memory limit per "
+          "student must hold for that notebook (`install-hub.sh --mem-limit`).", "",
+          "| notebook | status | seconds | peak memory (MB) | images | metrics |", "|---|---|---:|---:|---:|---|"]
     for r in results:
-        md.append(f"| {r['notebook']} | {r['status']} | {r['seconds']:.1f} | {r['images']} | "
+        md.append(f"| {r['notebook']} | {r['status']} | {r['seconds']:.1f} | {r.get('peak_rss_mb', '?')} | {r['images']} | "
                   f"{fmt_metrics(r['metrics']).replace('|', '/')} |")
     failures = [r for r in results if r["status"] != "ok"]
     if failures:
@@ -268,10 +292,11 @@ def write_reports(results, args, out_dir, stamp):
         rows.append(
             f"<tr><td><a href=\"{e(r['notebook'])}.ipynb\">{e(r['notebook'])}</a></td>"
             f"<td style=\"color:{colour};font-weight:bold\">{e(r['status'])}</td>"
-            f"<td class=\"n\">{r['seconds']:.1f}</td><td class=\"n\">{r['images']}</td>"
+            f"<td class=\"n\">{r['seconds']:.1f}</td><td class=\"n\">{r.get('peak_rss_mb', '?')}</td>"
+            f"<td class=\"n\">{r['images']}</td>"
             f"<td>{e(fmt_metrics(r['metrics']))}</td></tr>")
         if r["status"] != "ok":
-            rows.append(f"<tr><td colspan=\"5\"><b>{e(where(r))}</b><pre>{e(r['error']['message'])}</pre></td></tr>")
+            rows.append(f"<tr><td colspan=\"6\"><b>{e(where(r))}</b><pre>{e(r['error']['message'])}</pre></td></tr>")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>NN Zoo notebooks ({e(args.profile)})</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
@@ -280,7 +305,7 @@ td.n{{text-align:right}}pre{{white-space:pre-wrap;margin:0;font-size:90%}}</styl
 <body><h1>NN Zoo notebooks: profile {e(args.profile)}</h1>
 <p>{e(stamp)}: {passed} of {len(results)} passed.</p>
 <p>{e(machine.summary(results))}.</p>
-<table><tr><th>notebook</th><th>status</th><th>seconds</th><th>images</th><th>metrics</th></tr>
+<table><tr><th>notebook</th><th>status</th><th>seconds</th><th>peak memory (MB)</th><th>images</th><th>metrics</th></tr>
 {chr(10).join(rows)}
 </table></body></html>
 """
@@ -318,7 +343,8 @@ def main(argv=None):
         results.append(entry)
         extra = f"  {fmt_metrics(entry['metrics'])}" if entry["metrics"] else ""
         status = "ok" if entry["status"] == "ok" else f"FAILED at {where(entry)}"
-        log(f"{entry['notebook']:<40} {status:<12} {entry['seconds']:8.1f} s  images {entry['images']}{extra}")
+        rss = f"  peak {entry['peak_rss_mb']} MB" if "peak_rss_mb" in entry else ""
+        log(f"{entry['notebook']:<40} {status:<12} {entry['seconds']:8.1f} s{rss}  images {entry['images']}{extra}")
         if entry["status"] != "ok":
             first = entry["error"]["message"].splitlines()[0] if entry["error"]["message"] else ""
             log(f"    {first[:200]}")

@@ -29,6 +29,7 @@ ok = ok[0]
 assert ok["status"] == "ok" and ok["profile"] == "smoke", ok
 assert ok["metrics"] == {"answer": 42}, ok["metrics"]
 assert ok["images"] >= 1, ok
+assert 50 <= ok.get("peak_rss_mb", 0) <= 64 * 1024, ok  # the kernel JVM's VmHWM, read after each cell
 m = ok.get("machine") or {}  # what the kernel's Results wrote: CPU, ISA in use, mode, versions
 assert isinstance(m.get("reproducible_mode"), bool) and m.get("cpu_model") and m.get("java"), m
 bad = json.load(open(os.path.join(out, "failing", "results.json")))[0]
@@ -39,5 +40,6 @@ assert bad["metrics"] == {"before_failure": 1}, bad["metrics"]
 assert os.path.exists(os.path.join(out, "failing", "failing-cell.ipynb"))
 for name in ("report.md", "report.html"):
     assert os.path.getsize(os.path.join(out, "ok", name)) > 0
-print("[nnzoo] runner self-test passed: metric, machine and image collected, failing cell 3 reported")
+print(f"[nnzoo] runner self-test passed: metric, machine, peak memory ({ok['peak_rss_mb']} MB) and image collected,"
+      " failing cell 3 reported")
 PY
