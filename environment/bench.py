@@ -117,7 +117,8 @@ def main():
     if not jars:
         raise SystemExit("bench: lib/target/nnzoo-lib-*.jar missing: mvn -B -DskipTests -DskipNotebooks package")
     cp = jars[0] + ":" + os.path.join(args.root, "lib", "target", "dependency", "*")
-    java_base = ["java", "-Xmx2g", "-Dai.djl.offline=true", "-Djava.awt.headless=true", "--add-modules",
+    # -Xmn64m: the kernel's young generation (install-kernel.sh)
+    java_base = ["java", "-Xmx2g", "-Xmn64m", "-Dai.djl.offline=true", "-Djava.awt.headless=true", "--add-modules",
                  "jdk.incubator.vector", "-Dai.djl.pytorch.graph_optimizer=false",
                  "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error"]
     script = os.path.join(args.root, "environment", "bench_torch.py")

@@ -146,7 +146,11 @@ else
     nnzoo_warn "--unpatched: the kernel has rapaio 3.0.1's start-up race (diagnostics only)"
     kernel_cp="$kernel_jar"
 fi
-argv+=("$java" "-Xmx$heap" -Dai.djl.offline=true -Djava.awt.headless=true
+argv+=("$java" "-Xmx$heap"
+       # a fixed 64 MB young generation: G1 otherwise grows it to hundreds of MB under the training loops' short-lived
+       # garbage (NDArray handles, batches), resident for good; same numbers, same or less time (environment/README.md)
+       -Xmn64m
+       -Dai.djl.offline=true -Djava.awt.headless=true
        -Dai.djl.pytorch.graph_optimizer=false
        # the Vector API for Word2Vec's training kernels (Word2Vec.simd(); same results without it, ~2x slower)
        --add-modules jdk.incubator.vector
