@@ -60,16 +60,16 @@ final class FusedVectorKernels {
                 }
             }
         }
-        // until C2 has compiled each loop. Compiled, a call on these 259 values takes well under a microsecond (about
-        // 1.5 ns a value on this project's machine), against 6-12 us where C2 could not inline the Vector API's
-        // internals, 100 us in C1 and 5 ms interpreted: five calls in a row under 8 ns a value count as compiled.
-        // Each variant is called through its own lambda class and all four take turns, so the call site below sees
-        // four receivers and C2 does not inline them into this method's own (on-stack-replacement) compilation, which
-        // runs out of inlining budget: every variant is measured as its own compiled code, the way training calls it.
-        // The bound is absolute: the first call may already run compiled code (the variants share their loops). The
-        // buffers are reset before each call and hold no denormals: Adam's moments decaying over thousands of calls on
-        // a zeroed gradient became denormal and took microcode's time on a thread that does not flush them. Past the
-        // limit, DJL's own update is used.
+        // until C2 has compiled each loop. Compiled, a call on these values (259 with AVX-512) takes well under a
+        // microsecond (about 1.5 ns a value on this project's machine), against 6-12 us where C2 could not inline the
+        // Vector API's internals, 100 us in C1 and 5 ms interpreted: five calls in a row under 8 ns a value count as
+        // compiled. Each variant is called through its own lambda class and all four take turns, so the call site
+        // below sees four receivers and C2 does not inline them into this method's own (on-stack-replacement)
+        // compilation, which runs out of inlining budget: every variant is measured as its own compiled code, the way
+        // training calls it. The bound is absolute: the first call may already run compiled code (the variants share
+        // their loops). The buffers are reset before each call and hold no denormals: Adam's moments decaying over
+        // thousands of calls on a zeroed gradient became denormal and took microcode's time on a thread that does not
+        // flush them. Past the limit, DJL's own update is used.
         ByteBuffer[] start = buffers(16 * SP.length() + 3, r, -3);
         ByteBuffer[] warm = buffers(16 * SP.length() + 3, r, -3);
         Runnable[] variants = {() -> run(warm, 0, true), () -> run(warm, 1, true), () -> run(warm, 2, true),
