@@ -5,7 +5,7 @@
 usage: /usr/bin/python3 environment/readme_results.py [target/notebooks/results.json] [README.md]
 
 The table lists every metric each notebook recorded (Results.record), with the notebook's status,
-profile and wall time, so the README shows exactly what the last main-job run measured; the sentence above
+profile, wall time and peak kernel memory, so the README shows exactly what the last main-job run measured; the sentence above
 it says in which mode (reproducible or not) and on which machine it was made (environment/machine.py).
 """
 import json
@@ -28,13 +28,14 @@ def fmt(value):
 
 
 def table(results):
-    lines = ["| notebook | profile | status | seconds | metric | value |", "|---|---|---|---:|---|---:|"]
+    lines = ["| notebook | profile | status | seconds | peak memory (MB) | metric | value |",
+             "|---|---|---|---:|---:|---|---:|"]
     for entry in results:
         metrics = entry.get("metrics") or {"(none recorded)": ""}
         first = True
         for name, value in metrics.items():
             head = (f"| {entry['notebook']} | {entry['profile']} | {entry['status']} | {entry['seconds']:.0f} "
-                    if first else "| | | | ")
+                    f"| {entry.get('peak_rss_mb', '?')} " if first else "| | | | | ")
             lines.append(f"{head}| {name} | {fmt(value)} |")
             first = False
     return "\n".join(lines)
