@@ -16,11 +16,15 @@ import collections
 import json
 
 
-def summarize(path):
+def operator_events(path):
+    """The complete ("X") operator events of a Chrome trace, as both sides' profilers write it."""
     with open(path) as f:
         t = json.load(f)
-    events = [e for e in (t["traceEvents"] if isinstance(t, dict) else t)
-              if e.get("ph") == "X" and "dur" in e and e.get("cat", "cpu_op") in ("cpu_op", "user_annotation", "Operator")]
+    return [e for e in (t["traceEvents"] if isinstance(t, dict) else t)
+            if e.get("ph") == "X" and "dur" in e and e.get("cat", "cpu_op") in ("cpu_op", "user_annotation", "Operator")]
+
+
+def summarize(events):
     calls, self_us, top = collections.Counter(), collections.Counter(), 0
     by_tid = collections.defaultdict(list)
     for e in events:
@@ -45,13 +49,11 @@ def summarize(path):
     return calls, self_us, top
 
 
-def by_shape(path, ops):
+def by_shape(events, ops):
     """Total time (not self time) and calls of the operators in ops, by their input shapes."""
-    with open(path) as f:
-        t = json.load(f)
     calls, us = collections.Counter(), collections.Counter()
-    for e in (t["traceEvents"] if isinstance(t, dict) else t):
-        if e.get("ph") == "X" and e.get("name") in ops:
+    for e in events:
+        if e["name"] in ops:
             dims = e.get("shape") or e.get("args", {}).get("Input Dims") or []
             key = (e["name"], str([d for d in dims if d]))
             calls[key] += 1
@@ -67,7 +69,8 @@ def main():
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--shapes", default="", help="comma-separated operators to break down by input shapes")
     a = ap.parse_args()
-    (jc, js, jt), (pc, ps, pt) = summarize(a.java), summarize(a.python)
+    java, python = operator_events(a.java), operator_events(a.python)
+    (jc, js, jt), (pc, ps, pt) = summarize(java), summarize(python)
     n = a.steps
     print(f"per step: top-level operator calls Java {jt / n:.1f}, Python {pt / n:.1f}; all operator calls Java "
           f"{sum(jc.values()) / n:.1f}, Python {sum(pc.values()) / n:.1f}; self time Java {sum(js.values()) / n:.0f} us, "
@@ -79,7 +82,7 @@ def main():
         print(f"| {k} | {jc[k] / n:.1f} | {js[k] / n:.1f} | {pc[k] / n:.1f} | {ps[k] / n:.1f} |")
     ops = [o for o in a.shapes.split(",") if o]
     if ops:
-        (jn, ju), (pn, pu) = by_shape(a.java, ops), by_shape(a.python, ops)
+        (jn, ju), (pn, pu) = by_shape(java, ops), by_shape(python, ops)
         print(f"\n| operator | input shapes | Java calls/step | Java us/step | Python calls/step | Python us/step |")
         print("|---|---|---:|---:|---:|---:|")
         for k in sorted(set(ju) | set(pu), key=lambda k: -max(ju[k], pu[k])):
