@@ -17,6 +17,8 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 
+import com.google.gson.JsonPrimitive;
+
 import org.nnzoo.data.Cora;
 import org.nnzoo.data.ImageSet;
 import org.nnzoo.data.Mnist;
@@ -211,13 +213,13 @@ public final class Bench {
                 "{\"side\": \"java\", \"model\": \"%s\", \"unit\": \"%s\", \"per_epoch\": %d, \"batch\": %d,"
                         + " \"rates\": %s, \"median\": %.2f, \"cpu_rates\": %s, \"final_train_loss\": %.5f, \"warmup_seconds\": %.3f,"
                         + " \"load_seconds\": %.3f, \"threads\": %d, \"interop_threads\": %d, \"vmhwm_kb\": %d,"
-                        + " \"native_tuning\": \"%s\", \"fused_update\": \"%s\", \"runtime\": \"DJL %s, PyTorch %s, Java %s\"}",
+                        + " \"native_tuning\": %s, \"fused_update\": %s, \"runtime\": \"DJL %s, PyTorch %s, Java %s\"}",
                 name, unit, perEpoch, batch,
                 rates.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), median,
                 cpuRates.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
                 finalLoss, warmupSeconds, loadSeconds, JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(),
-                peakRssKb(), jsonText(org.nnzoo.train.NativeTuning.status()),
-                jsonText(org.nnzoo.train.OptimizerStep.fusedUpdateStatus()), ai.djl.engine.Engine.getDjlVersion(),
+                peakRssKb(), new JsonPrimitive(org.nnzoo.train.NativeTuning.status()),
+                new JsonPrimitive(org.nnzoo.train.OptimizerStep.fusedUpdateStatus()), ai.djl.engine.Engine.getDjlVersion(),
                 ai.djl.engine.Engine.getInstance().getVersion(), System.getProperty("java.version"));
         System.out.println("BENCH " + json);
     }
@@ -273,11 +275,6 @@ public final class Bench {
         public double warmupSeconds() {
             return warmupSeconds;
         }
-    }
-
-    /** @return {@code s} as the inside of a JSON string (backslashes and quotes escaped, control characters as spaces) */
-    static String jsonText(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("\\p{Cntrl}", " ");
     }
 
     /** @return VmHWM (peak resident set size) of this process in kB, from /proc/self/status; -1 elsewhere */

@@ -66,7 +66,7 @@ final class FusedUpdate {
      * @return one line for the records (the benchmark's JSON): whether Adam and SGD updates run fused, and if not, why;
      *     "not used yet" before the first optimizer step that could use it (the check runs then, once per JVM)
      */
-    public static String status() {
+    static String status() {
         if (!ENABLED) {
             return "off (NNZOO_FUSED_UPDATE=0 or -Dnnzoo.fusedUpdate=false)";
         }
