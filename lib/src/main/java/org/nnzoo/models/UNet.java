@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
@@ -225,7 +224,7 @@ public final class UNet extends AbstractBlock {
     }
 
     private static NDArray silu(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+        return TorchOps.silu(x); // x * sigmoid(x), PyTorch's fused kernel
     }
 
     private void checkInputs(Shape[] shapes) {
@@ -384,7 +383,8 @@ public final class UNet extends AbstractBlock {
      * Group normalisation (Wu and He 2018): the channels are split into {@code groups}; each image's values of
      * a group are normalised to mean 0, variance 1, then scaled and shifted per channel ({@code gamma, beta}).
      * Unlike batch normalisation it does not depend on the other images of the batch, so training and
-     * sampling behave the same. (DJL 0.35 has no GroupNorm block.)
+     * sampling behave the same. (DJL 0.35 has neither a GroupNorm block nor the operation: {@link TorchOps#groupNorm}
+     * runs PyTorch's.)
      */
     public static final class GroupNorm extends AbstractBlock {
         private final int channels;
@@ -414,14 +414,10 @@ public final class UNet extends AbstractBlock {
             if (s.dimension() != 4 || s.get(1) != channels) {
                 throw new IllegalArgumentException("GroupNorm(" + channels + ") needs (N, " + channels + ", H, W), got " + s);
             }
-            // each (image, group) normalised by PyTorch's fused layer norm over the group's values
-            long per = s.size() / (s.get(0) * groups);
-            NDManager m = x.getManager();
-            NDArray normed = ai.djl.nn.norm.LayerNorm.layerNorm(x.reshape(s.get(0), groups, per), new Shape(per),
-                    m.ones(new Shape(per)), m.zeros(new Shape(per)), 1e-5f).head().reshape(s);
-            NDArray ga = ps.getValue(gamma, x.getDevice(), training).reshape(1, channels, 1, 1);
-            NDArray be = ps.getValue(beta, x.getDevice(), training).reshape(1, channels, 1, 1);
-            return new NDList(normed.mul(ga).add(be));
+            // each (image, group) normalised over the group's channels and pixels, then scaled and shifted per channel
+            NDArray ga = ps.getValue(gamma, x.getDevice(), training);
+            NDArray be = ps.getValue(beta, x.getDevice(), training);
+            return new NDList(TorchOps.groupNorm(x, groups, ga, be, 1e-5));
         }
 
         @Override
