@@ -22,8 +22,12 @@ and the source marks the region it shows:
   python3 environment/excerpts.py --check   # exit 1 if an excerpt differs from its source, names one that does
                                             # not exist, or a markdown cell holds a ```java block of its own
   python3 environment/excerpts.py --write   # regenerate every excerpt in notebooks/*.ipynb from the source
+
+--check also fails where a cell has no id or two cells share one (nbformat 4.5; Debian's nbformat warns on every
+run without them); --write gives the missing ones an id made from the notebook, the cell's place and its text.
 """
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -108,6 +112,21 @@ def process(notebook, write):
     """Returns (problems, changed) for one notebook; with write, regenerates its excerpts in place."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     problems, changed = [], False
+    # nbformat 4.5 wants a unique id on every cell (nbformat warns without one, and will refuse the notebook)
+    ids = [cell.get("id") for cell in nb["cells"]]
+    missing = [i for i, cell_id in enumerate(ids) if not cell_id]
+    if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5) and missing:
+        if write:  # ids from the notebook's name, the cell's place and text: the same on every run
+            for i in missing:
+                cell = nb["cells"][i]
+                new_id = hashlib.sha1(f"{notebook.stem}:{i}:{cell_text(cell)}".encode()).hexdigest()[:8]
+                nb["cells"][i] = {"cell_type": cell["cell_type"], "id": new_id,
+                                  **{k: v for k, v in cell.items() if k != "cell_type"}}
+            changed = True
+        else:
+            problems.append(f"{notebook.relative_to(ROOT)}: cells {missing} have no id (nbformat 4.5)")
+    if len({i for i in ids if i}) != len([i for i in ids if i]):
+        problems.append(f"{notebook.relative_to(ROOT)}: two cells share an id")
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "markdown":
             continue
