@@ -2,6 +2,7 @@ package org.nnzoo.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -161,7 +164,10 @@ class TorchOpsTest {
     void worksWithoutAutogradAndRejectsBadShapes() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(new Shape(2, 6, 3, 3));
-            NDArray y = TorchOps.groupNorm(x, 3, m.ones(new Shape(6)), m.zeros(new Shape(6)), 1e-5);
+            NDArray gamma = m.ones(new Shape(6));
+            gamma.setRequiresGradient(true); // a parameter, as in sampling: no graph may be recorded outside a collector
+            NDArray y = TorchOps.groupNorm(x, 3, gamma, m.zeros(new Shape(6)), 1e-5);
+            assertFalse(JniUtils.requiresGrad((PtNDArray) y), "outside a GradientCollector nothing is recorded");
             assertEquals(x.getShape(), y.getShape());
             assertEquals(0, y.mean().getFloat(), 1e-5);
             var e = assertThrows(IllegalArgumentException.class,
