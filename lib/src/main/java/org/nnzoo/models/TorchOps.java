@@ -42,7 +42,6 @@ public final class TorchOps {
 
     private static final Map<String, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
     private static final Pattern PLAIN_NAME = Pattern.compile("\\w*");
-    private static volatile NDManager owner;
 
     private TorchOps() {
     }
@@ -111,25 +110,15 @@ public final class TorchOps {
                 + "    return " + expression + "\n";
         try {
             byte[] archive = archive(code);
-            return JniUtils.loadModule((PtNDManager) owner(), new ByteArrayInputStream(archive), false, false);
+            return JniUtils.loadModule((PtNDManager) Owner.MANAGER, new ByteArrayInputStream(archive), false, false);
         } catch (IOException e) {
             throw new UncheckedIOException("could not load the TorchScript module for " + expression, e);
         }
     }
 
-    /** Loaded modules live as long as the JVM, in a manager of their own (they hold no tensors). */
-    private static NDManager owner() {
-        NDManager m = owner;
-        if (m == null) {
-            synchronized (TorchOps.class) {
-                m = owner;
-                if (m == null) {
-                    m = Engine.getEngine("PyTorch").newBaseManager();
-                    owner = m;
-                }
-            }
-        }
-        return m;
+    /** Loaded modules live as long as the JVM, in a manager of their own (they hold no tensors), made on first use. */
+    private static final class Owner {
+        static final NDManager MANAGER = Engine.getEngine("PyTorch").newBaseManager();
     }
 
     /**
