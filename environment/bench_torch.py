@@ -66,7 +66,9 @@ class LstmClassifier(nn.Module):
 
 
 class Gcn(nn.Module):
-    """Kipf & Welling's two-layer GCN written by hand with torch.sparse: dropout, A (X W1), ReLU, dropout, A (H W2)."""
+    """Kipf & Welling's two-layer GCN written by hand with torch.sparse: dropout, A (X W1), ReLU, dropout, A (H W2).
+    X dense as in PyTorch Geometric's examples/gcn.py (the default), or with NNZOO_BENCH_GCN_INPUT=sparse a sparse
+    matrix whose stored entries alone are dropped out (Kipf's sparse_dropout; what the Java side does)."""
 
     def __init__(self, features, hidden, classes, dropout):
         super().__init__()
@@ -77,8 +79,12 @@ class Gcn(nn.Module):
         self.dropout = dropout
 
     def forward(self, x, adj):
-        h = F.dropout(x, self.dropout, self.training)
-        h = F.relu(torch.sparse.mm(adj, h @ self.w1))
+        if x.is_sparse:  # NNZOO_BENCH_GCN_INPUT=sparse: dropout of the stored entries only, as the Java side does
+            h = torch.sparse_coo_tensor(x.indices(), F.dropout(x.values(), self.dropout, self.training), x.shape)
+            h = F.relu(torch.sparse.mm(adj, torch.sparse.mm(h, self.w1)))
+        else:
+            h = F.dropout(x, self.dropout, self.training)
+            h = F.relu(torch.sparse.mm(adj, h @ self.w1))
         h = F.dropout(h, self.dropout, self.training)
         return torch.sparse.mm(adj, h @ self.w2)
 
@@ -167,6 +173,8 @@ def run_gcn(args):
     cols = load(args.data, "cora_adj_cols.i64", np.int64)
     vals = load(args.data, "cora_adj_values.f32", np.float32)
     adj = torch.sparse_coo_tensor(torch.stack([rows, cols]), vals, (nodes, nodes)).coalesce()
+    if os.environ.get("NNZOO_BENCH_GCN_INPUT", "dense") == "sparse":
+        x = x.to_sparse().coalesce()
     torch.manual_seed(42)
     model = Gcn(feats, 16, classes, 0.5)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)

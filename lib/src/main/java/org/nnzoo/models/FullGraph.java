@@ -1,6 +1,5 @@
 package org.nnzoo.models;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -15,7 +14,7 @@ import ai.djl.translate.Batchifier;
 import org.nnzoo.train.BatchSource;
 
 /**
- * The whole graph as one batch per epoch: data {@code [X (n, f), Â sparse (n, n), node indices (k) int64]},
+ * The whole graph as one batch per epoch: data {@code [X sparse (n, f), Â sparse (n, n), node indices (k) int64]},
  * labels {@code (k)} of those nodes. X and Â are constant: they are made once (see {@link #graphInputs()});
  * each batch's own sub-manager holds only its index and label arrays, freed when the batch is closed.
  *
@@ -111,7 +110,8 @@ public final class FullGraph implements BatchSource, AutoCloseable {
     }
 
     /**
-     * @return {@code [X, Â]} for all nodes. They are made once, on first use, in this graph's own manager
+     * @return {@code [X, Â]} for all nodes, both sparse COO matrices (X of the non-zero features, so that the
+     *     first layer's dropout and product touch only those, as in Kipf and Welling's code). They are made once, on first use, in this graph's own manager
      *     (shared by {@link #forNodes} copies) and are constant; {@link #close()} frees them. Before computing
      *     with them, {@code tempAttach} them to a scoped manager (as the batches do), so that the results
      *     land there and not in this long-lived manager.
@@ -119,13 +119,33 @@ public final class FullGraph implements BatchSource, AutoCloseable {
     public synchronized NDList graphInputs() {
         if (shared.manager == null) {
             shared.manager = NDManager.newBaseManager();
-            shared.x = shared.manager.create(FloatBuffer.wrap(features), new Shape(nodes, featureCount));
+            shared.x = sparseFeatures(shared.manager);
             shared.adj = adjacency.toSparse(shared.manager);
         }
         return new NDList(shared.x, shared.adj);
     }
 
     /** Frees the arrays of {@link #graphInputs()} (of this graph and its {@link #forNodes} copies). */
+    /** @return X as a sparse COO matrix of its non-zero entries (a bag of words is mostly zeros: Cora 1.3 %) */
+    private NDArray sparseFeatures(NDManager manager) {
+        int nnz = 0;
+        for (float f : features) {
+            nnz += f != 0f ? 1 : 0;
+        }
+        long[] rows = new long[nnz];
+        long[] cols = new long[nnz];
+        float[] values = new float[nnz];
+        int k = 0;
+        for (int i = 0; i < features.length; i++) {
+            if (features[i] != 0f) {
+                rows[k] = i / featureCount;
+                cols[k] = i % featureCount;
+                values[k++] = features[i];
+            }
+        }
+        return Adjacency.coo(manager, rows, cols, values, nodes, featureCount);
+    }
+
     @Override
     public synchronized void close() {
         if (shared.manager != null) {

@@ -150,7 +150,10 @@ public final class Gcn {
 
     /**
      * The two-layer GCN. Inputs {@code [X (n, f), Â (n, n)]} give the logits of all nodes; with a third input,
-     * int64 node indices {@code (k)}, the logits of those nodes only {@code (k, classes)}.
+     * int64 node indices {@code (k)}, the logits of those nodes only {@code (k, classes)}. X may be dense or a
+     * sparse COO matrix ({@link FullGraph}'s); for a sparse X the input dropout draws only for its stored
+     * entries ({@link TorchOps#sparseDropout}, Kipf's {@code sparse_dropout}): the same distribution, since a
+     * dropped zero is still zero, without a random draw and a product for each of the {@code n f} entries.
      */
     public static final class Net extends AbstractBlock {
 
@@ -159,6 +162,7 @@ public final class Gcn {
         private final Dropout hiddenDropout;
         private final GraphConv conv2;
         private final int classes;
+        private final float dropout;
 
         Net(int hidden, int classes, float dropout, boolean useBias) {
             if (classes < 1) {
@@ -168,6 +172,7 @@ public final class Gcn {
                 throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
             }
             this.classes = classes;
+            this.dropout = dropout;
             inputDropout = addChildBlock("inputDropout", Dropout.builder().optRate(dropout).build());
             conv1 = addChildBlock("conv1", new GraphConv(hidden, useBias));
             hiddenDropout = addChildBlock("hiddenDropout", Dropout.builder().optRate(dropout).build());
@@ -189,7 +194,9 @@ public final class Gcn {
          *     {@code training=false} for the deterministic embedding)
          */
         public NDArray hidden(ParameterStore ps, NDArray x, NDArray adj, boolean training) {
-            NDArray h = inputDropout.forward(ps, new NDList(x), training).head();
+            NDArray h = x.isSparse()                 // sparse X: dropout of its stored entries, as in Kipf's code
+                    ? training && dropout > 0 ? TorchOps.sparseDropout(x, dropout) : x
+                    : inputDropout.forward(ps, new NDList(x), training).head();
             return Activation.relu(conv1.forward(ps, new NDList(h, adj), training).head()); // ReLU(Â dropout(X) W1)
         }
 

@@ -23,7 +23,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * PyTorch operations that DJL 0.35.1 does not expose, each one native call with PyTorch's own fused forward and
- * backward: {@link #groupNorm} ({@code torch.group_norm}) and {@link #silu} ({@code torch.silu}).
+ * backward: {@link #groupNorm} ({@code torch.group_norm}), {@link #silu} ({@code torch.silu}) and
+ * {@link #sparseDropout} (dropout of a sparse matrix's stored entries).
  *
  * <p>DJL's PyTorch engine binds a fixed list of ATen operations, and neither of these is on it; built from the ones
  * that are, group normalisation is a layer normalisation plus a per-channel affine (whose backward is two more
@@ -80,6 +81,30 @@ public final class TorchOps {
      */
     public static NDArray silu(NDArray x) {
         return call("torch.silu(x)", "x: Tensor", x);
+    }
+
+    /**
+     * Dropout of a sparse matrix's stored entries: each stored value is zeroed with probability {@code rate} and
+     * the others are divided by {@code 1 - rate}, what dropout does to every entry of the dense matrix (the entries
+     * not stored are zeros, and stay zero either way), as the {@code sparse_dropout} of Kipf and Welling's GCN code.
+     * One native call: {@code torch.sparse_coo_tensor(x._indices(), torch.dropout(x._values(), rate, True),
+     * x.size())}, drawing from PyTorch's random generator like DJL's dropout.
+     *
+     * @param x    a sparse COO matrix
+     * @param rate the probability of zeroing a stored entry, in [0, 1)
+     * @return a sparse COO matrix with the same stored positions
+     */
+    public static NDArray sparseDropout(NDArray x, double rate) {
+        if (!x.isSparse()) {
+            throw new IllegalArgumentException("sparseDropout needs a sparse COO matrix, got a dense " + x.getShape()
+                    + " array; use DJL's Dropout for dense arrays");
+        }
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("sparseDropout needs a rate in [0, 1), got " + rate);
+        }
+        return call(String.format(Locale.ROOT,
+                "torch.sparse_coo_tensor(x._indices(), torch.dropout(x._values(), %s, True), x.size())",
+                Double.toString(rate)), "x: Tensor", x);
     }
 
     /**

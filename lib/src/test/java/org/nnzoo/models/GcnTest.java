@@ -114,6 +114,58 @@ class GcnTest {
         }
     }
 
+    /**
+     * FullGraph hands the network X as a sparse matrix: in evaluation (no dropout) and in training without
+     * dropout it is the same network as on the dense X, output and gradients.
+     */
+    @Test
+    void sparseFeaturesGiveTheSameNetworkAsDenseOnes() {
+        int n = 30;
+        int f = 40;
+        java.util.Random rnd = new java.util.Random(9);
+        float[] feats = new float[n * f];
+        for (int i = 0; i < feats.length; i++) {
+            feats[i] = rnd.nextInt(10) == 0 ? 1f + rnd.nextFloat() : 0f;
+        }
+        int[] src = new int[n - 1];
+        int[] dst = new int[n - 1];
+        for (int i = 0; i + 1 < n; i++) {
+            src[i] = i;
+            dst[i] = i + 1;
+        }
+        Adjacency adj = Adjacency.normalized(n, src, dst);
+        int[] labels = new int[n];
+        try (NDManager m = NDManager.newBaseManager();
+             FullGraph graph = new FullGraph(feats, f, adj, new int[] {0, 1, 2}, labels)) {
+            NDList in = graph.graphInputs();
+            assertTrue(in.get(0).isSparse(), "FullGraph's X is sparse");
+            assertArrayEquals(feats, in.get(0).toDense().toFloatArray());
+            for (float rate : new float[] {0.5f, 0f}) {
+                Engine.getInstance().setRandomSeed(4);
+                Gcn.Net net = Gcn.build(8, 3, rate);
+                net.initialize(m, DataType.FLOAT32, new Shape(n, f), new Shape(n, n));
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray[] x = {in.get(0), m.create(feats, new Shape(n, f))};
+                float[][] eval = new float[2][];
+                float[][] grad = new float[2][];
+                for (int k = 0; k < 2; k++) {
+                    eval[k] = net.forward(ps, new NDList(x[k], in.get(1)), false).head().toFloatArray();
+                    if (rate == 0f) {
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            gc.zeroGradients();
+                            gc.backward(net.forward(ps, new NDList(x[k], in.get(1)), true).head().square().sum());
+                        }
+                        grad[k] = net.firstLayer().weight().getArray().getGradient().toFloatArray();
+                    }
+                }
+                assertArrayEquals(eval[1], eval[0], 1e-5f, "evaluation, sparse vs dense X");
+                if (rate == 0f) {
+                    assertArrayEquals(grad[1], grad[0], 1e-4f, "dL/dW1 without dropout, sparse vs dense X");
+                }
+            }
+        }
+    }
+
     /** The penalty is decay/2 * sum W^2, and its gradient adds decay * W to the first layer only. */
     @Test
     void weightDecayLossTouchesOnlyTheChosenWeights() {

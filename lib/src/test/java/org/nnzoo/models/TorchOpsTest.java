@@ -185,4 +185,116 @@ class TorchOpsTest {
             assertEquals(0.7310586f, TorchOps.silu(plain).toFloatArray()[0], 1e-6f);
         }
     }
+
+    /** A sparse (rows x cols) matrix of about {@code rows * cols / 20} stored entries with values in [0.5, 1.5). */
+    private static NDArray sparseMatrix(NDManager m, int rows, int cols, long seed, float[] denseOut) {
+        Random r = new Random(seed);
+        java.util.List<long[]> at = new java.util.ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                if (r.nextInt(20) == 0) {
+                    at.add(new long[] {i, j});
+                    denseOut[i * cols + j] = 0.5f + r.nextFloat();
+                }
+            }
+        }
+        long[] ri = at.stream().mapToLong(a -> a[0]).toArray();
+        long[] ci = at.stream().mapToLong(a -> a[1]).toArray();
+        float[] v = new float[ri.length];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = denseOut[(int) ri[k] * cols + (int) ci[k]];
+        }
+        return Adjacency.coo(m, ri, ci, v, rows, cols);
+    }
+
+    @Test
+    void sparseDropoutDropsOnlyStoredEntriesAndScalesTheRest() {
+        int rows = 200;
+        int cols = 300;
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] dense = new float[rows * cols];
+            NDArray x = sparseMatrix(m, rows, cols, 4, dense);
+            int stored = 0;
+            for (float v : dense) {
+                stored += v != 0 ? 1 : 0;
+            }
+            for (double rate : new double[] {0.5, 0.9}) {
+                Engine.getInstance().setRandomSeed(11);
+                NDArray y = TorchOps.sparseDropout(x, rate);
+                assertTrue(y.isSparse());
+                float[] got = y.toDense().toFloatArray();
+                int kept = 0;
+                for (int i = 0; i < got.length; i++) {
+                    if (got[i] != 0) {
+                        kept++;
+                        assertEquals((float) (dense[i] / (1 - rate)), got[i], 1e-6f * got[i], "kept entry " + i);
+                    }
+                    assertTrue(got[i] == 0 || dense[i] != 0, "entry " + i + " was not stored but is " + got[i]);
+                }
+                // each stored entry is kept with probability 1 - rate: within 5 standard deviations
+                double sd = Math.sqrt(stored * rate * (1 - rate));
+                assertEquals(stored * (1 - rate), kept, 5 * sd, kept + " of " + stored + " kept at rate " + rate);
+                Engine.getInstance().setRandomSeed(11);
+                assertArrayEquals(got, TorchOps.sparseDropout(x, rate).toDense().toFloatArray(), "same seed, same mask");
+            }
+            assertArrayEquals(dense, x.toDense().toFloatArray(), "the input is left as it was");
+        }
+    }
+
+    @Test
+    void gradientFlowsThroughTheDroppedSparseProduct() {
+        int rows = 40;
+        int cols = 30;
+        int units = 4;
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] dense = new float[rows * cols];
+            NDArray x = sparseMatrix(m, rows, cols, 5, dense);
+            float[] wv = values(cols * units, 6, 1, 0);
+            float[] gv = values(rows * units, 7, 1, 0);
+            NDArray w = m.create(wv, new Shape(cols, units));
+            w.setRequiresGradient(true);
+            float[] dropped;
+            float[] out;
+            Engine.getInstance().setRandomSeed(12);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray xd = TorchOps.sparseDropout(x, 0.5);
+                dropped = xd.toDense().toFloatArray();
+                NDArray y = xd.matMul(w);
+                out = y.toFloatArray();
+                gc.backward(y.mul(m.create(gv, new Shape(rows, units))).sum());
+            }
+            float[] grad = w.getGradient().toFloatArray();
+            for (int j = 0; j < cols; j++) {
+                for (int u = 0; u < units; u++) {
+                    double s = 0; // dL/dW = X'^T G
+                    for (int i = 0; i < rows; i++) {
+                        s += dropped[i * cols + j] * (double) gv[i * units + u];
+                    }
+                    assertEquals(s, grad[j * units + u], 1e-4, "dL/dW[" + j + "][" + u + "]");
+                }
+            }
+            for (int i = 0; i < rows; i++) {
+                for (int u = 0; u < units; u++) {
+                    double s = 0; // forward X' W
+                    for (int j = 0; j < cols; j++) {
+                        s += dropped[i * cols + j] * (double) wv[j * units + u];
+                    }
+                    assertEquals(s, out[i * units + u], 1e-4, "(X' W)[" + i + "][" + u + "]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void sparseDropoutRejectsDenseInputAndBadRates() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var e = assertThrows(IllegalArgumentException.class, () -> TorchOps.sparseDropout(m.ones(new Shape(2, 3)), 0.5));
+            assertTrue(e.getMessage().contains("DJL's Dropout"), e.getMessage());
+            NDArray x = sparseMatrix(m, 5, 5, 8, new float[25]);
+            for (double bad : new double[] {-0.1, 1, Double.NaN}) {
+                e = assertThrows(IllegalArgumentException.class, () -> TorchOps.sparseDropout(x, bad));
+                assertTrue(e.getMessage().contains("rate in [0, 1)"), e.getMessage());
+            }
+        }
+    }
 }
