@@ -225,14 +225,47 @@ public final class Bench {
     }
 
     /**
+     * The process's CPU time, all threads, in nanoseconds: {@code clock_gettime(CLOCK_PROCESS_CPUTIME_ID)}, the
+     * clock of Python's {@code time.process_time()} on the other side. The JVM's own
+     * {@code OperatingSystemMXBean.getProcessCpuTime()} counts in 10 ms ticks here, too coarse for an epoch of
+     * 15 ms (the GCN's); it is the fallback where the C function cannot be called.
+     */
+    static final class ProcessCpu {
+        private static final int CLOCK_PROCESS_CPUTIME_ID = 2; // Linux
+        private static final com.sun.jna.Function CLOCK_GETTIME = find();
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+        private ProcessCpu() {
+        }
+
+        private static com.sun.jna.Function find() {
+            try {
+                return com.sun.jna.Function.getFunction("c", "clock_gettime");
+            } catch (UnsatisfiedLinkError e) {
+                return null;
+            }
+        }
+
+        static long nanos() {
+            if (CLOCK_GETTIME != null) {
+                try (com.sun.jna.Memory ts = new com.sun.jna.Memory(16)) { // struct timespec {time_t; long}
+                    if (CLOCK_GETTIME.invokeInt(new Object[] {CLOCK_PROCESS_CPUTIME_ID, ts}) == 0) {
+                        return ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
+                    }
+                }
+            }
+            return OS.getProcessCpuTime();
+        }
+    }
+
+    /**
      * Wall-clock and process-CPU rates of the epochs of a loop that is not {@link Fit} (the DQN, the language
      * model's steps): {@code start()} before an epoch, {@code stop(units)} after it; the first epoch is the warm-up.
      * With {@code NNZOO_BENCH_PROFILE=FILE} PyTorch's profiler records the second epoch into FILE (a Chrome trace);
      * {@code NNZOO_BENCH_PROFILE_SHAPES=1} records the operators' input shapes too.
      */
     public static final class Clock {
-        private final com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         private final List<Double> rates = new ArrayList<>();
         private final List<Double> cpuRates = new ArrayList<>();
         private long wall;
@@ -247,12 +280,12 @@ public final class Bench {
                 JniUtils.startProfile(false, "1".equals(System.getenv("NNZOO_BENCH_PROFILE_SHAPES")), false);
             }
             wall = System.nanoTime();
-            cpu = os.getProcessCpuTime();
+            cpu = ProcessCpu.nanos();
         }
 
         public void stop(double units) {
             double seconds = (System.nanoTime() - wall) / 1e9;
-            double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+            double cpuSeconds = (ProcessCpu.nanos() - cpu) / 1e9;
             if (profileFile != null && epochs == 1) {
                 JniUtils.stopProfile(profileFile);
             }

@@ -194,10 +194,12 @@ public final class Gcn {
          *     {@code training=false} for the deterministic embedding)
          */
         public NDArray hidden(ParameterStore ps, NDArray x, NDArray adj, boolean training) {
-            NDArray h = x.isSparse()                 // sparse X: dropout of its stored entries, as in Kipf's code
+            // excerpt-begin: hidden
+            NDArray h = x.isSparse()        // X sparse (FullGraph's): drop out its stored entries, as Kipf's code
                     ? training && dropout > 0 ? TorchOps.sparseDropout(x, dropout) : x
-                    : inputDropout.forward(ps, new NDList(x), training).head();
+                    : inputDropout.forward(ps, new NDList(x), training).head();   // X dense: every entry
             return Activation.relu(conv1.forward(ps, new NDList(h, adj), training).head()); // ReLU(Â dropout(X) W1)
+            // excerpt-end: hidden
         }
 
         @Override
