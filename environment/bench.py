@@ -197,6 +197,10 @@ def main():
         flush = "denormals flushed (NNZOO_BENCH_FLUSH_DENORMAL=1)" if first[p][0].get("flush_denormal") \
             else "gradual underflow (PyTorch's default; --python-env NNZOO_BENCH_FLUSH_DENORMAL=1 flushes)"
         print(f"{p}:{' ' * (7 - len(p))}{first[p][0]['runtime']}; {flush}; {waits['python']}")
+        gcn = results[threads[0]].get("gcn")
+        if gcn and gcn["sides"].get(p) and gcn["sides"][p][0].get("gcn_input"):
+            print(f"        gcn: X {gcn['sides'][p][0]['gcn_input']} (the Java side: sparse, dropout of its stored entries;"
+                  " --python-env NNZOO_BENCH_GCN_INPUT=sparse does the same)")
     print(f"warm-up epoch excluded; median of all other epochs of {rounds} round(s); wall clock, and per CPU-second "
           f"of the process in brackets; 1 inter-op thread on every side")
     table = {}

@@ -163,6 +163,14 @@ def run_images(args, model, optimizer):
     return rates, cpu_rates, losses[-1], n, "samples"
 
 
+def gcn_input():
+    """NNZOO_BENCH_GCN_INPUT: dense (default, PyTorch Geometric's examples/gcn.py) or sparse (as the Java side)."""
+    value = os.environ.get("NNZOO_BENCH_GCN_INPUT", "dense")
+    if value not in ("dense", "sparse"):
+        raise SystemExit(f"NNZOO_BENCH_GCN_INPUT must be dense or sparse, got {value!r}")
+    return value
+
+
 def run_gcn(args):
     shapes = json.load(open(os.path.join(args.data, "shapes.json")))
     nodes, feats, classes = shapes["cora_nodes"], shapes["cora_features"], shapes["cora_classes"]
@@ -173,7 +181,7 @@ def run_gcn(args):
     cols = load(args.data, "cora_adj_cols.i64", np.int64)
     vals = load(args.data, "cora_adj_values.f32", np.float32)
     adj = torch.sparse_coo_tensor(torch.stack([rows, cols]), vals, (nodes, nodes)).coalesce()
-    if os.environ.get("NNZOO_BENCH_GCN_INPUT", "dense") == "sparse":
+    if gcn_input() == "sparse":
         x = x.to_sparse().coalesce()
     torch.manual_seed(42)
     model = Gcn(feats, 16, classes, 0.5)
@@ -288,6 +296,7 @@ def main():
         "cpu_rates": [round(r, 2) for r in cpu_rates],
         "final_train_loss": round(last, 5), "threads": torch.get_num_threads(),
         "interop_threads": torch.get_num_interop_threads(), "flush_denormal": bool(flush), "vmhwm_kb": peak_rss_kb(),
+        **({"gcn_input": gcn_input()} if args.model == "gcn" else {}),
         "runtime": f"PyTorch {torch.__version__} ({blas}), Python {'.'.join(map(str, __import__('sys').version_info[:3]))}",
     }), flush=True)
 

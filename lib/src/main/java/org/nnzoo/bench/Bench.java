@@ -213,13 +213,15 @@ public final class Bench {
                 "{\"side\": \"java\", \"model\": \"%s\", \"unit\": \"%s\", \"per_epoch\": %d, \"batch\": %d,"
                         + " \"rates\": %s, \"median\": %.2f, \"cpu_rates\": %s, \"final_train_loss\": %.5f, \"warmup_seconds\": %.3f,"
                         + " \"load_seconds\": %.3f, \"threads\": %d, \"interop_threads\": %d, \"vmhwm_kb\": %d,"
-                        + " \"native_tuning\": %s, \"fused_update\": %s, \"runtime\": \"DJL %s, PyTorch %s, Java %s\"}",
+                        + " \"native_tuning\": %s, \"fused_update\": %s, \"cpu_clock\": \"%s\","
+                        + " \"runtime\": \"DJL %s, PyTorch %s, Java %s\"}",
                 name, unit, perEpoch, batch,
                 rates.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), median,
                 cpuRates.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
                 finalLoss, warmupSeconds, loadSeconds, JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(),
                 peakRssKb(), new JsonPrimitive(org.nnzoo.train.NativeTuning.status()),
-                new JsonPrimitive(org.nnzoo.train.OptimizerStep.fusedUpdateStatus()), ai.djl.engine.Engine.getDjlVersion(),
+                new JsonPrimitive(org.nnzoo.train.OptimizerStep.fusedUpdateStatus()), ProcessCpu.clock(),
+                ai.djl.engine.Engine.getDjlVersion(),
                 ai.djl.engine.Engine.getInstance().getVersion(), System.getProperty("java.version"));
         System.out.println("BENCH " + json);
     }
@@ -240,16 +242,22 @@ public final class Bench {
         }
 
         private static com.sun.jna.Function find() {
-            try {
-                return com.sun.jna.Function.getFunction("c", "clock_gettime");
-            } catch (UnsatisfiedLinkError e) {
+            try { // the clock id and struct timespec {time_t; long} as on 64-bit Linux
+                return com.sun.jna.Platform.isLinux() && com.sun.jna.Native.LONG_SIZE == 8
+                        ? com.sun.jna.Function.getFunction("c", "clock_gettime") : null;
+            } catch (LinkageError e) {
                 return null;
             }
         }
 
+        /** @return which clock {@link #nanos} reads, for the benchmark's JSON */
+        static String clock() {
+            return CLOCK_GETTIME != null ? "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)" : "OperatingSystemMXBean (10 ms ticks)";
+        }
+
         static long nanos() {
             if (CLOCK_GETTIME != null) {
-                try (com.sun.jna.Memory ts = new com.sun.jna.Memory(16)) { // struct timespec {time_t; long}
+                try (com.sun.jna.Memory ts = new com.sun.jna.Memory(16)) {
                     if (CLOCK_GETTIME.invokeInt(new Object[] {CLOCK_PROCESS_CPUTIME_ID, ts}) == 0) {
                         return ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
                     }

@@ -1,6 +1,5 @@
 package org.nnzoo.models;
 
-import java.nio.FloatBuffer;
 import java.util.HashSet;
 
 import ai.djl.ndarray.NDArray;
@@ -110,45 +109,10 @@ public record Adjacency(int nodes, long[] rows, long[] cols, float[] values) {
 
     /**
      * @return a sparse COO NDArray of shape (nodes, nodes) in {@code manager}, owning its memory
-     *     ({@link #coo})
+     *     ({@link SparseCoo#of})
      */
     public NDArray toSparse(NDManager manager) {
-        return coo(manager, rows, cols, values, nodes, nodes);
-    }
-
-    /**
-     * A sparse COO matrix from Java arrays, in {@code manager} and owning its memory.
-     *
-     * <p>DJL 0.35.1's {@code createCoo} builds the sparse tensor on top of two temporary arrays that wrap Java
-     * direct buffers, then closes them: the sparse tensor keeps pointing into memory the JVM frees at its next
-     * garbage collection (seen here as "index out of row bound: 139938288896080"). So the tensor is cloned at
-     * once into PyTorch-owned memory, and the clone is checked against the row sums computed in Java.
-     *
-     * @return the {@code (rowCount, colCount)} matrix whose stored entries are {@code (rows[k], cols[k], values[k])}
-     */
-    static NDArray coo(NDManager manager, long[] rows, long[] cols, float[] values, int rowCount, int colCount) {
-        NDArray owned;
-        try (NDManager tmp = manager.newSubManager()) {
-            NDArray raw = tmp.createCoo(FloatBuffer.wrap(values), new long[][] {rows, cols},
-                    new Shape(rowCount, colCount));
-            owned = raw.duplicate();
-            owned.attach(manager);
-        }
-        double[] expected = new double[rowCount];
-        for (int k = 0; k < values.length; k++) {
-            expected[(int) rows[k]] += values[k];
-        }
-        try (NDManager tmp = manager.newSubManager()) {
-            owned.tempAttach(tmp); // the check's result lands in tmp; owned returns to manager afterwards
-            float[] got = owned.matMul(tmp.ones(new Shape(colCount, 1))).toFloatArray();
-            for (int i = 0; i < rowCount; i++) {
-                if (Math.abs(got[i] - expected[i]) > 1e-4 * Math.max(1, Math.abs(expected[i]))) {
-                    throw new IllegalStateException("the sparse matrix built by DJL is corrupt at row " + i
-                            + " (row sum " + got[i] + ", expected " + expected[i] + ")");
-                }
-            }
-        }
-        return owned;
+        return SparseCoo.of(manager, rows, cols, values, nodes, nodes);
     }
 
     /** @return the same matrix as a dense NDArray (for checks on small graphs) */

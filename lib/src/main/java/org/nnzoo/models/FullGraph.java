@@ -110,11 +110,13 @@ public final class FullGraph implements BatchSource, AutoCloseable {
     }
 
     /**
-     * @return {@code [X, Â]} for all nodes, both sparse COO matrices (X of the non-zero features, so that the
-     *     first layer's dropout and product touch only those, as in Kipf and Welling's code). They are made once, on first use, in this graph's own manager
-     *     (shared by {@link #forNodes} copies) and are constant; {@link #close()} frees them. Before computing
-     *     with them, {@code tempAttach} them to a scoped manager (as the batches do), so that the results
-     *     land there and not in this long-lived manager.
+     * @return {@code [X, Â]} for all nodes, both sparse COO matrices: X holds the non-zero features only, so that
+     *     the first layer's dropout and product touch only those, as in Kipf and Welling's code (meant for sparse
+     *     features such as a bag of words; dense features work too, at about five times the memory of a dense
+     *     array). They are made once, on first use, in this graph's own manager (shared by {@link #forNodes}
+     *     copies) and are constant; {@link #close()} frees them. Before computing with them, {@code tempAttach}
+     *     them to a scoped manager (as the batches do), so that the results land there and not in this long-lived
+     *     manager.
      */
     public synchronized NDList graphInputs() {
         if (shared.manager == null) {
@@ -125,7 +127,6 @@ public final class FullGraph implements BatchSource, AutoCloseable {
         return new NDList(shared.x, shared.adj);
     }
 
-    /** Frees the arrays of {@link #graphInputs()} (of this graph and its {@link #forNodes} copies). */
     /** @return X as a sparse COO matrix of its non-zero entries (a bag of words is mostly zeros: Cora 1.3 %) */
     private NDArray sparseFeatures(NDManager manager) {
         int nnz = 0;
@@ -143,9 +144,10 @@ public final class FullGraph implements BatchSource, AutoCloseable {
                 values[k++] = features[i];
             }
         }
-        return Adjacency.coo(manager, rows, cols, values, nodes, featureCount);
+        return SparseCoo.of(manager, rows, cols, values, nodes, featureCount);
     }
 
+    /** Frees the arrays of {@link #graphInputs()} (of this graph and its {@link #forNodes} copies). */
     @Override
     public synchronized void close() {
         if (shared.manager != null) {

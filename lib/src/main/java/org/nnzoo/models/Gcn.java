@@ -80,7 +80,8 @@ public final class Gcn {
 
     /**
      * One graph convolution {@code Â (H W)} (+ b): inputs {@code [H (n, in), Â (n, n)]}, output {@code (n, units)}.
-     * {@code Â} may be sparse (COO) or dense; the sparse product is the main path. The weight starts
+     * {@code Â} may be sparse (COO) or dense; the sparse product is the main path. {@code H} may be sparse too
+     * (the first layer's input X, {@link FullGraph}'s). The weight starts
      * Glorot-uniform, as in the paper.
      */
     public static final class GraphConv extends AbstractBlock {
@@ -195,9 +196,14 @@ public final class Gcn {
          */
         public NDArray hidden(ParameterStore ps, NDArray x, NDArray adj, boolean training) {
             // excerpt-begin: hidden
-            NDArray h = x.isSparse()        // X sparse (FullGraph's): drop out its stored entries, as Kipf's code
-                    ? training && dropout > 0 ? TorchOps.sparseDropout(x, dropout) : x
-                    : inputDropout.forward(ps, new NDList(x), training).head();   // X dense: every entry
+            NDArray h;
+            if (!x.isSparse()) {
+                h = inputDropout.forward(ps, new NDList(x), training).head();  // dropout of every entry of X
+            } else if (training && dropout > 0) {
+                h = TorchOps.sparseDropout(x, dropout);     // of X's stored entries only (Kipf's sparse_dropout)
+            } else {
+                h = x;
+            }
             return Activation.relu(conv1.forward(ps, new NDList(h, adj), training).head()); // ReLU(Â dropout(X) W1)
             // excerpt-end: hidden
         }

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
@@ -22,11 +23,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * PyTorch operations that DJL 0.35.1 does not expose, each one native call with PyTorch's own fused forward and
- * backward: {@link #groupNorm} ({@code torch.group_norm}), {@link #silu} ({@code torch.silu}) and
- * {@link #sparseDropout} (dropout of a sparse matrix's stored entries).
+ * PyTorch operations that DJL 0.35.1 does not expose, each one native call: {@link #groupNorm}
+ * ({@code torch.group_norm}) and {@link #silu} ({@code torch.silu}), with PyTorch's own fused forward and backward,
+ * and {@link #sparseDropout} (dropout of a sparse matrix's stored entries, for the GCN's input features).
  *
- * <p>DJL's PyTorch engine binds a fixed list of ATen operations, and neither of these is on it; built from the ones
+ * <p>DJL's PyTorch engine binds a fixed list of ATen operations, and none of these is on it; built from the ones
  * that are, group normalisation is a layer normalisation plus a per-channel affine (whose backward is two more
  * full-size products and two reductions) and SiLU is {@code x * sigmoid(x)}: about a fifth of a diffusion U-Net's
  * training step more than PyTorch's fused kernels (BENCHMARKS.md). DJL can, however, load a TorchScript module and
@@ -36,8 +37,10 @@ import java.util.zip.ZipOutputStream;
  * like any other. The graph executor's optimisations are switched off for these calls, so the interpreter runs
  * exactly the named operation and autograd its ordinary backward (no scripted gradient formulas).
  *
- * <p>{@code TorchOpsTest} checks both against their definitions (the group statistics in double precision) and
- * against the compositions above (forward and every gradient), and that repeated calls give the same bits.
+ * <p>{@code TorchOpsTest} checks the first two against their definitions (the group statistics in double precision)
+ * and against the compositions above (forward and every gradient), and that repeated calls give the same bits; the
+ * third for which entries it keeps, their scale, the kept fraction, the mask per seed and the gradient of a product
+ * with it.
  */
 public final class TorchOps {
 
@@ -90,14 +93,17 @@ public final class TorchOps {
      * One native call: {@code torch.sparse_coo_tensor(x._indices(), torch.dropout(x._values(), rate, True),
      * x.size())}, drawing from PyTorch's random generator like DJL's dropout.
      *
-     * @param x    a sparse COO matrix
+     * <p>Each stored entry is dropped on its own, so the positions must be distinct (as {@link FullGraph}'s are);
+     * no gradient flows back to {@code x}'s values (the result is built from them detached: {@code x} is data).
+     *
+     * @param x    a sparse COO matrix, each position stored at most once
      * @param rate the probability of zeroing a stored entry, in [0, 1)
      * @return a sparse COO matrix with the same stored positions
      */
     public static NDArray sparseDropout(NDArray x, double rate) {
-        if (!x.isSparse()) {
-            throw new IllegalArgumentException("sparseDropout needs a sparse COO matrix, got a dense " + x.getShape()
-                    + " array; use DJL's Dropout for dense arrays");
+        if (x.getSparseFormat() != SparseFormat.COO) {
+            throw new IllegalArgumentException("sparseDropout needs a sparse COO matrix, got a " + x.getSparseFormat()
+                    + " array of shape " + x.getShape() + "; use DJL's Dropout for dense arrays");
         }
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("sparseDropout needs a rate in [0, 1), got " + rate);

@@ -166,6 +166,47 @@ class GcnTest {
         }
     }
 
+    /**
+     * In training, the sparse X goes through {@link TorchOps#sparseDropout}: the hidden layer equals the layer run
+     * in evaluation on the dropped matrix that the same seed gives, and differs from the layer on X itself.
+     */
+    @Test
+    void trainingDropsOutTheStoredEntriesOfASparseX() {
+        int n = 30;
+        int f = 40;
+        java.util.Random rnd = new java.util.Random(10);
+        float[] feats = new float[n * f];
+        for (int i = 0; i < feats.length; i++) {
+            feats[i] = rnd.nextInt(5) == 0 ? 1f + rnd.nextFloat() : 0f;
+        }
+        int[] src = new int[n - 1];
+        int[] dst = new int[n - 1];
+        for (int i = 0; i + 1 < n; i++) {
+            src[i] = i;
+            dst[i] = i + 1;
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             FullGraph graph = new FullGraph(feats, f, Adjacency.normalized(n, src, dst), new int[] {0}, new int[n])) {
+            NDList in = graph.graphInputs();
+            Engine.getInstance().setRandomSeed(6);
+            Gcn.Net net = Gcn.build(8, 3, 0.5f);
+            net.initialize(m, DataType.FLOAT32, new Shape(n, f), new Shape(n, n));
+            ParameterStore ps = new ParameterStore(m, false);
+            Engine.getInstance().setRandomSeed(21);
+            float[] trained = net.hidden(ps, in.get(0), in.get(1), true).toFloatArray();
+            Engine.getInstance().setRandomSeed(21);
+            NDArray dropped = TorchOps.sparseDropout(in.get(0), 0.5);
+            float[] onDropped = net.hidden(ps, dropped, in.get(1), false).toFloatArray();
+            float[] onX = net.hidden(ps, in.get(0), in.get(1), false).toFloatArray();
+            assertArrayEquals(onDropped, trained, 1e-6f, "training = evaluation on the same seed's dropped X");
+            double diff = 0;
+            for (int i = 0; i < onX.length; i++) {
+                diff = Math.max(diff, Math.abs(onX[i] - trained[i]));
+            }
+            assertTrue(diff > 1e-3, "training must drop entries: largest difference from X itself " + diff);
+        }
+    }
+
     /** The penalty is decay/2 * sum W^2, and its gradient adds decay * W to the first layer only. */
     @Test
     void weightDecayLossTouchesOnlyTheChosenWeights() {

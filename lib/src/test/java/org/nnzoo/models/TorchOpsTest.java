@@ -204,7 +204,7 @@ class TorchOpsTest {
         for (int k = 0; k < v.length; k++) {
             v[k] = denseOut[(int) ri[k] * cols + (int) ci[k]];
         }
-        return Adjacency.coo(m, ri, ci, v, rows, cols);
+        return SparseCoo.of(m, ri, ci, v, rows, cols);
     }
 
     @Test
