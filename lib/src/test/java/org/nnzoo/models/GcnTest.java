@@ -114,6 +114,27 @@ class GcnTest {
         }
     }
 
+    /** @return {@code n * f} features, each non-zero (in [1, 2)) with probability {@code 1 / oneIn} */
+    private static float[] sparseFeatures(int n, int f, int oneIn, long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        float[] feats = new float[n * f];
+        for (int i = 0; i < feats.length; i++) {
+            feats[i] = rnd.nextInt(oneIn) == 0 ? 1f + rnd.nextFloat() : 0f;
+        }
+        return feats;
+    }
+
+    /** @return the normalised adjacency of the path 0 - 1 - ... - (n-1) */
+    private static Adjacency path(int n) {
+        int[] src = new int[n - 1];
+        int[] dst = new int[n - 1];
+        for (int i = 0; i + 1 < n; i++) {
+            src[i] = i;
+            dst[i] = i + 1;
+        }
+        return Adjacency.normalized(n, src, dst);
+    }
+
     /**
      * FullGraph hands the network X as a sparse matrix: in evaluation (no dropout) and in training without
      * dropout it is the same network as on the dense X, output and gradients.
@@ -122,21 +143,9 @@ class GcnTest {
     void sparseFeaturesGiveTheSameNetworkAsDenseOnes() {
         int n = 30;
         int f = 40;
-        java.util.Random rnd = new java.util.Random(9);
-        float[] feats = new float[n * f];
-        for (int i = 0; i < feats.length; i++) {
-            feats[i] = rnd.nextInt(10) == 0 ? 1f + rnd.nextFloat() : 0f;
-        }
-        int[] src = new int[n - 1];
-        int[] dst = new int[n - 1];
-        for (int i = 0; i + 1 < n; i++) {
-            src[i] = i;
-            dst[i] = i + 1;
-        }
-        Adjacency adj = Adjacency.normalized(n, src, dst);
-        int[] labels = new int[n];
+        float[] feats = sparseFeatures(n, f, 10, 9);
         try (NDManager m = NDManager.newBaseManager();
-             FullGraph graph = new FullGraph(feats, f, adj, new int[] {0, 1, 2}, labels)) {
+             FullGraph graph = new FullGraph(feats, f, path(n), new int[] {0, 1, 2}, new int[n])) {
             NDList in = graph.graphInputs();
             assertTrue(in.get(0).isSparse(), "FullGraph's X is sparse");
             assertArrayEquals(feats, in.get(0).toDense().toFloatArray());
@@ -174,19 +183,8 @@ class GcnTest {
     void trainingDropsOutTheStoredEntriesOfASparseX() {
         int n = 30;
         int f = 40;
-        java.util.Random rnd = new java.util.Random(10);
-        float[] feats = new float[n * f];
-        for (int i = 0; i < feats.length; i++) {
-            feats[i] = rnd.nextInt(5) == 0 ? 1f + rnd.nextFloat() : 0f;
-        }
-        int[] src = new int[n - 1];
-        int[] dst = new int[n - 1];
-        for (int i = 0; i + 1 < n; i++) {
-            src[i] = i;
-            dst[i] = i + 1;
-        }
         try (NDManager m = NDManager.newBaseManager();
-             FullGraph graph = new FullGraph(feats, f, Adjacency.normalized(n, src, dst), new int[] {0}, new int[n])) {
+             FullGraph graph = new FullGraph(sparseFeatures(n, f, 5, 10), f, path(n), new int[] {0}, new int[n])) {
             NDList in = graph.graphInputs();
             Engine.getInstance().setRandomSeed(6);
             Gcn.Net net = Gcn.build(8, 3, 0.5f);
