@@ -121,30 +121,10 @@ public final class FullGraph implements BatchSource, AutoCloseable {
     public synchronized NDList graphInputs() {
         if (shared.manager == null) {
             shared.manager = NDManager.newBaseManager();
-            shared.x = sparseFeatures(shared.manager);
+            shared.x = SparseCoo.fromDense(shared.manager, features, nodes, featureCount); // Cora: 1.3 % stored
             shared.adj = adjacency.toSparse(shared.manager);
         }
         return new NDList(shared.x, shared.adj);
-    }
-
-    /** @return X as a sparse COO matrix of its non-zero entries (a bag of words is mostly zeros: Cora 1.3 %) */
-    private NDArray sparseFeatures(NDManager manager) {
-        int nnz = 0;
-        for (float f : features) {
-            nnz += f != 0f ? 1 : 0;
-        }
-        long[] rows = new long[nnz];
-        long[] cols = new long[nnz];
-        float[] values = new float[nnz];
-        int k = 0;
-        for (int i = 0; i < features.length; i++) {
-            if (features[i] != 0f) {
-                rows[k] = i / featureCount;
-                cols[k] = i % featureCount;
-                values[k++] = features[i];
-            }
-        }
-        return SparseCoo.of(manager, rows, cols, values, nodes, featureCount);
     }
 
     /** Frees the arrays of {@link #graphInputs()} (of this graph and its {@link #forNodes} copies). */

@@ -46,4 +46,27 @@ final class SparseCoo {
         }
         return owned;
     }
+
+    /**
+     * @return the sparse COO matrix of the non-zero entries of {@code dense}, a {@code (rowCount, colCount)} matrix
+     *     stored row after row, in {@code manager} ({@link #of})
+     */
+    static NDArray fromDense(NDManager manager, float[] dense, int rowCount, int colCount) {
+        int nnz = 0;
+        for (float v : dense) {
+            nnz += v != 0f ? 1 : 0;
+        }
+        long[] rows = new long[nnz];
+        long[] cols = new long[nnz];
+        float[] values = new float[nnz];
+        int k = 0;
+        for (int i = 0; i < dense.length; i++) {
+            if (dense[i] != 0f) {
+                rows[k] = i / colCount;
+                cols[k] = i % colCount;
+                values[k++] = dense[i];
+            }
+        }
+        return of(manager, rows, cols, values, rowCount, colCount);
+    }
 }

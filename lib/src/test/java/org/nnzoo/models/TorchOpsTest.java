@@ -189,22 +189,12 @@ class TorchOpsTest {
     /** A sparse (rows x cols) matrix of about {@code rows * cols / 20} stored entries with values in [0.5, 1.5). */
     private static NDArray sparseMatrix(NDManager m, int rows, int cols, long seed, float[] denseOut) {
         Random r = new Random(seed);
-        java.util.List<long[]> at = new java.util.ArrayList<>();
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                if (r.nextInt(20) == 0) {
-                    at.add(new long[] {i, j});
-                    denseOut[i * cols + j] = 0.5f + r.nextFloat();
-                }
+        for (int i = 0; i < rows * cols; i++) {
+            if (r.nextInt(20) == 0) {
+                denseOut[i] = 0.5f + r.nextFloat();
             }
         }
-        long[] ri = at.stream().mapToLong(a -> a[0]).toArray();
-        long[] ci = at.stream().mapToLong(a -> a[1]).toArray();
-        float[] v = new float[ri.length];
-        for (int k = 0; k < v.length; k++) {
-            v[k] = denseOut[(int) ri[k] * cols + (int) ci[k]];
-        }
-        return SparseCoo.of(m, ri, ci, v, rows, cols);
+        return SparseCoo.fromDense(m, denseOut, rows, cols);
     }
 
     @Test
