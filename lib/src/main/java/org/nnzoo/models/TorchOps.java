@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -25,7 +26,9 @@ import java.util.zip.ZipOutputStream;
 /**
  * PyTorch operations that DJL 0.35.1 does not expose, each one native call: {@link #groupNorm}
  * ({@code torch.group_norm}) and {@link #silu} ({@code torch.silu}), with PyTorch's own fused forward and backward,
- * and {@link #sparseDropout} (dropout of a sparse matrix's stored entries, for the GCN's input features).
+ * {@link #sparseDropout} (dropout of a sparse matrix's stored entries, for the GCN's input features) and
+ * {@link #conv2dIm2col} (a convolution by im2col and matrix products, for {@link StridedConv2d} in the reproducible
+ * mode).
  *
  * <p>DJL's PyTorch engine binds a fixed list of ATen operations, and none of these is on it; built from the ones
  * that are, group normalisation is a layer normalisation plus a per-channel affine (whose backward is two more
@@ -40,7 +43,7 @@ import java.util.zip.ZipOutputStream;
  * <p>{@code TorchOpsTest} checks the first two against their definitions (the group statistics in double precision)
  * and against the compositions above (forward and every gradient), and that repeated calls give the same bits; the
  * third for which entries it keeps, their scale, the kept fraction, the mask per seed and the gradient of a product
- * with it.
+ * with it. {@code StridedConv2dTest} checks the fourth against DJL's convolution (output and every gradient).
  */
 public final class TorchOps {
 
@@ -111,6 +114,41 @@ public final class TorchOps {
         return call(String.format(Locale.ROOT,
                 "torch.sparse_coo_tensor(x._indices(), torch.dropout(x._values(), %s, True), x.size())",
                 Double.toString(rate)), "x: Tensor", x);
+    }
+
+    /**
+     * A 2-D convolution by im2col and matrix products: PyTorch's {@code thnn_conv2d} ({@code slow_conv2d}), which
+     * unrolls each image's receptive fields into the columns of a matrix ("im2col") and multiplies it with the
+     * kernel, reshaped to a matrix, in oneMKL's GEMM; backward, the input gradient is the kernel's transpose times
+     * the output gradient folded back onto the image ("col2im"), and the weight gradient a sum of one GEMM per image,
+     * in the images' order. No oneDNN kernel runs, so the order of the additions depends only on oneMKL's code branch
+     * (fixed by the reproducible mode) and the shapes: {@link StridedConv2d} trains strided convolutions with it in
+     * that mode. The same output as {@code Conv2d.conv2d(x, w, b, stride, padding)} up to rounding.
+     *
+     * @param x       input {@code (N, C, H, W)}
+     * @param w       kernel {@code (O, C, kh, kw)}
+     * @param b       bias {@code (O)}, or null
+     * @param stride  {@code (sh, sw)}
+     * @param padding {@code (ph, pw)}, zeros on both sides
+     * @return the output {@code (N, O, (H + 2 ph - kh) / sh + 1, (W + 2 pw - kw) / sw + 1)}
+     */
+    public static NDArray conv2dIm2col(NDArray x, NDArray w, NDArray b, Shape stride, Shape padding) {
+        Shape xs = x.getShape();
+        Shape ws = w.getShape();
+        if (xs.dimension() != 4 || ws.dimension() != 4 || xs.get(1) != ws.get(1)) {
+            throw new IllegalArgumentException("conv2dIm2col needs x (N, C, H, W) and w (O, C, kh, kw) with the same C, got "
+                    + xs + " and " + ws);
+        }
+        if (b != null && (b.getShape().dimension() != 1 || b.getShape().get(0) != ws.get(0))) {
+            throw new IllegalArgumentException("conv2dIm2col needs a bias of shape (" + ws.get(0) + ") or none, got " + b.getShape());
+        }
+        if (stride.dimension() != 2 || padding.dimension() != 2) {
+            throw new IllegalArgumentException("conv2dIm2col needs a 2-D stride and padding, got " + stride + " and " + padding);
+        }
+        String expression = String.format(Locale.ROOT, "torch.thnn_conv2d(x, w, [%d, %d], %s, [%d, %d], [%d, %d])",
+                ws.get(2), ws.get(3), b == null ? "None" : "b", stride.get(0), stride.get(1), padding.get(0), padding.get(1));
+        return b == null ? call(expression, "x: Tensor, w: Tensor", x, w)
+                : call(expression, "x: Tensor, w: Tensor, b: Tensor", x, w, b);
     }
 
     /**

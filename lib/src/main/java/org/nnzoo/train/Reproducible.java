@@ -37,8 +37,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * <li>oneDNN (convolutions) picks kernels per ISA, and a few of them their blocking per cache size, with no
  * reproducibility switch. The mode caps it at AVX2 ({@code ONEDNN_MAX_CPU_ISA=AVX2}); of the kernels it then runs for
  * this project's convolutions, only the one for a strided convolution's input gradient ({@code brgconv_strided})
- * reads the cache sizes, so {@code org.nnzoo.models.StridedConv2d} trains strided convolutions as sums of stride-1
- * convolutions in the mode. oneDNN's LSTM is not used: LSTM layers run ATen's loop of GEMMs
+ * reads the cache sizes, so {@code org.nnzoo.models.StridedConv2d} trains strided convolutions without oneDNN in the
+ * mode: by im2col and oneMKL's GEMM (PyTorch's {@code thnn_conv2d}), which the mode's oneMKL setting covers. oneDNN's LSTM is not used: LSTM layers run ATen's loop of GEMMs
  * ({@link NativeTuning#lstmKernel}).</li>
  * <li>The thread count: ATen splits large reductions (a sum of 32,768 numbers or more, e.g. a loss over a batch
  * of images) into one partial sum per thread, so 1 and 2 threads can give different numbers (a probe's sum of a
@@ -167,8 +167,8 @@ public final class Reproducible {
                     + NativeTuning.status() + ")");
         }
         String what = "oneMKL CNR " + d.get("mkl_cbwr") + ", ATen " + d.get("aten_cpu_capability") + " kernels, oneDNN "
-                + ("on".equals(d.get("onednn")) ? d.get("onednn_max_cpu_isa") + " kernels (strided convolutions as stride-1"
-                + " phases)" : "off") + ", LSTMs in " + (lstmInAten ? "ATen" : "oneDNN") + ", " + d.get("pytorch_threads")
+                + ("on".equals(d.get("onednn")) ? d.get("onednn_max_cpu_isa") + " kernels (strided convolutions trained by"
+                + " im2col and oneMKL)" : "off") + ", LSTMs in " + (lstmInAten ? "ATen" : "oneDNN") + ", " + d.get("pytorch_threads")
                 + " PyTorch threads";
         if (problems.isEmpty()) {
             status = "on: " + what;

@@ -3,7 +3,10 @@ package org.nnzoo.models;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,16 +22,17 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
 /**
- * {@link StridedConv2d}: its phases (a strided convolution as a sum of stride-1 convolutions) give DJL's strided
- * convolution, its gradients with respect to the input, the weights and the bias, and the block's training forward
- * (phases in the reproducible mode, DJL's convolution without it) the same output as its evaluation forward.
+ * {@link StridedConv2d}: the convolution it trains with in the reproducible mode ({@link TorchOps#conv2dIm2col}, im2col
+ * and matrix products) gives DJL's convolution, its gradients with respect to the input, the weights and the bias,
+ * with and without a bias; and the block's training forward (im2col in the reproducible mode, DJL's convolution
+ * without it) gives the same output as its evaluation forward.
  */
 class StridedConv2dTest {
 
     @ParameterizedTest(name = "{0}x{0} kernel, stride {1}, padding {2}, {3}x{4} input")
     @CsvSource({"3, 2, 1, 14, 14", "3, 2, 1, 7, 7", "4, 2, 1, 28, 28", "1, 2, 0, 14, 14", "7, 2, 3, 16, 16",
-        "3, 3, 1, 10, 11", "5, 2, 0, 13, 9", "2, 2, 0, 8, 8"})
-    void phasesEqualTheStridedConvolutionAndItsGradients(int k, int s, int p, int h, int w) {
+        "3, 3, 1, 10, 11", "5, 2, 0, 13, 9", "2, 2, 0, 8, 8", "3, 1, 1, 6, 6"})
+    void im2colEqualsTheConvolutionAndItsGradients(int k, int s, int p, int h, int w) {
         Engine.getInstance().setRandomSeed(11);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(new Shape(3, 5, h, w));
@@ -44,7 +48,7 @@ class StridedConv2dTest {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray y = way == 0
                             ? Conv2d.conv2d(inputs[0], inputs[1], inputs[2], new Shape(s, s), new Shape(p, p)).singletonOrThrow()
-                            : StridedConv2d.phases(inputs[0], inputs[1], inputs[2], s, s, p, p);
+                            : TorchOps.conv2dIm2col(inputs[0], inputs[1], inputs[2], new Shape(s, s), new Shape(p, p));
                     results[way] = y.toFloatArray();
                     if (way == 1) {
                         assertEquals(Conv2d.conv2d(x, weight, bias, new Shape(s, s), new Shape(p, p)).singletonOrThrow().getShape(),
@@ -61,6 +65,36 @@ class StridedConv2dTest {
             for (int i = 0; i < 3; i++) {
                 assertClose(grads[0][i], grads[1][i], names[i]);
             }
+        }
+    }
+
+    @Test
+    void im2colWithoutBiasAndItsErrors() {
+        Engine.getInstance().setRandomSeed(12);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(2, 3, 9, 9));
+            NDArray weight = m.randomNormal(new Shape(5, 3, 3, 3));
+            float[][] grads = new float[2][];
+            float[][] outs = new float[2][];
+            for (int way = 0; way < 2; way++) {
+                NDArray xi = x.duplicate();
+                xi.setRequiresGradient(true);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray y = way == 0 ? Conv2d.conv2d(xi, weight, null, new Shape(2, 2), new Shape(1, 1)).singletonOrThrow()
+                            : TorchOps.conv2dIm2col(xi, weight, null, new Shape(2, 2), new Shape(1, 1));
+                    outs[way] = y.toFloatArray();
+                    gc.backward(y.mul(y).sum());
+                }
+                grads[way] = xi.getGradient().toFloatArray();
+            }
+            assertClose(outs[0], outs[1], "output without bias");
+            assertClose(grads[0], grads[1], "input gradient without bias");
+            IllegalArgumentException channels = assertThrows(IllegalArgumentException.class, () -> TorchOps.conv2dIm2col(x,
+                    m.randomNormal(new Shape(5, 4, 3, 3)), null, new Shape(2, 2), new Shape(1, 1)));
+            assertTrue(channels.getMessage().contains("(2, 3, 9, 9)"), channels.getMessage());
+            IllegalArgumentException bias = assertThrows(IllegalArgumentException.class, () -> TorchOps.conv2dIm2col(x, weight,
+                    m.randomNormal(new Shape(4)), new Shape(2, 2), new Shape(1, 1)));
+            assertTrue(bias.getMessage().contains("bias of shape (5)"), bias.getMessage());
         }
     }
 
