@@ -17,11 +17,11 @@ import org.nnzoo.train.Reproducible;
  * <p>Why: for the gradient of a strided convolution with respect to its input, oneDNN (the library behind PyTorch's
  * CPU convolutions) picks a kernel ({@code brgconv_strided}) whose blocking, and with it the order of its additions,
  * depends on the CPU's cache sizes, so another CPU would give other last bits. The im2col path's additions are
- * oneMKL's GEMM, whose code branch the mode fixes, and col2im's, in a fixed order. On the small maps of the chapters it
- * is also no slower than oneDNN: chapter 4's ResNet training step took 270-279 ms against 291-310 ms with oneDNN's
- * strided kernels (BENCHMARKS.md). Until 2026-12-07 the mode trained a strided convolution as a sum of stride-1
- * ones (its polyphase decomposition), whose copies made the ResNet's step 1.3-1.5 times longer. With the mode off
- * this class is exactly {@link Conv2d}.
+ * oneMKL's GEMM, whose code branch the mode fixes, and col2im's, in a fixed order. Until 2026-12-07 the mode trained a
+ * strided convolution as a sum of stride-1 ones (its polyphase decomposition): the same arithmetic in oneDNN, but
+ * the gathers, zero-filled gradients and sums around it cost more than im2col's slower products (chapter 4's ResNet
+ * in its training loop: about 10 % more images per second with im2col; BENCHMARKS.md). With the mode off this class
+ * is exactly {@link Conv2d}.
  */
 public final class StridedConv2d extends Conv2d {
 
