@@ -12,7 +12,9 @@ import org.nnzoo.train.Reproducible;
  * A 2-D convolution that may have a stride: DJL's {@link Conv2d} (the same parameters, initialisation, output shape
  * and, up to rounding, output), except that in the reproducible mode ({@link Reproducible}) a strided convolution is
  * trained by im2col and oneMKL's matrix products ({@link TorchOps#conv2dIm2col}, PyTorch's {@code thnn_conv2d})
- * instead of oneDNN's kernels. Evaluation ({@code training == false}) runs DJL's convolution.
+ * instead of oneDNN's kernels. Evaluation ({@code training == false}) runs DJL's convolution, and so does training of
+ * a grouped or dilated convolution, which im2col does not cover (none in this library: such a layer would train with
+ * oneDNN's strided kernel, outside the mode's promise).
  *
  * <p>Why: for the gradient of a strided convolution with respect to its input, oneDNN (the library behind PyTorch's
  * CPU convolutions) picks a kernel ({@code brgconv_strided}) whose blocking, and with it the order of its additions,

@@ -136,17 +136,20 @@ public final class TorchOps {
         Shape xs = x.getShape();
         Shape ws = w.getShape();
         if (xs.dimension() != 4 || ws.dimension() != 4 || xs.get(1) != ws.get(1)) {
-            throw new IllegalArgumentException("conv2dIm2col needs x (N, C, H, W) and w (O, C, kh, kw) with the same C, got "
-                    + xs + " and " + ws);
+            throw new IllegalArgumentException("conv2dIm2col needs x (N, C, H, W) and w (O, C, kh, kw) with the same C"
+                    + " (no groups: grouped kernels need Conv2d.conv2d), got " + xs + " and " + ws);
         }
         if (b != null && (b.getShape().dimension() != 1 || b.getShape().get(0) != ws.get(0))) {
-            throw new IllegalArgumentException("conv2dIm2col needs a bias of shape (" + ws.get(0) + ") or none, got " + b.getShape());
+            throw new IllegalArgumentException("conv2dIm2col needs a bias of shape (" + ws.get(0) + ") or none, got "
+                    + b.getShape());
         }
-        if (stride.dimension() != 2 || padding.dimension() != 2) {
-            throw new IllegalArgumentException("conv2dIm2col needs a 2-D stride and padding, got " + stride + " and " + padding);
+        if (stride.dimension() != 2 || padding.dimension() != 2 || stride.get(0) < 1 || stride.get(1) < 1
+                || padding.get(0) < 0 || padding.get(1) < 0) {
+            throw new IllegalArgumentException("conv2dIm2col needs a 2-D stride of at least 1 and a 2-D padding of at"
+                    + " least 0, got stride " + stride + " and padding " + padding);
         }
-        String expression = String.format(Locale.ROOT, "torch.thnn_conv2d(x, w, [%d, %d], %s, [%d, %d], [%d, %d])",
-                ws.get(2), ws.get(3), b == null ? "None" : "b", stride.get(0), stride.get(1), padding.get(0), padding.get(1));
+        String expression = String.format(Locale.ROOT, "torch.thnn_conv2d(x, w, [%d, %d], %s, [%d, %d], [%d, %d])", ws.get(2),
+                ws.get(3), b == null ? "None" : "b", stride.get(0), stride.get(1), padding.get(0), padding.get(1));
         return b == null ? call(expression, "x: Tensor, w: Tensor", x, w)
                 : call(expression, "x: Tensor, w: Tensor, b: Tensor", x, w, b);
     }

@@ -38,8 +38,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * reproducibility switch. The mode caps it at AVX2 ({@code ONEDNN_MAX_CPU_ISA=AVX2}); of the kernels it then runs for
  * this project's convolutions, only the one for a strided convolution's input gradient ({@code brgconv_strided})
  * reads the cache sizes, so {@code org.nnzoo.models.StridedConv2d} trains strided convolutions without oneDNN in the
- * mode: by im2col and oneMKL's GEMM (PyTorch's {@code thnn_conv2d}), which the mode's oneMKL setting covers. oneDNN's LSTM is not used: LSTM layers run ATen's loop of GEMMs
- * ({@link NativeTuning#lstmKernel}).</li>
+ * mode: by im2col and oneMKL's GEMM (PyTorch's {@code thnn_conv2d}), which the mode's oneMKL setting covers.
+ * oneDNN's LSTM is not used: LSTM layers run ATen's loop of GEMMs ({@link NativeTuning#lstmKernel}).</li>
  * <li>The thread count: ATen splits large reductions (a sum of 32,768 numbers or more, e.g. a loss over a batch
  * of images) into one partial sum per thread, so 1 and 2 threads can give different numbers (a probe's sum of a
  * million numbers did). The mode sets {@code ai.djl.pytorch.num_threads=2} (the count README's numbers were made

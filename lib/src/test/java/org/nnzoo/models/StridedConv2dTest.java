@@ -20,12 +20,14 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import org.nnzoo.train.Reproducible;
 
 /**
  * {@link StridedConv2d}: the convolution it trains with in the reproducible mode ({@link TorchOps#conv2dIm2col}, im2col
- * and matrix products) gives DJL's convolution, its gradients with respect to the input, the weights and the bias,
- * with and without a bias; and the block's training forward (im2col in the reproducible mode, DJL's convolution
- * without it) gives the same output as its evaluation forward.
+ * and matrix products) gives DJL's convolution and its gradients with respect to the input, the weights and the bias
+ * (and without a bias, input and weights); it refuses bad arguments by name; and the block's training forward gives
+ * the same output as its evaluation forward, and exactly im2col's in the reproducible mode (the tests' default) for a
+ * stride above 1.
  */
 class StridedConv2dTest {
 
@@ -74,27 +76,34 @@ class StridedConv2dTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(new Shape(2, 3, 9, 9));
             NDArray weight = m.randomNormal(new Shape(5, 3, 3, 3));
-            float[][] grads = new float[2][];
+            float[][][] grads = new float[2][2][];
             float[][] outs = new float[2][];
             for (int way = 0; way < 2; way++) {
                 NDArray xi = x.duplicate();
+                NDArray wi = weight.duplicate();
                 xi.setRequiresGradient(true);
+                wi.setRequiresGradient(true);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray y = way == 0 ? Conv2d.conv2d(xi, weight, null, new Shape(2, 2), new Shape(1, 1)).singletonOrThrow()
-                            : TorchOps.conv2dIm2col(xi, weight, null, new Shape(2, 2), new Shape(1, 1));
+                    NDArray y = way == 0 ? Conv2d.conv2d(xi, wi, null, new Shape(2, 2), new Shape(1, 1)).singletonOrThrow()
+                            : TorchOps.conv2dIm2col(xi, wi, null, new Shape(2, 2), new Shape(1, 1));
                     outs[way] = y.toFloatArray();
                     gc.backward(y.mul(y).sum());
                 }
-                grads[way] = xi.getGradient().toFloatArray();
+                grads[way][0] = xi.getGradient().toFloatArray();
+                grads[way][1] = wi.getGradient().toFloatArray();
             }
             assertClose(outs[0], outs[1], "output without bias");
-            assertClose(grads[0], grads[1], "input gradient without bias");
+            assertClose(grads[0][0], grads[1][0], "input gradient without bias");
+            assertClose(grads[0][1], grads[1][1], "weight gradient without bias");
             IllegalArgumentException channels = assertThrows(IllegalArgumentException.class, () -> TorchOps.conv2dIm2col(x,
                     m.randomNormal(new Shape(5, 4, 3, 3)), null, new Shape(2, 2), new Shape(1, 1)));
             assertTrue(channels.getMessage().contains("(2, 3, 9, 9)"), channels.getMessage());
             IllegalArgumentException bias = assertThrows(IllegalArgumentException.class, () -> TorchOps.conv2dIm2col(x, weight,
                     m.randomNormal(new Shape(4)), new Shape(2, 2), new Shape(1, 1)));
             assertTrue(bias.getMessage().contains("bias of shape (5)"), bias.getMessage());
+            IllegalArgumentException stride = assertThrows(IllegalArgumentException.class, () -> TorchOps.conv2dIm2col(x, weight,
+                    null, new Shape(0, 2), new Shape(1, 1)));
+            assertTrue(stride.getMessage().contains("stride (0, 2)"), stride.getMessage());
         }
     }
 
@@ -116,6 +125,15 @@ class StridedConv2dTest {
             NDArray eval = conv.forward(ps, new NDList(x), false).singletonOrThrow();
             assertArrayEquals(eval.getShape().getShape(), train.getShape().getShape());
             assertClose(eval.toFloatArray(), train.toFloatArray(), "training vs evaluation output");
+            // bit for bit what training runs: im2col in the reproducible mode (the tests' default), else DJL's
+            NDArray w = conv.getParameters().get("weight").getArray();
+            NDArray b = conv.getParameters().get("bias").getArray();
+            Shape stride = new Shape(s, s);
+            Shape padding = new Shape(1, 1);
+            NDArray expected = s > 1 && Reproducible.isOn() ? TorchOps.conv2dIm2col(x, w, b, stride, padding)
+                    : Conv2d.conv2d(x, w, b, stride, padding).singletonOrThrow();
+            assertArrayEquals(expected.toFloatArray(), train.toFloatArray(), "training forward, stride " + s
+                    + (Reproducible.isOn() ? ", reproducible mode" : ", mode off"));
         }
     }
 

@@ -34,7 +34,8 @@ import ai.djl.training.ParameterStore;
  * checked in oneDNN's source (v3.7.1) to depend on nothing but the instruction set, the thread count and the shape:
  * {@code jit:avx2} and {@code jit_1x1:avx2} convolutions (forward, input gradient, weight gradient) and data
  * reorders. Not accepted, among others: {@code brgconv_strided} (its blocking reads the cache sizes; what
- * {@link org.nnzoo.models.StridedConv2d} avoids), any {@code brg*} kernel, the {@code gemm:jit} forward convolution
+ * {@link org.nnzoo.models.StridedConv2d} avoids by training strided convolutions with im2col, so this test fails if
+ * one of them trains through oneDNN in the mode), any {@code brg*} kernel, the {@code gemm:jit} forward convolution
  * (its blocking reads the L2 size), and oneDNN pooling, batch norm or RNN primitives. Without the mode, the same steps
  * do run {@code brgconv_strided}: the test checks that too, so that it cannot pass by seeing nothing.
  */
