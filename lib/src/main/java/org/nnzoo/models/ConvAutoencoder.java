@@ -1,6 +1,7 @@
 package org.nnzoo.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -82,12 +83,20 @@ public final class ConvAutoencoder {
         // excerpt-end: encoder-decoder
     }
 
-    /** Nearest-neighbour 2x upsampling of {@code (N, C, H, W)} to {@code (N, C, 2H, 2W)}. */
+    /**
+     * Nearest-neighbour 2x upsampling of {@code (N, C, H, W)} to {@code (N, C, 2H, 2W)}: each value repeated in a 2x2
+     * block. Written as two stacks of a map with itself (rows doubled, then columns) rather than as
+     * {@code x.repeat(2, 2).repeat(3, 2)}, which gives the same values and, bit for bit, the same gradient (each input's
+     * gradient is {@code (g00 + g01) + (g10 + g11)} either way), but whose backward is ATen's sum over an innermost axis
+     * of length 2, about three times slower (BENCHMARKS.md, "U-Net").
+     */
     public static NDArray upsample2(NDArray x) {
-        if (x.getShape().dimension() != 4) {
-            throw new IllegalArgumentException("upsample2 needs an (N, C, H, W) array, got shape " + x.getShape());
+        Shape s = x.getShape();
+        if (s.dimension() != 4) {
+            throw new IllegalArgumentException("upsample2 needs an (N, C, H, W) array, got shape " + s);
         }
-        return x.repeat(2, 2).repeat(3, 2);   // each value repeated twice along H (axis 2), then along W (axis 3)
+        NDArray rows = NDArrays.stack(new NDList(x, x), 3).reshape(s.get(0), s.get(1), 2 * s.get(2), s.get(3));
+        return NDArrays.stack(new NDList(rows, rows), 4).reshape(s.get(0), s.get(1), 2 * s.get(2), 2 * s.get(3));
     }
 
     private static Block conv(int filters) {

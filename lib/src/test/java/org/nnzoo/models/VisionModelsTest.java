@@ -119,6 +119,72 @@ class VisionModelsTest {
     }
 
     /**
+     * {@code upsample2} repeats each value in a 2x2 block, and its gradient is, bit for bit, the sum of the block's
+     * four output gradients as {@code (g00 + g01) + (g10 + g11)} in float, which is what the earlier
+     * {@code x.repeat(2, 2).repeat(3, 2)} gave (checked here too), so the chapters that upsample (10, 11, 12) train
+     * exactly as before. Odd sizes, more than one image and channel.
+     */
+    @Test
+    void upsample2RepeatsEachValueAndSumsItsGradientsInAFixedOrder() {
+        for (long[] dims : new long[][] {{3, 5, 3, 7}, {2, 64, 7, 7}, {1, 1, 1, 1}}) {
+            Shape shape = new Shape(dims);
+            int n = (int) dims[0], c = (int) dims[1], h = (int) dims[2], w = (int) dims[3];
+            SplittableRandom rnd = new SplittableRandom(7);
+            float[] xs = new float[(int) shape.size()];
+            float[] gs = new float[xs.length * 4];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < gs.length; i++) {
+                gs[i] = (float) (rnd.nextGaussian() * Math.exp(4 * rnd.nextGaussian())); // wide range: roundings differ by order
+            }
+            float[] wantY = new float[gs.length];
+            float[] wantGrad = new float[xs.length];
+            for (int p = 0; p < n * c; p++) {
+                for (int i = 0; i < h; i++) {
+                    for (int j = 0; j < w; j++) {
+                        int in = (p * h + i) * w + j;
+                        int o = (p * 2 * h + 2 * i) * 2 * w + 2 * j;  // the block's top-left output
+                        int below = o + 2 * w;
+                        wantY[o] = wantY[o + 1] = wantY[below] = wantY[below + 1] = xs[in];
+                        wantGrad[in] = (gs[o] + gs[o + 1]) + (gs[below] + gs[below + 1]);
+                    }
+                }
+            }
+            for (boolean repeat : new boolean[] {false, true}) {
+                try (NDManager m = manager()) {
+                    NDArray x = m.create(xs, shape);
+                    x.setRequiresGradient(true);
+                    NDArray g = m.create(gs, new Shape(n, c, 2L * h, 2L * w));
+                    float[] y;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray out = repeat ? x.repeat(2, 2).repeat(3, 2) : ConvAutoencoder.upsample2(x);
+                        assertEquals(g.getShape(), out.getShape());
+                        y = out.toFloatArray();
+                        gc.backward(out.mul(g).sum());
+                    }
+                    String what = (repeat ? "repeat" : "upsample2") + " " + shape;
+                    assertBitsEqual(wantY, y, what + " output");
+                    assertBitsEqual(wantGrad, x.getGradient().toFloatArray(), what + " gradient");
+                }
+            }
+        }
+        try (NDManager m = manager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvAutoencoder.upsample2(m.zeros(new Shape(2, 3, 4))));
+            assertTrue(e.getMessage().contains("(N, C, H, W)") && e.getMessage().contains("(2, 3, 4)"), e.getMessage());
+        }
+    }
+
+    private static void assertBitsEqual(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what + ": length");
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + got[i] + ", expected " + want[i] + " bit for bit");
+            }
+        }
+    }
+
+    /**
      * Checks d(sum(out * r))/d(input) from autograd against central differences, in float64 and training
      * mode (batch norm uses the batch statistics, the same in every evaluation).
      */
