@@ -22,6 +22,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import org.nnzoo.data.ImageShape;
+import org.nnzoo.train.OptimizerStep;
 
 /**
  * Generative adversarial network: a generator {@code G} maps random noise {@code z} to images, a discriminator
@@ -67,6 +68,8 @@ public final class Gan implements AutoCloseable {
     private final Loss bce = Loss.sigmoidBinaryCrossEntropyLoss();
     private Trainer gTrainer;
     private Trainer dTrainer;
+    private OptimizerStep gStep; // the trainers' optimizer steps, Trainer.step()'s updates without its gradient copies
+    private OptimizerStep dStep;
     private final List<double[]> trace = new ArrayList<>();
 
     /**
@@ -290,7 +293,7 @@ public final class Gan implements AutoCloseable {
             out[1] = Activation.sigmoid(lr).mean().getFloat();
             out[2] = Activation.sigmoid(lf).mean().getFloat();
         }
-        dTrainer.step();                                                                         // only D's parameters move
+        dStep.apply();                                                                           // only D's parameters move
         // excerpt-end: d-step
         return out;
     }
@@ -315,7 +318,7 @@ public final class Gan implements AutoCloseable {
             gc.backward(l);
             loss = l.getFloat();
         }
-        gTrainer.step();                                                                              // only G's parameters move
+        gStep.apply();                                                                                // only G's parameters move
         // excerpt-end: g-step
         return loss;
     }
@@ -367,10 +370,25 @@ public final class Gan implements AutoCloseable {
         trace.clear();
     }
 
-    /** Takes the trainers of a new run. */
-    void useTrainers(Trainer g, Trainer d) {
+    /**
+     * Takes the trainers of a new run and how each player's update is applied: {@link OptimizerStep#fastest}, which
+     * gives {@code Trainer.step()}'s numbers bit for bit ({@code GanTest} checks it against {@code Trainer::step}).
+     */
+    void useTrainers(Trainer g, OptimizerStep gUpdate, Trainer d, OptimizerStep dUpdate) {
         gTrainer = g;
         dTrainer = d;
+        gStep = gUpdate;
+        dStep = dUpdate;
+    }
+
+    /** @return the generator's trainer of the current run (null before the first) */
+    Trainer generatorTrainer() {
+        return gTrainer;
+    }
+
+    /** @return the discriminator's trainer of the current run (null before the first) */
+    Trainer discriminatorTrainer() {
+        return dTrainer;
     }
 
     private void requireTrainers() {

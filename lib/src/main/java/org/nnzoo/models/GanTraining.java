@@ -21,6 +21,7 @@ import ai.djl.util.RandomUtils;
 import org.nnzoo.train.BatchSource;
 import org.nnzoo.train.Denormals;
 import org.nnzoo.train.History;
+import org.nnzoo.train.OptimizerStep;
 import org.nnzoo.train.ProgressView;
 import org.nnzoo.train.Interrupt;
 
@@ -100,9 +101,13 @@ public final class GanTraining {
         return this;
     }
 
-    private Trainer trainer(Model model, Shape input, boolean normalInit) {
+    private Optimizer adam() {
+        return Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optBeta1(beta1).build();
+    }
+
+    private Trainer trainer(Model model, Shape input, boolean normalInit, Optimizer optimizer) {
         DefaultTrainingConfig config = new DefaultTrainingConfig(gan.loss())
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optBeta1(beta1).build())
+                .optOptimizer(optimizer)
                 .optDevices(new Device[] {Device.cpu()});
         if (normalInit) {
             config.optInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT); // DCGAN: weights from N(0, 0.02)
@@ -121,9 +126,11 @@ public final class GanTraining {
         RandomUtils.RANDOM.setSeed(seed);
         boolean conv = gan.generatorModel().getBlock().getChildren().values().stream().anyMatch(b -> b instanceof Conv2d);
         gan.resetTraining();
-        Trainer g = trainer(gan.generatorModel(), new Shape(batchSize, gan.latent()), conv);
-        Trainer d = trainer(gan.discriminatorModel(), new Shape(gan.imageShape().batch(batchSize)), conv);
-        gan.useTrainers(g, d);
+        Optimizer gAdam = adam();
+        Optimizer dAdam = adam();
+        Trainer g = trainer(gan.generatorModel(), new Shape(batchSize, gan.latent()), conv, gAdam);
+        Trainer d = trainer(gan.discriminatorModel(), new Shape(gan.imageShape().batch(batchSize)), conv, dAdam);
+        gan.useTrainers(g, OptimizerStep.fastest(g, gAdam), d, OptimizerStep.fastest(d, dAdam));
     }
 
     /** Runs the alternating updates and returns the per-epoch history ({@code d_loss, g_loss, d_real, d_fake, seconds}). */

@@ -85,6 +85,65 @@ class GanTest {
         }
     }
 
+    /**
+     * Each player's update ({@code OptimizerStep}, fused Adam without DJL's gradient copies) moves the parameters
+     * exactly as DJL's {@code Trainer.step()} does: the same alternating steps on the same batches, once each way,
+     * every parameter of both players compared bit for bit, for the MLP GAN and the DCGAN (batch normalisation,
+     * whose running statistics are parameters without a gradient).
+     */
+    @Test
+    void eachPlayersUpdateEqualsDjlsTrainerStepBitForBit() {
+        float[] px = java.util.Arrays.copyOf(train.pixels(), 16 * 784);
+        for (boolean dc : new boolean[] {false, true}) {
+            float[][] params = new float[2][];
+            for (int way = 0; way < 2; way++) {
+                try (Gan gan = dc ? Gan.dcgan(ImageShape.MNIST, 8) : Gan.mlp(ImageShape.MNIST); NDManager m = NDManager.newBaseManager()) {
+                    gan.training(px).batchSize(16).seed(5).adam(2e-4f, 0.5f).start();
+                    if (way == 1) {
+                        var g = gan.generatorTrainer();
+                        var d = gan.discriminatorTrainer();
+                        gan.useTrainers(g, g::step, d, d::step);
+                    }
+                    java.util.Random rnd = new java.util.Random(8);
+                    NDArray x = m.create(batch(16), new Shape(16, 1, 28, 28));
+                    for (int i = 0; i < 4; i++) {
+                        float[] z = new float[16 * Gan.LATENT];
+                        for (int j = 0; j < z.length; j++) {
+                            z[j] = (float) rnd.nextGaussian();
+                        }
+                        gan.discriminatorStep(x, m.create(z, new Shape(16, Gan.LATENT)));
+                        gan.generatorStep(m.create(z, new Shape(16, Gan.LATENT)));
+                    }
+                    params[way] = parameters(gan);
+                }
+            }
+            assertEquals(params[0].length, params[1].length);
+            for (int i = 0; i < params[0].length; i++) {
+                if (Float.floatToIntBits(params[0][i]) != Float.floatToIntBits(params[1][i])) {
+                    throw new AssertionError((dc ? "DCGAN" : "MLP GAN") + ": parameter value " + i + " is " + params[0][i]
+                            + " after the library's update and " + params[1][i] + " after Trainer.step()");
+                }
+            }
+        }
+    }
+
+    /** Every parameter of both players (running statistics included), in the blocks' order, as one array. */
+    private static float[] parameters(Gan gan) {
+        java.util.List<Float> all = new java.util.ArrayList<>();
+        for (var block : new ai.djl.nn.Block[] {gan.generatorModel().getBlock(), gan.discriminatorModel().getBlock()}) {
+            for (var p : block.getParameters()) {
+                for (float v : p.getValue().getArray().toFloatArray()) {
+                    all.add(v);
+                }
+            }
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
+    }
+
     @Test
     void dcganShapes() {
         try (NDManager m = NDManager.newBaseManager()) {
