@@ -13,6 +13,7 @@ import org.nnzoo.data.ImageShape;
 import org.nnzoo.data.Mnist;
 import org.nnzoo.data.Slice;
 import org.nnzoo.train.History;
+import org.nnzoo.train.ParameterValues;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -114,7 +115,7 @@ class GanTest {
                         gan.discriminatorStep(x, m.create(z, new Shape(16, Gan.LATENT)));
                         gan.generatorStep(m.create(z, new Shape(16, Gan.LATENT)));
                     }
-                    params[way] = parameters(gan);
+                    params[way] = ParameterValues.of(gan.generatorModel().getBlock(), gan.discriminatorModel().getBlock());
                 }
             }
             assertEquals(params[0].length, params[1].length);
@@ -125,23 +126,6 @@ class GanTest {
                 }
             }
         }
-    }
-
-    /** Every parameter of both players (running statistics included), in the blocks' order, as one array. */
-    private static float[] parameters(Gan gan) {
-        java.util.List<Float> all = new java.util.ArrayList<>();
-        for (var block : new ai.djl.nn.Block[] {gan.generatorModel().getBlock(), gan.discriminatorModel().getBlock()}) {
-            for (var p : block.getParameters()) {
-                for (float v : p.getValue().getArray().toFloatArray()) {
-                    all.add(v);
-                }
-            }
-        }
-        float[] out = new float[all.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = all.get(i);
-        }
-        return out;
     }
 
     @Test

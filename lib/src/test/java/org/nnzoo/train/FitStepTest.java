@@ -87,17 +87,7 @@ class FitStepTest {
     }
 
     private static float[] parameters(Model model) {
-        List<Float> all = new ArrayList<>();
-        for (var p : model.getBlock().getParameters()) {
-            for (float v : p.getValue().getArray().toFloatArray()) {
-                all.add(v);
-            }
-        }
-        float[] out = new float[all.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = all.get(i);
-        }
-        return out;
+        return ParameterValues.of(model.getBlock());
     }
 
     private static void compare(boolean adam) {
