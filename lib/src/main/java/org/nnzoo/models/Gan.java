@@ -371,14 +371,24 @@ public final class Gan implements AutoCloseable {
     }
 
     /**
-     * Takes the trainers of a new run and how each player's update is applied: {@link OptimizerStep#fastest}, which
-     * gives {@code Trainer.step()}'s numbers bit for bit ({@code GanTest} checks it against {@code Trainer::step}).
+     * Takes the trainers of a new run and how each player's update is applied: normally {@link OptimizerStep#fastest},
+     * which gives {@code Trainer.step()}'s numbers bit for bit ({@code GanTest} checks it against {@code Trainer::step}).
      */
     void useTrainers(Trainer g, OptimizerStep gUpdate, Trainer d, OptimizerStep dUpdate) {
         gTrainer = g;
         dTrainer = d;
         gStep = gUpdate;
         dStep = dUpdate;
+    }
+
+    /** @return how the discriminator's update is applied in the current run (null before the first) */
+    OptimizerStep discriminatorUpdate() {
+        return dStep;
+    }
+
+    /** @return how the generator's update is applied in the current run (null before the first) */
+    OptimizerStep generatorUpdate() {
+        return gStep;
     }
 
     /** @return the generator's trainer of the current run (null before the first) */

@@ -66,6 +66,7 @@ public interface OptimizerStep {
         private final FusedUpdate fused; // DJL's Adam/SGD in one pass per parameter, same numbers; null: DJL's own
         private List<Parameter> trained; // what Trainer.step() would update, once known
         private int usedCount = -1;
+        private boolean lastDirect; // whether the last apply() updated the parameters itself
 
         private Direct(Trainer trainer, Optimizer optimizer, Map<String, ?> used) {
             this.trainer = trainer;
@@ -81,14 +82,24 @@ public interface OptimizerStep {
                 trainer.step();
                 usedCount = used.size();
                 trained = trainable(trainer.getModel(), used);
+                lastDirect = false;
                 return;
             }
+            lastDirect = true;
             for (Parameter p : trained) {
                 NDArray w = p.getArray();
                 try (NDArray g = w.getGradient()) {
                     optimizer.update(p.getId(), fused == null ? w : fused.weight(w), g);
                 }
             }
+        }
+
+        /**
+         * @return whether the last {@link #apply()} updated the parameters itself, i.e. not through
+         *     {@code Trainer.step()} (which it uses for the first step and whenever the parameter store changed)
+         */
+        public boolean lastStepWasDirect() {
+            return lastDirect;
         }
 
         /**
