@@ -1,5 +1,6 @@
 package org.nnzoo.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,23 +168,14 @@ class VisionModelsTest {
                         gc.backward(out.mul(g).sum());
                     }
                     String what = (repeat ? "repeat" : "upsample2") + " " + shape;
-                    assertBitsEqual(wantY, y, what + " output");
-                    assertBitsEqual(wantGrad, x.getGradient().toFloatArray(), what + " gradient");
+                    assertArrayEquals(wantY, y, what + " output");   // without a delta JUnit compares floats by their bits
+                    assertArrayEquals(wantGrad, x.getGradient().toFloatArray(), what + " gradient");
                 }
             }
         }
         try (NDManager m = manager()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvAutoencoder.upsample2(m.zeros(new Shape(2, 3, 4))));
             assertTrue(e.getMessage().contains("(N, C, H, W)") && e.getMessage().contains("(2, 3, 4)"), e.getMessage());
-        }
-    }
-
-    private static void assertBitsEqual(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what + ": length");
-        for (int i = 0; i < want.length; i++) {
-            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
-                throw new AssertionError(what + ": element " + i + " is " + got[i] + ", expected " + want[i] + " bit for bit");
-            }
         }
     }
 
