@@ -3,6 +3,7 @@ package org.nnzoo.models;
 import java.util.SplittableRandom;
 
 import org.nnzoo.train.BatchSource;
+import org.nnzoo.train.NativeTuning;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -30,8 +31,10 @@ import ai.djl.util.PairList;
  *
  * <p>Inputs: values {@code (B, n)} and decoder inputs {@code (B, n)}. Output: pointer logits
  * {@code (B, n_out, n)}; train with {@code SequenceCrossEntropy} against the target positions {@code (B, n)}.
+ * Its attention works on {@code (B, n_out, n, H)} tensors, large enough for two threads: it trains on all of them
+ * ({@link NativeTuning.WideOperations}), unlike other networks with recurrent layers.
  */
-public final class PointerNetwork extends AbstractBlock {
+public final class PointerNetwork extends AbstractBlock implements NativeTuning.WideOperations {
 
     /** The decoder's input at the first step. */
     public static final float START = -1f;

@@ -170,7 +170,8 @@ public final class Fit {
         History history = new History();
         Optimizer opt = optimizer != null ? optimizer
                 : Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build();
-        try (Trainer trainer = newTrainer(opt)) {
+        try (Trainer trainer = newTrainer(opt);
+                NativeTuning.ThreadCap threads = NativeTuning.trainingThreads(model.getBlock())) { // recurrent nets: 1 thread
             ProgressView view = new ProgressView(title, epochs, train.batchCount(), history);
             OptimizerStep optimizerStep = OptimizerStep.fastest(trainer, opt);
             BestEpoch best = new BestEpoch(keepBest, model, trainer.getManager(), validation != null);

@@ -179,7 +179,7 @@ final class MklVendorCheck {
         return false;
     }
 
-    private static String cpuVendor() throws IOException {
+    static String cpuVendor() throws IOException {
         Path info = Path.of("/proc/cpuinfo");
         if (!Files.isReadable(info)) {
             return null;

@@ -14,16 +14,17 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
+import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * Three changes to how the PyTorch natives that DJL ships run in this process, each measured, each announced and each
+ * Changes to how the PyTorch natives that DJL ships run in this process, each measured, each announced and each
  * with a switch to turn it off. When the engine starts in a JVM where one of them changed something (or the vendor fix
  * refused to), {@link #announce()} prints ONE line saying what and how to turn it off, so the first notebook cell that
  * touches the engine shows it; {@link #status()} says what was done. Documented for users in the kernel section of
  * {@code environment/README.md}.
  *
- * <p>Besides these three, {@link Denormals} flushes denormal floats to zero on the threads that train (its status is
+ * <p>Besides these, {@link Denormals} flushes denormal floats to zero on the threads that train (its status is
  * part of {@link #status()}, its line part of the notice).
  *
  * <p>First, the oneMKL vendor fix ({@link MklVendorCheck}): oneMKL's fast matrix-multiply kernels on AMD processors.
@@ -58,12 +59,16 @@ import ai.djl.pytorch.jni.JniUtils;
  * operations, what PyTorch 1.13 runs): measured with {@code bench.sh --threads 1} (LSTM 128 on 28 MNIST rows, batch
  * 128, Adam), 5,508 samples/s through oneDNN against 9,074 through ATen, on an AMD EPYC (AVX2). On an Intel Xeon
  * with AVX-512 (Sapphire Rapids) oneDNN's AVX-512 LSTM is as fast or faster with one thread too (the benchmark's
- * LSTM about level; its pointer network 28.4 against 21.2 steps/s), so there ATen is only picked on CPUs without
- * AVX-512. With two threads oneDNN is ahead (5,610
+ * LSTM about level; its pointer network 28.4 against 21.2 steps/s), so there oneDNN keeps it; on an AMD EPYC with
+ * AVX-512 (Zen 4) ATen's is the faster again (the LSTM row 4,736-4,894 against 3,326-3,491 samples/s, the pointer
+ * network within 3 %). With two threads oneDNN is ahead (5,610
  * against 4,717: ATen's loop has many small parallel regions, and waking the second OpenMP thread for each costs
  * more than it saves), so oneDNN keeps the call then, except in the reproducible mode ({@link Reproducible}: oneDNN's
  * LSTM is not among the kernels it covers). The first call that switches oneDNN off prints one line (once per JVM;
  * in the mode its own line says it); {@code NNZOO_LSTM_KERNEL=onednn} keeps oneDNN.
+ *
+ * <p>Fourth, {@link #trainingThreads(Block)}: networks with recurrent layers train on one PyTorch thread where waking
+ * the second for each of their small operations costs more than it saves (measured there).
  */
 public final class NativeTuning {
 
@@ -71,13 +76,16 @@ public final class NativeTuning {
     private static volatile String notice;
     private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
     private static final AtomicBoolean LSTM_ANNOUNCED = new AtomicBoolean();
+    private static final AtomicBoolean CAP_ANNOUNCED = new AtomicBoolean();
+    private static volatile String capNote;
 
     private NativeTuning() {
     }
 
     /** @return what {@link #apply()} did, e.g. {@code "oneMKL vendor check patched (AuthenticAMD); malloc: ..."} */
     public static String status() {
-        return status;
+        String cap = capNote;
+        return cap == null ? status : status + "; " + cap;
     }
 
     /** glibc's {@code mallopt} parameter: requests at least this large are served by {@code mmap}. */
@@ -209,8 +217,19 @@ public final class NativeTuning {
                         + trim + " MiB; off: NNZOO_MALLOC_TUNE=0)");
     }
 
-    /** Whether the CPU has AVX-512 (oneDNN's LSTM then beats ATen's with one thread too; see the class comment). */
-    private static final boolean AVX512 = "avx512".equals(Reproducible.cpuIsa());
+    /**
+     * Whether the CPU is an Intel one with AVX-512, where oneDNN's LSTM was measured as fast as ATen's or faster with one
+     * thread too (see the class comment); on an AMD EPYC with AVX-512 (Zen 4) ATen's was the faster.
+     */
+    private static final boolean INTEL_AVX512 = "avx512".equals(Reproducible.cpuIsa()) && "GenuineIntel".equals(cpuVendorOrNull());
+
+    private static String cpuVendorOrNull() {
+        try {
+            return MklVendorCheck.cpuVendor();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
 
     /** PyTorch's LSTM implementations that {@link #lstmKernel(Supplier)} chooses between. */
     public enum LstmKernel {
@@ -229,7 +248,7 @@ public final class NativeTuning {
     public static LstmKernel lstmKernelChoice() {
         String v = lstmSetting();
         if (v == null) {
-            return Reproducible.isOn() || (JniUtils.getNumThreads() == 1 && !AVX512) ? LstmKernel.ATEN : LstmKernel.ONEDNN;
+            return Reproducible.isOn() || (JniUtils.getNumThreads() == 1 && !INTEL_AVX512) ? LstmKernel.ATEN : LstmKernel.ONEDNN;
         }
         try {
             return LstmKernel.valueOf(v.trim().toUpperCase(Locale.ROOT));
@@ -271,6 +290,129 @@ public final class NativeTuning {
         } finally {
             flag.set(true);
         }
+    }
+
+    /**
+     * The PyTorch intra-op threads a training loop's steps run on, set by {@link #trainingThreads(Block)} and given back
+     * by {@link #close()} (on the thread that trains; the count is that thread's OpenMP setting and ATen's default).
+     */
+    public static final class ThreadCap implements AutoCloseable {
+        private final int previous;
+        private final int threads;
+
+        private ThreadCap(int previous, int threads) {
+            this.previous = previous;
+            this.threads = threads;
+        }
+
+        /** @return the threads the steps run on */
+        public int threads() {
+            return threads;
+        }
+
+        /** @return whether the steps run on fewer threads than the process was set to */
+        public boolean capped() {
+            return threads < previous;
+        }
+
+        /** Sets the thread count back to what it was. */
+        @Override
+        public void close() {
+            if (capped()) {
+                JniUtils.setNumThreads(previous);
+            }
+        }
+    }
+
+    /**
+     * Fourth: the threads to train {@code block} on. A network with a recurrent layer (DJL's {@code RNN}, {@code GRU} or
+     * {@code LSTM}, any {@link ai.djl.nn.recurrent.RecurrentBlock}) trains on one PyTorch thread when OpenMP's threads
+     * wait passively ({@code OMP_WAIT_POLICY=PASSIVE}, what the notebooks' kernel, the course server, the tests and
+     * {@code bench.sh} set) and its recurrences run ATen's loops (always in the reproducible mode; outside it everywhere
+     * but on Intel CPUs with AVX-512, where the LSTM stays in oneDNN). Such a loop makes a few hundred small operations
+     * per time step and batch, each an OpenMP region, and waking the sleeping second thread for each costs more than
+     * the thread saves. Measured (AMD EPYC with AVX-512, 2 threads, passive waits; {@code bench.sh}'s lstm row, LSTM
+     * 128 over 28 MNIST rows, batch 128): 3,131-3,531 samples/s on two threads through ATen, 3,936-3,994 through oneDNN,
+     * 4,736-4,894 on one thread through ATen; chapter 5's RNN language model 2.2-2.4 s against 3.3 s per 100 steps. In
+     * the reproducible mode the numbers stay the same bit for bit (GEMMs in oneMKL's strict mode do not depend on the
+     * thread count, and these networks make no reduction of 32,768 numbers or more, which ATen would split per
+     * thread): {@code FitTest} checks it. {@code NNZOO_RECURRENT_THREADS} (or {@code -Dnnzoo.recurrent.threads}) sets
+     * it: {@code auto} (default), a number of threads, or {@code all} to keep every thread. Other networks keep their
+     * threads, and so does a network marked {@link WideOperations}. The first cap in a JVM prints one line.
+     *
+     * @return the cap, already applied; close it (try-with-resources) on the same thread when training ends
+     */
+    public static ThreadCap trainingThreads(Block block) {
+        int now = JniUtils.getNumThreads();
+        int want = Math.max(1, Math.min(now, recurrentThreads(block, now)));
+        if (want >= now) {
+            return new ThreadCap(now, now);
+        }
+        JniUtils.setNumThreads(want);
+        capNote = "recurrent layers trained on " + want + " of " + now + " threads";
+        if (CAP_ANNOUNCED.compareAndSet(false, true)) {
+            System.out.println("[nnzoo] native tuning (environment/README.md): networks with recurrent layers train on " + want
+                    + " PyTorch thread" + (want == 1 ? "" : "s") + " instead of " + now + " (OpenMP threads wait passively, and waking"
+                    + " them for each of a recurrence's small operations costs more than they save; keep all:"
+                    + " NNZOO_RECURRENT_THREADS=all)");
+        }
+        return new ThreadCap(now, want);
+    }
+
+    /** @return the thread count {@link #trainingThreads} asks for (at most {@code now} is used) */
+    static int recurrentThreads(Block block, int now) {
+        String v = System.getProperty("nnzoo.recurrent.threads", System.getenv("NNZOO_RECURRENT_THREADS"));
+        boolean auto = v == null || v.isBlank() || v.trim().equalsIgnoreCase("auto");
+        if (!auto && v.trim().equalsIgnoreCase("all")) {
+            return now;
+        }
+        Integer set = null;
+        if (!auto) {
+            try {
+                set = Integer.valueOf(v.trim());
+            } catch (NumberFormatException e) {
+                set = 0;
+            }
+            if (set < 1) {
+                throw new IllegalArgumentException("nnzoo.recurrent.threads / NNZOO_RECURRENT_THREADS must be auto, all or a"
+                        + " number of threads (1 or more), got '" + v + "'");
+            }
+        }
+        if (now <= 1 || !hasRecurrentLayer(block) || contains(block, WideOperations.class)) {
+            return now;
+        }
+        if (set != null) {
+            return set;
+        }
+        boolean passive = "passive".equalsIgnoreCase(String.valueOf(System.getenv("OMP_WAIT_POLICY")).trim());
+        boolean atenLoops = Reproducible.isOn() || !INTEL_AVX512;
+        return passive && atenLoops ? 1 : now;
+    }
+
+    /**
+     * A block with recurrent layers whose other operations work on tensors large enough for every thread to pay (the
+     * pointer network's attention over all pairs of positions): {@link #trainingThreads} leaves its threads alone.
+     * Measured (AMD EPYC with AVX-512, 2 threads, passive waits, the benchmark's pointer row): 31.3-35.8 steps/s on
+     * two threads against 28.3-29.3 on one (three interleaved pairs); in the reproducible mode both about level.
+     */
+    public interface WideOperations {
+    }
+
+    /** @return whether {@code block} or a block inside it is a recurrent layer ({@link ai.djl.nn.recurrent.RecurrentBlock}) */
+    static boolean hasRecurrentLayer(Block block) {
+        return contains(block, ai.djl.nn.recurrent.RecurrentBlock.class);
+    }
+
+    private static boolean contains(Block block, Class<?> kind) {
+        if (kind.isInstance(block)) {
+            return true;
+        }
+        for (Block child : block.getChildren().values()) {
+            if (contains(child, kind)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return PyTorch's global oneDNN flag ({@code torch.backends.mkldnn.enabled}), or null where it cannot be read */

@@ -153,4 +153,64 @@ class FitTest {
             assertTrue(e.getMessage().contains("epochs"));
         }
     }
+
+    /**
+     * A network with recurrent layers trains on one PyTorch thread where OpenMP waits passively (the tests' setting,
+     * as the notebooks'); the thread count is given back afterwards; and in the reproducible mode the numbers are those
+     * of two threads, bit for bit (with the mode off, oneMKL's GEMMs depend on the thread count: this test then fails).
+     */
+    @Test
+    void recurrentNetworksTrainOnOneThreadWithTheNumbersOfTwo() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("passive".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY")),
+                "needs OMP_WAIT_POLICY=PASSIVE (set by the build's test configuration)");
+        ai.djl.engine.Engine.getInstance(); // loads the natives
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        org.junit.jupiter.api.Assumptions.assumeTrue(before > 1, "needs 2 or more PyTorch threads");
+        int[] tokens = new java.util.SplittableRandom(3).ints(20_000, 0, 40).toArray();
+        for (org.nnzoo.models.RecurrentNetworks.Kind kind : org.nnzoo.models.RecurrentNetworks.Kind.values()) {
+            int[] threadsSeen = new int[2];
+            float[][] params = new float[2][];
+            double[][] losses = new double[2][];
+            for (int run = 0; run < 2; run++) {
+                if (run == 1) {
+                    System.setProperty("nnzoo.recurrent.threads", "all");
+                }
+                try (Model model = Model.newInstance("lm")) {
+                    model.setBlock(org.nnzoo.models.RecurrentNetworks.charLm(kind, 40, 256, 1, false));
+                    int r = run;
+                    History h = Fit.of(model, TokenWindows.random(tokens, 32, 64, 3, 42)).loss(new SequenceCrossEntropy())
+                            .optimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build()).epochs(2).seed(42)
+                            .onEpoch((e, hist) -> threadsSeen[r] = ai.djl.pytorch.jni.JniUtils.getNumThreads()).run();
+                    params[run] = ParameterValues.of(model.getBlock());
+                    losses[run] = h.values("train_loss");
+                } finally {
+                    System.clearProperty("nnzoo.recurrent.threads");
+                }
+                assertEquals(before, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "the thread count is given back");
+            }
+            assertEquals(1, threadsSeen[0], kind + ": trained on one thread");
+            assertEquals(before, threadsSeen[1], kind + ": nnzoo.recurrent.threads=all keeps every thread");
+            if (Reproducible.isOn()) {
+                assertArrayEquals(params[1], params[0], kind + ": the parameters after training, bit for bit");
+                assertArrayEquals(losses[1], losses[0], kind + ": the training losses, bit for bit");
+            }
+        }
+    }
+
+    /** Networks without recurrent layers, and the pointer network (wide attention tensors), keep every thread. */
+    @Test
+    void otherNetworksKeepTheirThreadsAndBadSettingsAreNamed() {
+        ai.djl.engine.Engine.getInstance(); // loads the natives
+        int now = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        assertEquals(now, NativeTuning.recurrentThreads(Mlp.build(new int[] {8}, 2), now));
+        assertEquals(now, NativeTuning.recurrentThreads(new org.nnzoo.models.PointerNetwork(16), now));
+        System.setProperty("nnzoo.recurrent.threads", "two");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NativeTuning.recurrentThreads(
+                    org.nnzoo.models.RecurrentNetworks.charLm(org.nnzoo.models.RecurrentNetworks.Kind.GRU, 5, 8, 1, false), now));
+            assertTrue(e.getMessage().contains("NNZOO_RECURRENT_THREADS") && e.getMessage().contains("'two'"), e.getMessage());
+        } finally {
+            System.clearProperty("nnzoo.recurrent.threads");
+        }
+    }
 }
