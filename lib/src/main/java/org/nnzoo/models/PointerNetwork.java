@@ -31,8 +31,6 @@ import ai.djl.util.PairList;
  *
  * <p>Inputs: values {@code (B, n)} and decoder inputs {@code (B, n)}. Output: pointer logits
  * {@code (B, n_out, n)}; train with {@code SequenceCrossEntropy} against the target positions {@code (B, n)}.
- * Its attention works on {@code (B, n_out, n, H)} tensors, large enough for two threads: it trains on all of them
- * ({@link NativeTuning.WideOperations}), unlike other networks with recurrent layers.
  */
 public final class PointerNetwork extends AbstractBlock implements NativeTuning.WideOperations {
 

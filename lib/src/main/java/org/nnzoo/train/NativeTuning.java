@@ -82,7 +82,10 @@ public final class NativeTuning {
     private NativeTuning() {
     }
 
-    /** @return what {@link #apply()} did, e.g. {@code "oneMKL vendor check patched (AuthenticAMD); malloc: ..."} */
+    /**
+     * @return what {@link #apply()} did, e.g. {@code "oneMKL vendor check patched (AuthenticAMD); malloc: ..."}, and
+     *     whether the latest {@link #trainingThreads} call lowered the thread count
+     */
     public static String status() {
         String cap = capNote;
         return cap == null ? status : status + "; " + cap;
@@ -242,13 +245,18 @@ public final class NativeTuning {
     /**
      * @return the LSTM implementation for the current settings: {@code -Dnnzoo.lstm.kernel} or the environment
      *     variable {@code NNZOO_LSTM_KERNEL} ({@code aten}, {@code onednn} or {@code auto}); {@code auto} (the
-     *     default) means ATen in the reproducible mode ({@link Reproducible}) and with one intra-op thread on a CPU
-     *     without AVX-512, else oneDNN
+     *     default) means ATen in the reproducible mode ({@link Reproducible}) and with one intra-op thread on any CPU
+     *     but an Intel one with AVX-512, else oneDNN
      */
     public static LstmKernel lstmKernelChoice() {
+        return lstmKernelChoice(JniUtils.getNumThreads());
+    }
+
+    /** @return the LSTM implementation {@link #lstmKernelChoice()} picks at {@code threads} intra-op threads */
+    static LstmKernel lstmKernelChoice(int threads) {
         String v = lstmSetting();
         if (v == null) {
-            return Reproducible.isOn() || (JniUtils.getNumThreads() == 1 && !INTEL_AVX512) ? LstmKernel.ATEN : LstmKernel.ONEDNN;
+            return Reproducible.isOn() || (threads == 1 && !INTEL_AVX512) ? LstmKernel.ATEN : LstmKernel.ONEDNN;
         }
         try {
             return LstmKernel.valueOf(v.trim().toUpperCase(Locale.ROOT));
@@ -294,7 +302,9 @@ public final class NativeTuning {
 
     /**
      * The PyTorch intra-op threads a training loop's steps run on, set by {@link #trainingThreads(Block)} and given back
-     * by {@link #close()} (on the thread that trains; the count is that thread's OpenMP setting and ATen's default).
+     * by {@link #close()}, both on the thread that trains. The count is that thread's OpenMP setting and also ATen's
+     * process default, which a thread making its first PyTorch call meanwhile copies: start no other PyTorch work
+     * while a cap is open.
      */
     public static final class ThreadCap implements AutoCloseable {
         private final int previous;
@@ -329,16 +339,19 @@ public final class NativeTuning {
      * {@code LSTM}, any {@link ai.djl.nn.recurrent.RecurrentBlock}) trains on one PyTorch thread when OpenMP's threads
      * wait passively ({@code OMP_WAIT_POLICY=PASSIVE}, what the notebooks' kernel, the course server, the tests and
      * {@code bench.sh} set) and its recurrences run ATen's loops (always in the reproducible mode; outside it everywhere
-     * but on Intel CPUs with AVX-512, where the LSTM stays in oneDNN). Such a loop makes a few hundred small operations
-     * per time step and batch, each an OpenMP region, and waking the sleeping second thread for each costs more than
+     * but for an LSTM on Intel CPUs with AVX-512, where it runs oneDNN's kernel, or where {@code NNZOO_LSTM_KERNEL}
+     * asks for oneDNN). Such a loop makes about a hundred operator calls per time step (forward and backward), each an
+     * OpenMP region where it is large enough to split, and waking the sleeping second thread for each costs more than
      * the thread saves. Measured (AMD EPYC with AVX-512, 2 threads, passive waits; {@code bench.sh}'s lstm row, LSTM
      * 128 over 28 MNIST rows, batch 128): 3,131-3,531 samples/s on two threads through ATen, 3,936-3,994 through oneDNN,
-     * 4,736-4,894 on one thread through ATen; chapter 5's RNN language model 2.2-2.4 s against 3.3 s per 100 steps. In
+     * 4,736-4,894 on one thread through ATen (the benchmark at one thread); chapter 5's RNN language model 2.2-2.4 s against 3.3 s per 100 steps. In
      * the reproducible mode the numbers stay the same bit for bit (GEMMs in oneMKL's strict mode do not depend on the
      * thread count, and these networks make no reduction of 32,768 numbers or more, which ATen would split per
      * thread): {@code FitTest} checks it. {@code NNZOO_RECURRENT_THREADS} (or {@code -Dnnzoo.recurrent.threads}) sets
-     * it: {@code auto} (default), a number of threads, or {@code all} to keep every thread. Other networks keep their
-     * threads, and so does a network marked {@link WideOperations}. The first cap in a JVM prints one line.
+     * it: {@code auto} (default), a number of threads (it only lowers the count), or {@code all} to keep every thread.
+     * Measured with two threads only; {@code auto} caps a larger count to one as well, where waking more sleeping
+     * threads can only cost more. Other networks keep their threads, and so does a network marked
+     * {@link WideOperations}. The first cap in a JVM prints one line.
      *
      * @return the cap, already applied; close it (try-with-resources) on the same thread when training ends
      */
@@ -346,9 +359,9 @@ public final class NativeTuning {
         int now = JniUtils.getNumThreads();
         int want = Math.max(1, Math.min(now, recurrentThreads(block, now)));
         if (want >= now) {
+            capNote = null;
             return new ThreadCap(now, now);
         }
-        JniUtils.setNumThreads(want);
         capNote = "recurrent layers trained on " + want + " of " + now + " threads";
         if (CAP_ANNOUNCED.compareAndSet(false, true)) {
             System.out.println("[nnzoo] native tuning (environment/README.md): networks with recurrent layers train on " + want
@@ -356,7 +369,9 @@ public final class NativeTuning {
                     + " them for each of a recurrence's small operations costs more than they save; keep all:"
                     + " NNZOO_RECURRENT_THREADS=all)");
         }
-        return new ThreadCap(now, want);
+        ThreadCap cap = new ThreadCap(now, want);
+        JniUtils.setNumThreads(want); // last: from here on the caller's try-with-resources gives the count back
+        return cap;
     }
 
     /** @return the thread count {@link #trainingThreads} asks for (at most {@code now} is used) */
@@ -385,7 +400,8 @@ public final class NativeTuning {
             return set;
         }
         boolean passive = "passive".equalsIgnoreCase(String.valueOf(System.getenv("OMP_WAIT_POLICY")).trim());
-        boolean atenLoops = Reproducible.isOn() || !INTEL_AVX512;
+        // RNN and GRU layers always run ATen's loops; an LSTM does where the one-thread choice is ATen's
+        boolean atenLoops = !contains(block, ai.djl.nn.recurrent.LSTM.class) || lstmKernelChoice(1) == LstmKernel.ATEN;
         return passive && atenLoops ? 1 : now;
     }
 
