@@ -267,8 +267,14 @@ public final class NativeTuning {
 
     /** @return {@code nnzoo.lstm.kernel} or {@code NNZOO_LSTM_KERNEL}; null where unset, blank or {@code auto} */
     private static String lstmSetting() {
-        String v = System.getProperty("nnzoo.lstm.kernel", System.getenv("NNZOO_LSTM_KERNEL"));
-        return v == null || v.isBlank() || v.equalsIgnoreCase("auto") ? null : v;
+        String v = setting("nnzoo.lstm.kernel", "NNZOO_LSTM_KERNEL");
+        return v == null || v.equalsIgnoreCase("auto") ? null : v;
+    }
+
+    /** @return the system property, else the environment variable; null where neither is set, or the value is blank */
+    private static String setting(String property, String env) {
+        String v = System.getProperty(property, System.getenv(env));
+        return v == null || v.isBlank() ? null : v;
     }
 
     /**
@@ -313,11 +319,6 @@ public final class NativeTuning {
         private ThreadCap(int previous, int threads) {
             this.previous = previous;
             this.threads = threads;
-        }
-
-        /** @return the threads the steps run on */
-        public int threads() {
-            return threads;
         }
 
         /** @return whether the steps run on fewer threads than the process was set to */
@@ -376,33 +377,35 @@ public final class NativeTuning {
 
     /** @return the thread count {@link #trainingThreads} asks for (at most {@code now} is used) */
     static int recurrentThreads(Block block, int now) {
-        String v = System.getProperty("nnzoo.recurrent.threads", System.getenv("NNZOO_RECURRENT_THREADS"));
-        boolean auto = v == null || v.isBlank() || v.trim().equalsIgnoreCase("auto");
-        if (!auto && v.trim().equalsIgnoreCase("all")) {
+        String v = setting("nnzoo.recurrent.threads", "NNZOO_RECURRENT_THREADS");
+        String s = v == null ? "auto" : v.trim();
+        if (s.equalsIgnoreCase("all")) {
             return now;
         }
-        Integer set = null;
-        if (!auto) {
-            try {
-                set = Integer.valueOf(v.trim());
-            } catch (NumberFormatException e) {
-                set = 0;
-            }
-            if (set < 1) {
-                throw new IllegalArgumentException("nnzoo.recurrent.threads / NNZOO_RECURRENT_THREADS must be auto, all or a"
-                        + " number of threads (1 or more), got '" + v + "'");
-            }
-        }
+        int set = s.equalsIgnoreCase("auto") ? 0 : positiveThreads(s, v); // 0: decide below
         if (now <= 1 || !hasRecurrentLayer(block) || contains(block, WideOperations.class)) {
             return now;
         }
-        if (set != null) {
+        if (set > 0) {
             return set;
         }
         boolean passive = "passive".equalsIgnoreCase(String.valueOf(System.getenv("OMP_WAIT_POLICY")).trim());
         // RNN and GRU layers always run ATen's loops; an LSTM does where the one-thread choice is ATen's
         boolean atenLoops = !contains(block, ai.djl.nn.recurrent.LSTM.class) || lstmKernelChoice(1) == LstmKernel.ATEN;
         return passive && atenLoops ? 1 : now;
+    }
+
+    private static int positiveThreads(String s, String v) {
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException("nnzoo.recurrent.threads / NNZOO_RECURRENT_THREADS must be auto, all or a"
+                + " number of threads (1 or more), got '" + v + "'");
     }
 
     /**
