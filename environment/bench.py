@@ -126,6 +126,9 @@ def main():
     env = dict(os.environ)
     # every side uses libgomp; the same wait policy for all (the notebooks' kernel sets PASSIVE)
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # one malloc arena: the Java side's training thread then allocates from glibc's main arena, as Python's main thread
+    # does (the notebooks' kernel sets it too; NativeTuning's class comment has the measurement)
+    env.setdefault("MALLOC_ARENA_MAX", "1")
     env.setdefault("DJL_CACHE_DIR", os.path.expanduser("~/.djl.ai"))
     py_env = dict(env)
     if args.python_malloc == "tuned":
@@ -141,7 +144,7 @@ def main():
             k, v = kv.split("=", 1)
             target[k] = v
     waits = {side: {k: e[k] for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT",
-                                       "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_") if k in e}
+                                       "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX") if k in e}
              for side, e in (("java", env), ("python", py_env))}
     before = machine()
     if not os.path.exists(os.path.join(args.data, "shapes.json")):

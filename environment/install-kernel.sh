@@ -278,6 +278,9 @@ env = {
     # PyTorch's OpenMP threads sleep instead of spinning while they wait: with spinning (libgomp's default),
     # 2 intra-op threads slow 4-10x or stall as soon as anything else wants a core (another kernel, a browser)
     "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY") or "PASSIVE",
+    # one glibc malloc arena for every thread: the cell's thread then reuses large tensor buffers from the main arena,
+    # as Python's main thread does, instead of faulting in a secondary arena's fresh pages (NativeTuning; read at start)
+    "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX") or "1",
 }
 if os.environ["NNZOO_DATA_DIR"]:
     env["NNZOO_DATA"] = os.environ["NNZOO_DATA_DIR"]

@@ -52,6 +52,13 @@ import ai.djl.pytorch.jni.JniUtils;
  * threshold already does this. Skipped when the user set {@code MALLOC_MMAP_THRESHOLD_},
  * {@code MALLOC_TRIM_THRESHOLD_} or {@code GLIBC_TUNABLES}; turn it off with {@code -Dnnzoo.malloc.tune=false} or
  * {@code NNZOO_MALLOC_TUNE=0}.
+ * Even so, a secondary arena's heaps (64 MiB each, {@code mmap}ed) kept faulting in fresh pages for a network whose
+ * buffers are tens of megabytes (the compact ResNet of chapter 4 at batch 128: 12.8 MB a feature map): one thread,
+ * PyTorch's profiler, medians of 40 steps, its first convolution's backward 9.0 ms, its forward 3.5 ms and the first
+ * batch norm's backward 9.4 ms, against 2.9, 2.5 and 8.9 ms on the Python side; with {@code MALLOC_ARENA_MAX=1} in the
+ * environment, which gives every thread glibc's main arena as Python's main thread has, 3.0, 2.6 and 4.7 ms. glibc
+ * reads it only at process start, so the launchers set it: the Jupyter kernel, the course server's kernel, the tests
+ * and {@code bench.sh}; {@link #status()} says which arena this process has.
  *
  * <p>Third, {@link #lstmKernel(Supplier)} picks PyTorch's LSTM implementation for one forward call. PyTorch 2.x
  * runs {@code aten::lstm} on CPU through oneDNN ({@code mkldnn_rnn_layer}) whenever oneDNN is enabled; with one
@@ -165,10 +172,14 @@ public final class NativeTuning {
             malloc = Outcome.failed("malloc thresholds", t.toString());
         }
         String denormals = Denormals.status();
-        status = mkl.status() + "; malloc: " + malloc.status() + "; denormals: " + denormals;
+        boolean oneArena = oneMallocArena(System.getenv("MALLOC_ARENA_MAX"), System.getenv("GLIBC_TUNABLES"));
+        status = mkl.status() + "; malloc: " + malloc.status() + (oneArena ? ", one arena (MALLOC_ARENA_MAX=1)"
+                : ", an arena per thread (MALLOC_ARENA_MAX=1 before the JVM starts gives the training thread the main arena: "
+                        + "environment/README.md)") + "; denormals: " + denormals;
+        String arena = oneArena && malloc.notice() != null ? "one malloc arena for every thread, as Python's main thread has (MALLOC_ARENA_MAX=1)" : null;
         String flush = denormals.startsWith("on") ? "denormal floats flushed to zero on the training threads, as "
                 + "torch.set_flush_denormal(True) does (off: NNZOO_FLUSH_DENORMALS=0)" : null;
-        String notices = java.util.stream.Stream.of(malloc.notice(), mkl.notice(), flush).filter(java.util.Objects::nonNull)
+        String notices = java.util.stream.Stream.of(malloc.notice(), arena, mkl.notice(), flush).filter(java.util.Objects::nonNull)
                 .collect(java.util.stream.Collectors.joining("; "));
         notice = notices.isEmpty() ? null : "[nnzoo] native tuning (environment/README.md): " + notices;
         return status;
@@ -188,6 +199,22 @@ public final class NativeTuning {
         if (line != null && ANNOUNCED.compareAndSet(false, true)) {
             System.out.println(line);
         }
+    }
+
+    /**
+     * Whether glibc gives every thread the main arena: {@code MALLOC_ARENA_MAX=1}, or the same tunable in
+     * {@code GLIBC_TUNABLES}. glibc reads them when the process starts, so only the JVM's launcher can set them (the
+     * kernel, the course server, the tests and {@code bench.sh} do; see the class comment).
+     */
+    static boolean oneMallocArena(String arenaMax, String tunables) {
+        if (tunables != null) {
+            for (String t : tunables.split(":")) {
+                if (t.trim().equals("glibc.malloc.arena_max=1")) {
+                    return true;
+                }
+            }
+        }
+        return arenaMax != null && arenaMax.trim().equals("1");
     }
 
     /**
