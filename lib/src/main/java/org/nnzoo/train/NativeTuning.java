@@ -176,7 +176,8 @@ public final class NativeTuning {
         status = mkl.status() + "; malloc: " + malloc.status() + (oneArena ? ", one arena (MALLOC_ARENA_MAX=1)"
                 : ", an arena per thread (MALLOC_ARENA_MAX=1 before the JVM starts gives the training thread the main arena: "
                         + "environment/README.md)") + "; denormals: " + denormals;
-        String arena = oneArena && malloc.notice() != null ? "one malloc arena for every thread, as Python's main thread has (MALLOC_ARENA_MAX=1)" : null;
+        String arena = oneArena && malloc.notice() != null
+                ? "one malloc arena for every thread, as Python's main thread has (MALLOC_ARENA_MAX=1)" : null;
         String flush = denormals.startsWith("on") ? "denormal floats flushed to zero on the training threads, as "
                 + "torch.set_flush_denormal(True) does (off: NNZOO_FLUSH_DENORMALS=0)" : null;
         String notices = java.util.stream.Stream.of(malloc.notice(), arena, mkl.notice(), flush).filter(java.util.Objects::nonNull)
