@@ -127,7 +127,8 @@ def main():
     # every side uses libgomp; the same wait policy for all (the notebooks' kernel sets PASSIVE)
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     # one malloc arena: the Java side's training thread then allocates from glibc's main arena, as Python's main thread
-    # does (the notebooks' kernel sets it too; NativeTuning's class comment has the measurement)
+    # does (the notebooks' kernel sets it too; NativeTuning's class comment has the measurement). Both sides get it
+    # (py_env is copied from env below); the Python side's main thread has the main arena anyway
     env.setdefault("MALLOC_ARENA_MAX", "1")
     env.setdefault("DJL_CACHE_DIR", os.path.expanduser("~/.djl.ai"))
     py_env = dict(env)

@@ -172,16 +172,19 @@ public final class NativeTuning {
             malloc = Outcome.failed("malloc thresholds", t.toString());
         }
         String denormals = Denormals.status();
-        boolean oneArena = oneMallocArena(System.getenv("MALLOC_ARENA_MAX"), System.getenv("GLIBC_TUNABLES"));
-        status = mkl.status() + "; malloc: " + malloc.status() + (oneArena ? ", one arena (MALLOC_ARENA_MAX=1)"
-                : ", an arena per thread (MALLOC_ARENA_MAX=1 before the JVM starts gives the training thread the main arena: "
-                        + "environment/README.md)") + "; denormals: " + denormals;
-        String arena = oneArena && malloc.notice() != null
-                ? "one malloc arena for every thread, as Python's main thread has (MALLOC_ARENA_MAX=1)" : null;
+        boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+        boolean oneArena = linux && oneMallocArena(System.getenv("MALLOC_ARENA_MAX"), System.getenv("GLIBC_TUNABLES"));
+        String arenas = !linux ? "" : oneArena ? ", one arena (MALLOC_ARENA_MAX=1 or glibc.malloc.arena_max=1)"
+                : ", glibc's arenas (MALLOC_ARENA_MAX=1 before the JVM starts gives every thread the main arena: "
+                        + "environment/README.md)";
+        status = mkl.status() + "; malloc: " + malloc.status() + arenas + "; denormals: " + denormals;
+        String arena = oneArena && malloc.status().startsWith("mmap threshold")
+                ? "one malloc arena for every thread, as Python's main thread has (MALLOC_ARENA_MAX=1; off: "
+                        + "MALLOC_ARENA_MAX=0 when the kernel is installed)" : null;
         String flush = denormals.startsWith("on") ? "denormal floats flushed to zero on the training threads, as "
                 + "torch.set_flush_denormal(True) does (off: NNZOO_FLUSH_DENORMALS=0)" : null;
-        String notices = java.util.stream.Stream.of(malloc.notice(), arena, mkl.notice(), flush).filter(java.util.Objects::nonNull)
-                .collect(java.util.stream.Collectors.joining("; "));
+        String notices = java.util.stream.Stream.of(malloc.notice(), arena, mkl.notice(), flush)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("; "));
         notice = notices.isEmpty() ? null : "[nnzoo] native tuning (environment/README.md): " + notices;
         return status;
     }
@@ -204,14 +207,15 @@ public final class NativeTuning {
 
     /**
      * Whether glibc gives every thread the main arena: {@code MALLOC_ARENA_MAX=1}, or the same tunable in
-     * {@code GLIBC_TUNABLES}. glibc reads them when the process starts, so only the JVM's launcher can set them (the
-     * kernel, the course server, the tests and {@code bench.sh} do; see the class comment).
+     * {@code GLIBC_TUNABLES} (which decides when it names one). glibc reads them when the process starts, so only the
+     * JVM's launcher can set them (the kernel, the course server, the tests and {@code bench.sh} do; see the class
+     * comment).
      */
     static boolean oneMallocArena(String arenaMax, String tunables) {
         if (tunables != null) {
             for (String t : tunables.split(":")) {
-                if (t.trim().equals("glibc.malloc.arena_max=1")) {
-                    return true;
+                if (t.trim().startsWith("glibc.malloc.arena_max=")) { // the tunable wins over the variable
+                    return t.trim().equals("glibc.malloc.arena_max=1");
                 }
             }
         }
