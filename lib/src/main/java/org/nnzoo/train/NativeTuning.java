@@ -43,7 +43,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * floating-point rounding.
  *
  * <p>Second, it keeps glibc's {@code malloc} from handing tensor memory back to the kernel after every batch.
- * DJL runs PyTorch from a Java thread, whose allocations come from one of glibc's secondary arenas; there the
+ * DJL runs PyTorch from a Java thread, whose allocations come from one of glibc's secondary arenas (in a JVM started
+ * without {@code MALLOC_ARENA_MAX=1}, below); there the
  * megabyte-sized activation and gradient buffers of each batch were unmapped when freed and mapped again (and
  * zero-filled page by page) in the next batch. Measured (LeNet, batch 128, 20,480 images x 3 epochs, one thread):
  * 984,541 minor page faults and 10,200 images/s with glibc's defaults, 81,099 and 15,900 images/s after
