@@ -166,25 +166,21 @@ public final class NativeTuning {
         } catch (Throwable t) { // NOPMD: a speed fix must never break the engine
             mkl = Outcome.failed("oneMKL vendor check", t.toString());
         }
+        boolean oneArena = linux() && oneMallocArena(System.getenv("MALLOC_ARENA_MAX"), System.getenv("GLIBC_TUNABLES"));
         Outcome malloc;
         try {
-            malloc = tuneMalloc();
+            malloc = tuneMalloc(oneArena);
         } catch (Throwable t) { // NOPMD: likewise
             malloc = Outcome.failed("malloc thresholds", t.toString());
         }
         String denormals = Denormals.status();
-        boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
-        boolean oneArena = linux && oneMallocArena(System.getenv("MALLOC_ARENA_MAX"), System.getenv("GLIBC_TUNABLES"));
-        String arenas = !linux ? "" : oneArena ? ", one arena (MALLOC_ARENA_MAX=1 or glibc.malloc.arena_max=1)"
+        String arenas = !linux() ? "" : oneArena ? ", one arena (MALLOC_ARENA_MAX=1 or glibc.malloc.arena_max=1)"
                 : ", glibc's arenas (MALLOC_ARENA_MAX=1 before the JVM starts gives every thread the main arena: "
                         + "environment/README.md)";
         status = mkl.status() + "; malloc: " + malloc.status() + arenas + "; denormals: " + denormals;
-        String arena = oneArena && malloc.status().startsWith("mmap threshold")
-                ? "one malloc arena for every thread, as Python's main thread has (MALLOC_ARENA_MAX=1; off: "
-                        + "MALLOC_ARENA_MAX=0 when the kernel is installed)" : null;
         String flush = denormals.startsWith("on") ? "denormal floats flushed to zero on the training threads, as "
                 + "torch.set_flush_denormal(True) does (off: NNZOO_FLUSH_DENORMALS=0)" : null;
-        String notices = java.util.stream.Stream.of(malloc.notice(), arena, mkl.notice(), flush)
+        String notices = java.util.stream.Stream.of(malloc.notice(), mkl.notice(), flush)
                 .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("; "));
         notice = notices.isEmpty() ? null : "[nnzoo] native tuning (environment/README.md): " + notices;
         return status;
@@ -223,12 +219,19 @@ public final class NativeTuning {
         return arenaMax != null && arenaMax.trim().equals("1");
     }
 
+    /** @return whether this JVM runs on Linux (glibc's {@code malloc}, the tunings that need it) */
+    static boolean linux() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+    }
+
     /**
      * Sets glibc's mmap and trim thresholds (see the class comment); never throws.
      *
+     * @param oneArena whether the launcher gave every thread the main arena ({@link #oneMallocArena}): the start line
+     *     then says so too
      * @return what it did
      */
-    static Outcome tuneMalloc() {
+    static Outcome tuneMalloc(boolean oneArena) {
         if ("false".equalsIgnoreCase(System.getProperty("nnzoo.malloc.tune"))
                 || "0".equals(System.getenv("NNZOO_MALLOC_TUNE"))) {
             return Outcome.unchanged("glibc defaults (nnzoo.malloc.tune=false or NNZOO_MALLOC_TUNE=0)");
@@ -238,7 +241,7 @@ public final class NativeTuning {
                 return Outcome.unchanged("left as set by " + v);
             }
         }
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+        if (!linux()) {
             return Outcome.unchanged("not needed (not Linux)");
         }
         LibC libc = libc();
@@ -250,7 +253,9 @@ public final class NativeTuning {
         int trim = TRIM_THRESHOLD_BYTES >> 20;
         return Outcome.announced("mmap threshold " + mmap + " MiB, trim threshold " + trim + " MiB",
                 "glibc malloc keeps freed tensor memory for the next batch (mmap threshold " + mmap + " MiB, trim threshold "
-                        + trim + " MiB; off: NNZOO_MALLOC_TUNE=0)");
+                        + trim + " MiB; off: NNZOO_MALLOC_TUNE=0)" + (oneArena ? "; one malloc arena for every thread, as "
+                        + "Python's main thread has (MALLOC_ARENA_MAX=1; off: MALLOC_ARENA_MAX=0 when the kernel is installed)"
+                        : ""));
     }
 
     /**

@@ -142,11 +142,7 @@ class DenormalsTest {
             assertEquals(N, nonZero[0] + nonZero[1], "off: gradual underflow everywhere");
             assertTrue(Denormals.status().startsWith("off"), Denormals.status());
         } finally {
-            if (old == null) {
-                System.clearProperty("nnzoo.flushDenormals");
-            } else {
-                System.setProperty("nnzoo.flushDenormals", old);
-            }
+            TestProperties.restore("nnzoo.flushDenormals", old);
         }
     }
 }

@@ -200,7 +200,7 @@ class FitTest {
                 }
             }
         } finally {
-            restore(saved);
+            TestProperties.restore(THREADS, saved);
         }
     }
 
@@ -226,17 +226,9 @@ class FitTest {
                 assertTrue(e.getMessage().contains("NNZOO_RECURRENT_THREADS") && e.getMessage().contains("'" + bad + "'"), e.getMessage());
             }
         } finally {
-            restore(saved);
+            TestProperties.restore(THREADS, saved);
         }
     }
 
     private static final String THREADS = "nnzoo.recurrent.threads";
-
-    private static void restore(String saved) {
-        if (saved == null) {
-            System.clearProperty(THREADS);
-        } else {
-            System.setProperty(THREADS, saved);
-        }
-    }
 }

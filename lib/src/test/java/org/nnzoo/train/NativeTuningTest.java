@@ -213,7 +213,7 @@ class NativeTuningTest {
      */
     @Test
     void tensorMemoryIsReusedOnWorkerThreads() throws Exception {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        if (!NativeTuning.linux()) {
             return;
         }
         String child = faultCount("lenet", "0", 40);
@@ -245,7 +245,7 @@ class NativeTuningTest {
         assertFalse(NativeTuning.oneMallocArena("8", null));
         assertFalse(NativeTuning.oneMallocArena("0", null));
         assertFalse(NativeTuning.oneMallocArena(null, null));
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        if (!NativeTuning.linux()) {
             return;
         }
         String one = faultCount("resnet", "1", 20);
@@ -270,7 +270,8 @@ class NativeTuningTest {
 
     private static double faultsPerStep(String childOutput) {
         return childOutput.lines().filter(l -> l.startsWith("faults-per-step "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(16))).findFirst().orElseThrow(() -> new AssertionError("no faults-per-step line: " + childOutput));
+                .mapToDouble(l -> Double.parseDouble(l.substring(16))).findFirst()
+                .orElseThrow(() -> new AssertionError("no faults-per-step line: " + childOutput));
     }
 
     /** What the fault-counting child JVMs run: {@link #faultsPerTrainingStep} of LeNet or the compact ResNet. */
