@@ -383,8 +383,8 @@ public final class NativeTuning {
      * OpenMP region where it is large enough to split, and waking the sleeping second thread for each costs more than
      * the thread saves. Measured (AMD EPYC with AVX-512, 2 threads, passive waits; {@code bench.sh}'s lstm row, LSTM
      * 128 over 28 MNIST rows, batch 128): 3,131-3,531 samples/s on two threads through ATen, 3,936-3,994 through oneDNN,
-     * 4,736-4,894 on one thread through ATen (the benchmark at one thread); chapter 5's RNN language model 2.2-2.4 s against 3.3 s per 100 steps. In
-     * the reproducible mode the numbers stay the same bit for bit (GEMMs in oneMKL's strict mode do not depend on the
+     * 4,736-4,894 on one thread through ATen (the benchmark at one thread); chapter 5's RNN language model 2.2-2.4 s
+     * against 3.3 s per 100 steps. In the reproducible mode the numbers stay the same bit for bit (GEMMs in oneMKL's strict mode do not depend on the
      * thread count, and these networks make no reduction of 32,768 numbers or more, which ATen would split per
      * thread): {@code FitTest} checks it. {@code NNZOO_RECURRENT_THREADS} (or {@code -Dnnzoo.recurrent.threads}) sets
      * it: {@code auto} (default), a number of threads (it only lowers the count), or {@code all} to keep every thread.
