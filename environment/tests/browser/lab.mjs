@@ -5,7 +5,8 @@
 // Checks, each with a screenshot in DIR: the launcher offers "Java 17 (NN Zoo)"; JupyterLab runs all of
 // 01-perceptron (every image output rendered as <img>, counted against the saved notebook's image outputs);
 // in a checks notebook: the live progress view changes at least twice while Fit trains, a tablesaw table renders as
-// an HTML <table>, Tab completion on `Mnist.` offers members, a Java exception shows its class, message and stack,
+// an HTML <table>, the engine's start lines name one malloc arena and the reproducible mode (reached on x86-64 with
+// AVX2), Tab completion on `Mnist.` offers members, a Java exception shows its class, message and stack,
 // Interrupt stops a training cell (three times; seconds from the click to the cell's end, limit
 // NNZOO_INTERRUPT_LIMIT, default 2) and the next cell runs at once in the same kernel, Restart gives a fresh kernel;
 // Notebook 7 runs all of 01-perceptron with its images. Prints one line per check; exit 1 at the first failure.
@@ -20,6 +21,8 @@ if (!base || !token || !out || !notebooks) {
   process.exit(2);
 }
 const interruptLimit = Number(process.env.NNZOO_INTERRUPT_LIMIT || 2);
+// the reproducible mode covers x86-64 CPUs with AVX2 (environment/README.md); elsewhere its line says why it is not reached
+const avx2 = process.arch === 'x64' && /^flags\s*:.*\bavx2\b/m.test(fs.readFileSync('/proc/cpuinfo', 'utf8'));
 const started = Date.now();
 const log = (msg) => console.log(`[browser] ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${msg}`);
 class Failure extends Error {}
@@ -200,6 +203,21 @@ try {
   check(tables === 1 && headers.some((h) => h.includes('train_loss')) && rows === 2,
     `Show.show(h.table()) is not an HTML table with train_loss and 2 rows (tables ${tables}, rows ${rows}, headers ${headers.join(',')})`);
   log(`live progress: ${seen.size} distinct states while training; tablesaw table rendered as <table> (${headers.length} columns, ${rows} rows)`);
+
+  // the engine's start lines, in the output of the first cell that used it: the kernel JupyterLab started has the
+  // kernelspec's environment (one malloc arena) and runs in the reproducible mode
+  const startLines = [cellIndex('data'), mi].map(async (i) => (await outputText(i)).split('\n'));
+  const lines = (await Promise.all(startLines)).flat().map((l) => l.trim());
+  const tuning = lines.find((l) => l.startsWith('[nnzoo] native tuning'));
+  const mode = lines.find((l) => l.startsWith('[nnzoo] reproducible mode'));
+  // install-kernel.sh writes the caller's MALLOC_ARENA_MAX into kernel.json, 1 where unset
+  const oneArena = (process.env.MALLOC_ARENA_MAX || '1') === '1';
+  check(tuning && tuning.includes('one malloc arena for every thread') === oneArena,
+    `the "[nnzoo] native tuning" line should ${oneArena ? '' : 'not '}name one malloc arena (kernel.json's MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX || '1'}): ${tuning || lines.slice(0, 6).join(' | ')}`);
+  check(mode, 'no "[nnzoo] reproducible mode" line in the first cells');
+  const reached = mode.startsWith('[nnzoo] reproducible mode (environment/README.md): ') && mode.includes('the same numbers on any x86-64 CPU');
+  check(reached || !avx2, `the reproducible mode is not reached in the browser's kernel on this x86-64 CPU with AVX2: ${mode}`);
+  log(`start lines: native tuning with ${oneArena ? 'one malloc arena' : "glibc's arenas (MALLOC_ARENA_MAX=" + process.env.MALLOC_ARENA_MAX + ')'}; ${reached ? 'reproducible mode reached' : mode}`);
 
   // Tab completion
   const ci = cellIndex('complete');
