@@ -3,7 +3,8 @@
 Against a running hub on 127.0.0.1: logs in through the login form, asks the REST API for a token,
 starts the student's server, checks the private notebook copies and the kernelspec, creates a Java
 kernel session, runs a cell over the kernel's websocket that trains an MLP for a few steps on MNIST
-through the library and prints the numbers, and checks them. Then deletes the session and stops the
+through the library and prints the numbers, and checks them and the engine's start lines (one malloc arena, the
+reproducible mode). Then deletes the session and stops the
 server. Prints one JSON line with the measured values; exit 1 with the reason on any failure.
 
     /usr/bin/python3 hub_e2e.py --url https://127.0.0.1:PORT --cacert CERT --user NAME --password PW --data-dir DIR
@@ -49,6 +50,32 @@ RESULT_RE = re.compile(r"E2E user=(\S+) data=(\S+) writable=(\S+) steps=(\d+) lo
 
 class Failure(Exception):
     pass
+
+
+def avx2_cpu():
+    """True on x86-64 Linux with AVX2, the CPUs the reproducible mode covers."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return os.uname().machine == "x86_64" and re.search(r"^flags\s*:.*\bavx2\b", f.read(), re.M) is not None
+    except OSError:
+        return False
+
+
+def check_start_lines(out, result):
+    """The engine's start lines in the student's first cell: one malloc arena (kernel.json's MALLOC_ARENA_MAX, which
+    install-kernel.sh took from the environment install-hub.sh ran in, 1 where unset; the hub starts students' servers
+    with a clean environment, so nothing else reaches the kernel) and the reproducible mode, reached on x86-64 with AVX2."""
+    lines = [l.strip() for l in out.splitlines()]
+    tuning = next((l for l in lines if l.startswith("[nnzoo] native tuning")), None)
+    mode = next((l for l in lines if l.startswith("[nnzoo] reproducible mode")), None)
+    one_arena = (os.environ.get("MALLOC_ARENA_MAX") or "1").strip() == "1"
+    check(tuning is not None and ("one malloc arena for every thread" in tuning) == one_arena,
+          f"the student's kernel should {'' if one_arena else 'not '}name one malloc arena in its native tuning line "
+          f"(kernel.json's MALLOC_ARENA_MAX): {tuning or out[:600]}")
+    reached = mode is not None and mode.startswith("[nnzoo] reproducible mode (environment/README.md): ")
+    check(mode is not None, f"no reproducible mode line in the student's first cell: {out[:600]}")
+    check(reached or not avx2_cpu(), f"the reproducible mode is not reached in the student's kernel: {mode}")
+    result.update(one_malloc_arena=one_arena, reproducible_mode="reached" if reached else mode)
 
 
 CA_CERTS = None  # --cacert: the CA file that verifies the hub's HTTPS certificate
@@ -302,6 +329,7 @@ def main():
         check(result["loss_last"] < result["loss_first"],
               f"training did not lower the loss: {loss_first} -> {loss_last}")
         check(result["val_acc"] > 0.5, f"validation accuracy after 30 steps is {val_acc}, expected > 0.5")
+        check_start_lines(out, result)
     finally:
         requests.delete(f"{base}/api/sessions/{session_id}", headers=auth, timeout=30)
     r = requests.get(f"{base}/api/kernels", headers=auth, timeout=30)
