@@ -3,9 +3,9 @@
 Against a running hub on 127.0.0.1: logs in through the login form, asks the REST API for a token,
 starts the student's server, checks the private notebook copies and the kernelspec, creates a Java
 kernel session, runs a cell over the kernel's websocket that trains an MLP for a few steps on MNIST
-through the library and prints the numbers, and checks them and the engine's start lines (one malloc arena, the
-reproducible mode). Then deletes the session and stops the
-server. Prints one JSON line with the measured values; exit 1 with the reason on any failure.
+through the library and prints the numbers, and checks them and the engine's start lines (one malloc
+arena, the reproducible mode). Then deletes the session and stops the server. Prints one JSON line
+with the measured values; exit 1 with the reason on any failure.
 
     /usr/bin/python3 hub_e2e.py --url https://127.0.0.1:PORT --cacert CERT --user NAME --password PW --data-dir DIR
 

@@ -2,14 +2,15 @@
 // Run by environment/tests/browser-tests.sh, which starts a private JupyterLab 4.6 server (Notebook 7 is served by
 // the same server) with the NN Zoo kernel, smoke profile, on copies of the notebooks.
 //   node lab.mjs --url http://127.0.0.1:PORT --token TOKEN --out DIR --notebooks NNZOO_ROOT/notebooks
-// Checks, each with a screenshot in DIR: the launcher offers "Java 17 (NN Zoo)"; JupyterLab runs all of
-// 01-perceptron (every image output rendered as <img>, counted against the saved notebook's image outputs);
-// in a checks notebook: the live progress view changes at least twice while Fit trains, a tablesaw table renders as
-// an HTML <table>, the engine's start lines name one malloc arena and the reproducible mode, reached on x86-64 with
-// AVX2 (each as far as the caller's environment asks: see the comment on mallocTuned below), Tab completion on `Mnist.` offers members, a Java exception shows its class, message and stack,
-// Interrupt stops a training cell (three times; seconds from the click to the cell's end, limit
-// NNZOO_INTERRUPT_LIMIT, default 2) and the next cell runs at once in the same kernel, Restart gives a fresh kernel;
-// Notebook 7 runs all of 01-perceptron with its images. Prints one line per check; exit 1 at the first failure.
+// Checks, each with a screenshot in DIR: the launcher offers "Java 17 (NN Zoo)"; JupyterLab runs all of 01-perceptron
+// (every image output rendered as <img>, counted against the saved notebook's image outputs); in a checks notebook: the
+// live progress view changes at least twice while Fit trains, a tablesaw table renders as an HTML <table>, the engine's
+// start lines name one malloc arena and the reproducible mode, reached on x86-64 with AVX2 (each as far as the caller's
+// environment asks: see the comment on mallocTuned below), Tab completion on `Mnist.` offers members, a Java exception
+// shows its class, message and stack, Interrupt stops a training cell (three times; seconds from the click to the
+// cell's end, limit NNZOO_INTERRUPT_LIMIT, default 2) and the next cell runs at once in the same kernel, Restart gives
+// a fresh kernel; Notebook 7 runs all of 01-perceptron with its images. Prints one line per check; exit 1 at the first
+// failure.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
