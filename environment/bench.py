@@ -59,9 +59,12 @@ def machine():
             "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
-def run(cmd, env=None):
+def run(cmd, env=None, log=None):
     t0 = time.time()
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    if log:  # --log-dir: the process's whole output, e.g. ONEDNN_VERBOSE's lines for onednn_compare.py
+        with open(log, "w") as f:
+            f.write(p.stdout)
     lines = [l for l in p.stdout.splitlines() if l.startswith("BENCH ")]
     if p.returncode != 0 or not lines:
         sys.stderr.write(p.stdout[-4000:])
@@ -86,6 +89,9 @@ def main():
     ap.add_argument("--threads", default=None,
                     help="PyTorch intra-op threads on both sides, comma-separated: one table each (default 1,2; --tiny: 2)")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--log-dir", default=None,
+                    help="keep each process's whole output in this folder, as THREADS-MODEL-SIDE-rROUND.log (with "
+                         "--java-env/--python-env ONEDNN_VERBOSE=1: the input of environment/onednn_compare.py)")
     ap.add_argument("--peers", default="pip",
                     help="pip: the bench venv's PyTorch 2.x (--python); debian: also Debian's python3-torch 1.13")
     ap.add_argument("--python", default=sys.executable, help="the python of the pip peer (bench.sh: .venv-bench)")
@@ -102,6 +108,8 @@ def main():
     ap.add_argument("--python-env", action="append", default=[], metavar="KEY=VALUE",
                     help="an environment variable for the Python sides only (repeatable)")
     args = ap.parse_args()
+    if args.log_dir:
+        os.makedirs(args.log_dir, exist_ok=True)
     rounds = 1 if args.tiny else args.rounds
     threads = [int(t) for t in (args.threads or ("2" if args.tiny else "1,2")).split(",")]
     peers = [] if args.java_only else [p for p in args.peers.split(",") if p]
@@ -164,13 +172,14 @@ def main():
                 if r % 2 == 1:
                     order.reverse()
                 for side in order:
+                    log = os.path.join(args.log_dir, f"{t}-{name}-{side}-r{r + 1}.log") if args.log_dir else None
                     if side == "java":
-                        res = run(java + ["run", name] + extra, env)
+                        res = run(java + ["run", name] + extra, env, log)
                     else:
                         # Debian's torch calls OpenBLAS through the generic BLAS interface and does not pass its
                         # thread count on: without this OpenBLAS runs one thread per core whatever torch is told
                         res = run([pythons[side], script, name, "--data", args.data, "--threads", str(t),
-                                   "--interop-threads", "1"] + extra, dict(py_env, OPENBLAS_NUM_THREADS=str(t)))
+                                   "--interop-threads", "1"] + extra, dict(py_env, OPENBLAS_NUM_THREADS=str(t)), log)
                     sides[side].append(res)
                     fused = f", fused update {res.get('fused_update', '?')}" if side == "java" else ""
                     print(f"  {t} thread(s) {name:11s} round {r + 1} {side:6s}: median {res['median']:.1f} "

@@ -10,12 +10,14 @@
 # CPU-second, and the peak RSS of each process; the machine; the load before and after.
 #   NNZOO_DATA=../shared/datasets bash environment/bench.sh [--threads 1,2] [--rounds 2] [--models mlp,dqn]
 #                                                            [--peers pip,debian] [--tiny] [--java-only] [--setup]
+#                                                            [--log-dir DIR]
 # --threads: PyTorch intra-op threads, one table per value (default 1,2; with --tiny 2).
 # --peers: pip (default: the venv's PyTorch 2.x); debian adds Debian's python3-torch 1.13 (OpenBLAS) as a second
 #   column (installed with apt-get if missing, root or sudo).
 # --tiny: a few batches per model, one round, every row (about two minutes; proves it runs; test.sh runs this).
 # --java-only: the Java side alone (installs nothing).
 # --setup: only make the venv and the library, then exit.
+# --log-dir DIR: keep each process's whole output (with ONEDNN_VERBOSE=1: environment/onednn_compare.py's input).
 # Output: the tables on stdout and target/bench/bench.json. More in BENCHMARKS.md.
 set -euo pipefail
 # shellcheck source=environment/common.sh
@@ -30,7 +32,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
         --setup) setup_only=true ;;
         --peers) peers="${args[i + 1]:-}" ;;
         --peers=*) peers="${args[i]#--peers=}" ;;
-        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     esac
 done
 filtered=()

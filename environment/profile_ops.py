@@ -7,6 +7,10 @@ second epoch) and prints, per operator, the calls and the self time (time not sp
 --shapes: also the calls and total time per step of those operators by input shapes (traces recorded with
 NNZOO_BENCH_PROFILE_SHAPES=1 on both sides; DJL writes the shapes as "shape", PyTorch as args "Input Dims").
 
+A caution (BENCHMARKS.md, fourteenth session): the profiler grows the Java process (2.9 GB against 1.8 GB for the
+U-Net row) and its self times on the largest arrays came out 3-7 times the peer's where unprofiled loops show 1.3
+times; compare convolutions with onednn_compare.py (oneDNN's own clock) and the rest with NNZOO_FIT_PHASES.
+
 N: the steps (batches) of the profiled epoch, the same on both sides. Self times are summed over all threads of
 the process (OpenMP workers included); "top-level" counts the calls not nested in another operator, i.e. the
 native calls the training loop made itself (on the Java side: one JNI call each).

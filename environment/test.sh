@@ -65,7 +65,7 @@ nnzoo_info "2/7 mvn verify (unit tests + every notebook, smoke profile)"
 # shellcheck disable=SC2086  # NNZOO_MVN_ARGS is a list of words
 mvn -B -ntp -Dstyle.color=never ${NNZOO_MVN_ARGS:-} verify </dev/null
 
-nnzoo_info "3/7 notebook runner and exercise grader self-tests; reproducible mode (2 notebooks, smoke, this CPU vs capped to AVX2); benchmark smoke (bench.sh --tiny, no timing asserted)"
+nnzoo_info "3/7 notebook runner and exercise grader self-tests; reproducible mode (2 notebooks, smoke, this CPU vs capped to AVX2); benchmark smoke (bench.sh --tiny, no timing asserted; onednn_compare.py on its logs)"
 bash environment/tests/test-runner.sh
 bash environment/tests/grade-test.sh  # the exercise grader: correct / not yet right / not attempted / error
 if [[ -n "${NNZOO_DATA:-}" ]]; then  # about 1 minute: 02-mlp and 03-cnn-lenet, twice each
@@ -75,7 +75,10 @@ else
     nnzoo_warn "NNZOO_DATA is not set: the reproducible-mode check (reproducibility.py on MNIST notebooks) is skipped"
 fi
 if bash environment/bench.sh --setup; then  # makes .venv-bench (PyTorch 2.13 CPU wheel, Gymnasium) once
-    bash environment/bench.sh --tiny
+    # with oneDNN's log on both sides, kept, and compared convolution by convolution (BENCHMARKS.md)
+    rm -rf target/bench/logs
+    bash environment/bench.sh --tiny --java-env ONEDNN_VERBOSE=1 --python-env ONEDNN_VERBOSE=1 --log-dir target/bench/logs
+    /usr/bin/python3 environment/onednn_compare.py target/bench/logs/2-lenet-java-r1.log target/bench/logs/2-lenet-pip-r1.log --top 5
 else  # no pip index reachable: only the Java side of the benchmark runs
     nnzoo_warn "no benchmark venv (see above): only the Java side of the benchmark runs"
     bash environment/bench.sh --tiny --java-only
