@@ -130,6 +130,26 @@ def coalesce_streams(nb):
         cell["outputs"] = merged
 
 
+# an object's default toString, e.g. java.io.PrintStream@e339c11: what JShell shows when a cell's last line is an
+# expression with a value nobody meant to show (System.out.printf(...) returns the stream, a setter the styler)
+IDENTITY = re.compile(r"^(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*@[0-9a-f]{4,}$")
+
+
+def identity_results(nb):
+    """(cell index, text) of the cells whose displayed result is only an object's identity."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") != "execute_result":
+                continue
+            texts = ["".join(v) if isinstance(v, list) else str(v) for v in out.get("data", {}).values()]
+            hit = next((t.strip() for t in texts if IDENTITY.match(t.strip())), None)
+            if hit:
+                found.append((i, hit))
+                break
+    return found
+
+
 def count_images(nb):
     return sum(1 for cell in nb.cells if cell.get("cell_type") == "code"
                for out in cell.get("outputs", []) if "image/png" in out.get("data", {}))
@@ -236,6 +256,12 @@ def execute_one(path, args, out_dir):
         entry["status"] = "failed"
         entry["error"] = {"cell": state["cell"],
                           "message": f"{type(e).__name__}: {e}{log_tail(kernel_log)}"}
+    if entry["status"] == "ok" and identity_results(nb):
+        cell, text = identity_results(nb)[0]
+        entry["status"] = "failed"
+        entry["error"] = {"cell": cell, "message": f"the cell shows '{text}', an object's identity, as its result: its last"
+                          " line is an expression with a value (System.out.printf returns the stream, a chart setter its"
+                          " styler); end the cell with a statement that returns nothing, e.g. System.out.println(String.format(...))"}
     entry["seconds"] = round(time.monotonic() - started, 2)
     if state["peak_rss_kb"] is not None:
         entry["peak_rss_mb"] = round(state["peak_rss_kb"] / 1024)
