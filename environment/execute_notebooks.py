@@ -130,9 +130,10 @@ def coalesce_streams(nb):
         cell["outputs"] = merged
 
 
-# an object's default toString, e.g. java.io.PrintStream@e339c11: what JShell shows when a cell's last line is an
-# expression with a value nobody meant to show (System.out.printf(...) returns the stream, a setter the styler)
-IDENTITY = re.compile(r"^(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*@[0-9a-f]{4,}$")
+# an object's default toString, e.g. java.io.PrintStream@e339c11 (or an array's, [D@1b6d3586, or a lambda's): what
+# JShell shows when a cell's last line is an expression with a value nobody meant to show (System.out.printf(...)
+# returns the stream, a setter the styler)
+IDENTITY = re.compile(r"^\[*[A-Za-z_$][\w$.;/\[]*@[0-9a-f]{4,}$")
 
 
 def identity_results(nb):

@@ -9,7 +9,9 @@ so it does not move the timings it measures.
     python3 environment/onednn_compare.py target/bench/logs/1-unet-java-r1.log target/bench/logs/1-unet-pip-r1.log
 
 Both processes must have run the same steps (bench.sh gives both sides the same arguments); --steps N divides the
-milliseconds by N. The warm-up epoch is included on both sides.
+milliseconds by N. The warm-up epoch is included on both sides. Reads oneDNN 3.x's primitive lines (DJL's
+PyTorch 2.7.1 has oneDNN 3.7.1, the wheel 3.12); oneDNN Graph's lines, which neither side's training writes, are
+left out; a reorder's row names its two layouts (src -> dst).
 """
 import argparse
 import collections
@@ -32,8 +34,19 @@ def primitives(path):
                                                       float(fields[i + 9]))
             except (IndexError, ValueError):
                 continue
+            if prim == "reorder":  # one row per conversion: the shape and the two layouts, src -> dst
+                shape += " " + "->".join(layouts(fields[i + 5]))
             out[(prim, direction, shape)].append((kernel, ms))
     return out
+
+
+def layouts(descriptors):
+    """['abcd', 'Acdb16a'] from 'src:f32::blocked:abcd::f0 dst:f32::blocked:Acdb16a::f0'."""
+    tags = []
+    for md in descriptors.split():
+        parts = md.split(":")
+        tags.append(parts[4] if len(parts) > 4 and parts[4] else "?")
+    return tags
 
 
 def main():

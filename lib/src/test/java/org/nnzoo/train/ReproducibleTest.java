@@ -45,8 +45,13 @@ class ReproducibleTest {
         public static void main(String[] args) throws Exception {
             Engine.getInstance().setRandomSeed(7);
             long hash = 17;
-            for (Block net : List.of(LeNet.build(), ResNet.compact(8, 10))) {
-                hash = trainingSteps(net, hash);
+            Map<String, Block> nets = new java.util.LinkedHashMap<>();
+            nets.put("LeNet", LeNet.build());
+            nets.put("ResNet", ResNet.compact(8, 10));
+            for (Map.Entry<String, Block> net : nets.entrySet()) {
+                hash = trainingSteps(net.getValue(), hash);
+                // each part's running hash, so that a mismatch names the first part that differs
+                System.out.println("part " + net.getKey() + " " + Long.toHexString(hash));
             }
             try (NDManager m = NDManager.newBaseManager()) {
                 Block lstm = RecurrentNetworks.recurrent(RecurrentNetworks.Kind.LSTM, 32, 1, false);
@@ -61,6 +66,7 @@ class ReproducibleTest {
                     hash = mix(hash, p.getArray().getGradient());
                 }
             }
+            System.out.println("part LSTM " + Long.toHexString(hash));
             System.out.println("hash " + Long.toHexString(hash));
             System.out.println("status " + Reproducible.status());
             System.out.println("describe " + Reproducible.describe());
