@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,9 +99,11 @@ final class Hogwild {
         ProgressView view = t.progress ? new ProgressView(t.title != null ? t.title
                 : (t.architecture == Word2Vec.Architecture.SKIP_GRAM ? "Skip-gram" : "CBOW") + " word2vec, "
                 + vocab.words.length + " words x " + dim, t.epochs, jobs, history) : null;
+        List<Thread> threads = new CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(t.workers, r -> {
             Thread th = new Thread(r, "word2vec");
             th.setDaemon(true);
+            threads.add(th);
             return th;
         });
         double totalSeconds = 0;
@@ -150,18 +153,24 @@ final class Hogwild {
         } finally {
             stop = true;
             pool.shutdownNow();
-            awaitWorkers(pool);
+            awaitWorkers(pool, threads);
         }
         Stats stats = new Stats(history, totalSeconds, processCpuSeconds() - cpuStart, rawPerEpoch * t.epochs, examples);
         return new Word2Vec(t.architecture, dim, vocab.words, vocab.counts, syn0, syn1neg, stats);
     }
 
-    /** Waits until every worker has finished its current job (the jobs are short): none outlives the call. */
-    private static void awaitWorkers(ExecutorService pool) {
+    /**
+     * Waits until every worker has finished its current job (the jobs are short) and its thread has ended: none
+     * outlives the call. (The pool counts as terminated a moment before its last thread ends, hence the joins.)
+     */
+    private static void awaitWorkers(ExecutorService pool, List<Thread> threads) {
         boolean interrupted = Thread.interrupted();
         try {
             while (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
                 System.err.println("word2vec: waiting for the workers to finish their current job");
+            }
+            for (Thread th : threads) {
+                th.join();
             }
         } catch (InterruptedException e) {
             interrupted = true; // a second Interrupt: give up waiting, the workers end on their own
