@@ -15,6 +15,10 @@ minutes: an exercise cell must be self-contained, as the skeletons are). Each ex
 Prints a table (notebook x exercise) and writes it as CSV with --out (notebook, exercise, result, detail).
 Exit status 0 when every notebook could be run (whatever the grades), 1 when a kernel could not be started.
 Run it through environment/grade-exercises.sh, which installs the kernel of this checkout in a private folder.
+
+The exercise cells are the students' code, run with the privileges of whoever runs this: run it as an unprivileged
+account on copies of the notebooks, never as root (README, "For an instructor"). And the verdict is what the cell
+printed: a student can make a cell print "Exercise 3.1: correct", so read a sample of the cells, too.
 """
 import argparse
 import csv
@@ -53,9 +57,11 @@ def grade(path, timeout, startup_timeout):
     cells = exercise_cells(nb)
     if not cells:
         return [("-", "error", "no exercise cells (Exercise.check(...)) in this notebook")]
-    run = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
+    run = nbformat.v4.new_notebook(cells=cells)
+    # always this checkout's Java kernel (grade-exercises.sh installs it), never the kernel the student's notebook
+    # names: its metadata is the student's to edit
     client = NotebookClient(run, timeout=timeout, startup_timeout=startup_timeout, allow_errors=True,
-                            kernel_name=nb.metadata.get("kernelspec", {}).get("name", "nnzoo-java"),
+                            kernel_name="nnzoo-java",
                             resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
     with tempfile.TemporaryFile("w+") as kernel_log:  # the kernel's own logging, shown only if it fails to start
         try:

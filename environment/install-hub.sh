@@ -130,6 +130,9 @@ for n in port api_port threads; do
     [[ "${!n}" =~ ^[0-9]+$ ]] || nnzoo_die "--${n//_/-} '${!n}': a whole number is needed"
 done
 (( port >= 1 && port <= 65534 && api_port >= 1 && api_port <= 65535 )) || nnzoo_die "--port/--api-port: use 1..65535"
+# the proxy's own API listens on --port + 1, on 127.0.0.1
+(( api_port != port && api_port != port + 1 )) \
+    || nnzoo_die "--port $port and --api-port $api_port collide: the hub's API takes --api-port and the proxy's API --port + 1 ($((port + 1))); choose another --port (e.g. 8000) or --api-port"
 (( threads >= 1 )) || nnzoo_die "--threads: at least 1"
 [[ "$heap" =~ ^[0-9]+[mMgG]$ ]] || nnzoo_die "--heap '$heap': use a JVM size like 2g or 1536m"
 mib() { # a JVM-style size (2g, 1536m) in MiB
@@ -289,8 +292,14 @@ if [[ "$(id -u)" -eq 0 ]]; then
 elif [[ -n "$seed_from" ]]; then
     chmod -R a+rX,go-w "$data_dir" || nnzoo_die "cannot set permissions on $data_dir"
 fi
-if [[ ! -e "$data_dir/mnist/train-images-idx3-ubyte.gz" && ! -e "$data_dir/mnist/train-images-idx3-ubyte" ]]; then
-    nnzoo_warn "$data_dir has no mnist/train-images-idx3-ubyte.gz: every student's kernel would download MNIST on its own; seed the folder with --seed-from DIR"
+# students' kernels read the data from here and cannot write to it (they download nothing): every chapter's data set
+missing=()
+for f in mnist/train-images-idx3-ubyte mnist/t10k-images-idx3-ubyte abc/abc.zip cora/planetoid/ind.cora.graph; do
+    # the loaders also accept name.gz, and Cora's files in cora/ itself
+    [[ -e "$data_dir/$f" || -e "$data_dir/$f.gz" || -e "$data_dir/${f/planetoid\//}" ]] || missing+=("$f")
+done
+if (( ${#missing[@]} )); then
+    nnzoo_warn "$data_dir lacks ${missing[*]}: the chapters that read them will fail for every student (MNIST: 01-04, 10-12, 16; abc: 05-09; Cora: 13), since students cannot download into it; seed it with --seed-from DIR, a folder laid out as ../shared/datasets (mnist/, abc/, cora/), e.g. the ~/.cache/nnzoo that a run.sh without NNZOO_DATA fills"
 fi
 
 # ---- 4. the kernel, for every user --------------------------------------------------------------

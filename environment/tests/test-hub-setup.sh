@@ -95,6 +95,8 @@ expect_fail "bad culling time" "--cull-busy '2 days'.*90s, 45m, 2h" \
     bash "$hub" "${base[@]}" --state "$work/s7" --data-dir "$NNZOO_DATA" --cull-busy "2 days"
 expect_fail "bad memory limit" "--mem-limit '3GB'" \
     bash "$hub" "${base[@]}" --state "$work/s7" --data-dir "$NNZOO_DATA" --mem-limit 3GB
+expect_fail "port next to the API port" "--port 8080 and --api-port 8081 collide.*proxy's API --port \+ 1" \
+    bash "$hub" "${base[@]}" --state "$work/s7" --data-dir "$NNZOO_DATA" --port 8080
 mkdir -p "$work/open" && chmod 777 "$work/open" && mkdir -p "$work/open/data"  # no sticky bit
 expect_fail "data below a world-writable dir" "must be read-only for students.*folder above it that others may write: $work/open" \
     bash "$hub" "${base[@]}" --state "$work/s8" --data-dir "$work/open/data"
