@@ -350,7 +350,7 @@ if [[ "$tls" == self-signed ]]; then
 fi
 if [[ "$mem_limit" != 0 ]]; then
     if ! mem_check="$(/usr/bin/python3 "$NNZOO_ROOT/environment/hub/nnzoo_memlimit.py" check 2>&1)"; then
-        nnzoo_warn "--mem-limit $mem_limit will NOT be enforced on this machine: ${mem_check#unavailable: }. Each kernel is bounded only by its heap (--heap) and the culling"
+        nnzoo_warn "--mem-limit $mem_limit would NOT be enforced for a hub started as this script was: ${mem_check#unavailable: }. Without it each kernel is bounded only by its heap (--heap) and the culling"
         mem_check="NOT enforced"
     fi
 fi

@@ -96,6 +96,18 @@ class Cgroups:
         if not os.access(own, os.W_OK):
             self.reason = f"the hub's cgroup {own} is not writable (read-only /sys/fs/cgroup, or not delegated)"
             return
+        if (os.path.normpath(own) != os.path.normpath(self.root)
+                and "memory" not in _read(os.path.join(own, "cgroup.subtree_control")).split()):
+            # cgroup v2 lets a cgroup with processes of its own have no children with controllers: prepare() moves
+            # the hub into a leaf first, which it can only do where every process there is the hub's. A hub started
+            # by hand shares its login session's cgroup with the shell: say so now, rather than fail every spawn
+            procs = {int(p) for p in _read(os.path.join(own, "cgroup.procs")).split() if p.isdigit()}
+            others = procs - self._descendants_of_self()
+            if others:
+                self.reason = (f"the hub's cgroup {own} also holds processes that are not the hub's (e.g. pid "
+                               f"{min(others)}: a hub started by hand in a login session); start it through its "
+                               "systemd unit (Delegate=yes), which gives it a cgroup of its own")
+                return
         self.mode, self.base, self._own = "cgroup v2", os.path.join(own, PARENT), own
 
     @property

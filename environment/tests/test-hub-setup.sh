@@ -226,8 +226,22 @@ assert read("nnzoo-hub/alice/memory.max") == str(3 << 30), read("nnzoo-hub/alice
 assert read("nnzoo-hub/alice/memory.swap.max") == "0"
 assert read("cgroup.subtree_control") == "+memory" and read("nnzoo-hub/cgroup.subtree_control") == "+memory"
 assert m.parse_size("1536m") == 1536 << 20 and m.parse_size("0") == 0
+# a hub started by hand: its cgroup is the login session's, which also holds the shell (pid 4242, not the hub's)
+session = os.path.join(root, "user.slice", "session-1.scope")
+os.makedirs(session, exist_ok=True)
+for name, text in (("cgroup.controllers", "cpu memory pids"), ("cgroup.subtree_control", ""),
+                   ("cgroup.procs", f"4242\n{os.getpid()}\n")):
+    open(os.path.join(session, name), "w").write(text)
+open(os.path.join(proc, "self", "cgroup"), "w").write("0::/user.slice/session-1.scope")
+cg = m.Cgroups(root=root, proc=proc)
+assert not cg.available and "pid 4242" in cg.reason and "systemd unit" in cg.reason, (cg.mode, cg.reason)
+assert cg.describe(3 << 30).startswith("per-student memory limit NOT enforced"), cg.describe(3 << 30)
+# the same cgroup holding only the hub (its systemd unit): enforced
+open(os.path.join(session, "cgroup.procs"), "w").write(f"{os.getpid()}\n")
+cg = m.Cgroups(root=root, proc=proc)
+assert cg.mode == "cgroup v2", (cg.mode, cg.reason)
 PY
-printf '  ok  %-28s %s\n' "memory cgroup v2 (fake tree)" "memory.max, memory.swap.max = 0, +memory for the children"
+printf '  ok  %-28s %s\n' "memory cgroup v2 (fake tree)" "memory.max, memory.swap.max = 0, +memory for the children; a session's cgroup: NOT enforced"
 passed=$((passed + 1))
 
 # ---- the Dockerfile and Binder call only the tested scripts, with options those have -----------------
