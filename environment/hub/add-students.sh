@@ -48,6 +48,16 @@ for n in "${names[@]}"; do
     fi
     home_args=()
     [[ -n "$home_base" ]] && home_args=(--home-dir "$home_base/$n")
+    home="${home_base:-$(useradd -D | sed -n 's/^HOME=//p')}/$n"
+    if [[ -d "$home" ]]; then
+        # a home kept from before (a re-created container, a volume): the account gets its owner's UID back, so
+        # that the work in it stays this student's; never a UID another account has, or root's
+        uid="$(stat -c %u "$home")"
+        if (( uid == 0 )) || getent passwd "$uid" >/dev/null; then
+            nnzoo_die "$home exists and belongs to UID $uid, $( ((uid == 0)) && echo root || echo "the account $(getent passwd "$uid" | cut -d: -f1)"): it cannot become $n's home; move it aside, or chown it to a free UID"
+        fi
+        home_args+=(--uid "$uid")
+    fi
     useradd --create-home "${home_args[@]+"${home_args[@]}"}" --shell /bin/bash --groups "$group" "$n" \
         || nnzoo_die "useradd $n failed"
     chmod 700 "$(getent passwd "$n" | cut -d: -f6)"

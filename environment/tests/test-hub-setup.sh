@@ -244,6 +244,29 @@ PY
 printf '  ok  %-28s %s\n' "memory cgroup v2 (fake tree)" "memory.max, memory.swap.max = 0, +memory for the children; a session's cgroup: NOT enforced"
 passed=$((passed + 1))
 
+# ---- add-students.sh: a home kept from before gets its owner's UID back, and never another account's --------
+students="$work/homes"
+mkdir -p "$students/nnzootesta" "$students/nnzootestb"
+free_uid=47311
+while getent passwd "$free_uid" >/dev/null; do free_uid=$((free_uid + 1)); done
+chown "$free_uid" "$students/nnzootesta"
+chown nobody "$students/nnzootestb"
+cleanup_students() { userdel nnzootesta 2>/dev/null || true; userdel nnzootestb 2>/dev/null || true
+                     groupdel nnzoo-test-students 2>/dev/null || true; }
+cleanup_students
+bash "$NNZOO_ROOT/environment/hub/add-students.sh" --group nnzoo-test-students --home-base "$students" nnzootesta \
+    >"$work/students.log" 2>&1 || { cat "$work/students.log" >&2; cleanup_students; nnzoo_die "hub set-up test: add-students.sh with a kept home failed"; }
+[[ "$(id -u nnzootesta)" == "$free_uid" && "$(stat -c %U "$students/nnzootesta")" == nnzootesta ]] \
+    || { cleanup_students; nnzoo_die "hub set-up test: the kept home's UID ($free_uid) was not given back to nnzootesta ($(id -u nnzootesta))"; }
+if bash "$NNZOO_ROOT/environment/hub/add-students.sh" --group nnzoo-test-students --home-base "$students" nnzootestb \
+        >"$work/students.log" 2>&1 || ! grep -q "belongs to UID .*nobody.*cannot become nnzootestb's home" "$work/students.log"; then
+    cat "$work/students.log" >&2; cleanup_students
+    nnzoo_die "hub set-up test: add-students.sh should refuse a home that belongs to another account"
+fi
+cleanup_students
+printf '  ok  %-28s %s\n' "add-students: kept homes" "the owner's UID given back; a home of another account refused"
+passed=$((passed + 1))
+
 # ---- the Dockerfile and Binder call only the tested scripts, with options those have -----------------
 /usr/bin/python3 "$NNZOO_ROOT/environment/tests/check-wrappers.py" "$NNZOO_ROOT"
 passed=$((passed + 1))
