@@ -47,13 +47,15 @@ if [[ "$NNZOO_HUB_TLS" == self-signed && ! ( -s "$NNZOO_HUB_SSL_CERT" && -s "$NN
     names=("$(hostname)" "$(hostname -f 2>/dev/null || hostname)" localhost)
     addresses=(127.0.0.1 ::1)
     case "$NNZOO_HUB_IP" in
-        0.0.0.0|::|'*'|127.0.0.1|::1) ;;
+        0.0.0.0|::|'*')  # every address of the machine: the ones students may type
+            for a in $(hostname -I 2>/dev/null); do addresses+=("${a%%%*}"); done ;;
+        127.0.0.1|::1) ;;
         *[!0-9.:]*) names+=("$NNZOO_HUB_IP") ;;
         *) addresses+=("$NNZOO_HUB_IP") ;;
     esac
     san=""
     for n in "${names[@]}"; do [[ ",$san," == *",DNS:$n,"* ]] || san+="${san:+,}DNS:$n"; done
-    for a in "${addresses[@]}"; do san+=",IP:$a"; done
+    for a in "${addresses[@]}"; do [[ ",$san," == *",IP:$a,"* ]] || san+=",IP:$a"; done
     tls_dir="$(dirname "$NNZOO_HUB_SSL_CERT")"
     mkdir -p "$tls_dir" && chmod 700 "$tls_dir"
     nnzoo_info "making a self-signed certificate for ${san} (valid 825 days) in $tls_dir"
