@@ -299,7 +299,7 @@ for f in mnist/train-images-idx3-ubyte mnist/t10k-images-idx3-ubyte abc/abc.zip 
     [[ -e "$data_dir/$f" || -e "$data_dir/$f.gz" || -e "$data_dir/${f/planetoid\//}" ]] || missing+=("$f")
 done
 if (( ${#missing[@]} )); then
-    nnzoo_warn "$data_dir lacks ${missing[*]}: the chapters that read them will fail for every student (MNIST: 01-04, 10-12, 16; abc: 05-09; Cora: 13), since students cannot download into it; seed it with --seed-from DIR, a folder laid out as ../shared/datasets (mnist/, abc/, cora/), e.g. the ~/.cache/nnzoo that a run.sh without NNZOO_DATA fills"
+    nnzoo_warn "$data_dir lacks ${missing[*]}: the chapters that read them will fail for every student (MNIST: 01-04, 07, 10-12, 16; abc: 05-09; Cora: 13; 04's full profile also reads fashion-mnist/), since students cannot download into it; seed it with --seed-from DIR, a folder laid out as ../shared/datasets (mnist/, abc/, cora/), e.g. the ~/.cache/nnzoo that a run.sh without NNZOO_DATA fills"
 fi
 
 # ---- 4. the kernel, for every user --------------------------------------------------------------
@@ -351,7 +351,7 @@ fi
 if [[ "$mem_limit" != 0 ]]; then
     if ! mem_check="$(/usr/bin/python3 "$NNZOO_ROOT/environment/hub/nnzoo_memlimit.py" check 2>&1)"; then
         nnzoo_warn "--mem-limit $mem_limit would NOT be enforced for a hub started as this script was: ${mem_check#unavailable: }. Without it each kernel is bounded only by its heap (--heap) and the culling"
-        mem_check="NOT enforced"
+        mem_check="NOT enforced for a hub started as this script was$([[ "$mem_check" == *"systemd unit"* ]] && echo "; start it through its systemd unit")"
     fi
 fi
 

@@ -39,6 +39,19 @@ if [[ -n "$home_base" ]]; then
     home_base="$(cd "$home_base" && pwd)"
 fi
 
+# the owners of the homes already there (kept from before: a re-created container, a volume) are reserved, so that a
+# new account never gets one of those UIDs, and with it someone else's kept work
+home_root="${home_base:-$(useradd -D | sed -n 's/^HOME=//p')}"
+reserved=" "
+for d in "$home_root"/*/; do
+    [[ -d "$d" ]] && reserved+="$(stat -c %u "$d") "
+done
+next_free_uid() {
+    local u=1000
+    while getent passwd "$u" >/dev/null || [[ "$reserved" == *" $u "* ]]; do u=$((u + 1)); done
+    echo "$u"
+}
+
 echo "user,password"
 for n in "${names[@]}"; do
     if id "$n" >/dev/null 2>&1; then
@@ -48,7 +61,7 @@ for n in "${names[@]}"; do
     fi
     home_args=()
     [[ -n "$home_base" ]] && home_args=(--home-dir "$home_base/$n")
-    home="${home_base:-$(useradd -D | sed -n 's/^HOME=//p')}/$n"
+    home="$home_root/$n"
     if [[ -d "$home" ]]; then
         # a home kept from before (a re-created container, a volume): the account gets its owner's UID back, so
         # that the work in it stays this student's; never a UID another account has, or root's
@@ -57,6 +70,8 @@ for n in "${names[@]}"; do
             nnzoo_die "$home exists and belongs to UID $uid, $( ((uid == 0)) && echo root || echo "the account $(getent passwd "$uid" | cut -d: -f1)"): it cannot become $n's home; move it aside, or chown it to a free UID"
         fi
         home_args+=(--uid "$uid")
+    else
+        home_args+=(--uid "$(next_free_uid)")
     fi
     useradd --create-home "${home_args[@]+"${home_args[@]}"}" --shell /bin/bash --groups "$group" "$n" \
         || nnzoo_die "useradd $n failed"

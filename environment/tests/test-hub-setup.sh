@@ -247,24 +247,30 @@ passed=$((passed + 1))
 # ---- add-students.sh: a home kept from before gets its owner's UID back, and never another account's --------
 students="$work/homes"
 mkdir -p "$students/nnzootesta" "$students/nnzootestb"
-free_uid=47311
+# the UID useradd would give the next new account (the highest in use, plus one): what a kept home from a
+# re-created container has, so a new account made first would take it without the reservation
+free_uid="$(getent passwd | awk -F: '$3 >= 1000 && $3 < 60000 && $3 > m {m = $3} END {print (m ? m + 1 : 1000)}')"
 while getent passwd "$free_uid" >/dev/null; do free_uid=$((free_uid + 1)); done
 chown "$free_uid" "$students/nnzootesta"
 chown nobody "$students/nnzootestb"
-cleanup_students() { userdel nnzootesta 2>/dev/null || true; userdel nnzootestb 2>/dev/null || true
+cleanup_students() { for u in nnzootesta nnzootestb nnzootestc; do userdel "$u" 2>/dev/null || true; done
                      groupdel nnzoo-test-students 2>/dev/null || true; }
 cleanup_students
-bash "$NNZOO_ROOT/environment/hub/add-students.sh" --group nnzoo-test-students --home-base "$students" nnzootesta \
-    >"$work/students.log" 2>&1 || { cat "$work/students.log" >&2; cleanup_students; nnzoo_die "hub set-up test: add-students.sh with a kept home failed"; }
+# a new name before the kept one: the new account must not take the kept home's UID
+bash "$NNZOO_ROOT/environment/hub/add-students.sh" --group nnzoo-test-students --home-base "$students" nnzootestc \
+    nnzootesta >"$work/students.log" 2>&1 \
+    || { cat "$work/students.log" >&2; cleanup_students; nnzoo_die "hub set-up test: add-students.sh with a kept home failed"; }
 [[ "$(id -u nnzootesta)" == "$free_uid" && "$(stat -c %U "$students/nnzootesta")" == nnzootesta ]] \
     || { cleanup_students; nnzoo_die "hub set-up test: the kept home's UID ($free_uid) was not given back to nnzootesta ($(id -u nnzootesta))"; }
+[[ "$(id -u nnzootestc)" != "$free_uid" && "$(stat -c %U "$students/nnzootestc")" == nnzootestc ]] \
+    || { cleanup_students; nnzoo_die "hub set-up test: the new account nnzootestc took the kept home's UID $free_uid"; }
 if bash "$NNZOO_ROOT/environment/hub/add-students.sh" --group nnzoo-test-students --home-base "$students" nnzootestb \
         >"$work/students.log" 2>&1 || ! grep -q "belongs to UID .*nobody.*cannot become nnzootestb's home" "$work/students.log"; then
     cat "$work/students.log" >&2; cleanup_students
     nnzoo_die "hub set-up test: add-students.sh should refuse a home that belongs to another account"
 fi
 cleanup_students
-printf '  ok  %-28s %s\n' "add-students: kept homes" "the owner's UID given back; a home of another account refused"
+printf '  ok  %-28s %s\n' "add-students: kept homes" "the owner's UID given back, also after a new name; a home of another account refused"
 passed=$((passed + 1))
 
 # ---- the Dockerfile and Binder call only the tested scripts, with options those have -----------------
