@@ -257,8 +257,9 @@ def execute_one(path, args, out_dir):
         entry["status"] = "failed"
         entry["error"] = {"cell": state["cell"],
                           "message": f"{type(e).__name__}: {e}{log_tail(kernel_log)}"}
-    if entry["status"] == "ok" and identity_results(nb):
-        cell, text = identity_results(nb)[0]
+    identities = identity_results(nb) if entry["status"] == "ok" else []
+    if identities:
+        cell, text = identities[0]
         entry["status"] = "failed"
         entry["error"] = {"cell": cell, "message": f"the cell shows '{text}', an object's identity, as its result: its last"
                           " line is an expression with a value (System.out.printf returns the stream, a chart setter its"

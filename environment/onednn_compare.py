@@ -71,8 +71,8 @@ def main():
     print("|---|---|---|---:|---:|---:|---:|---:|---|")
     for k in keys[:a.top]:
         j, p = sides[0].get(k, []), sides[1].get(k, [])
-        ratio = (f"{statistics.median(ms for _, ms in j) / statistics.median(ms for _, ms in p):.2f}"
-                 if j and p and statistics.median(ms for _, ms in p) > 0 else "-")
+        p_median = statistics.median(ms for _, ms in p) if p else 0
+        ratio = f"{statistics.median(ms for _, ms in j) / p_median:.2f}" if j and p_median > 0 else "-"
         kernels = " / ".join(",".join(sorted({kern for kern, _ in s})) or "-" for s in (j, p))
         print(f"| {k[0]} | {k[1]} | {k[2]} | {len(j) / n:g} | {sum(ms for _, ms in j) / n:.2f} | {len(p) / n:g} |"
               f" {sum(ms for _, ms in p) / n:.2f} | {ratio} | {kernels} |")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +46,7 @@ class ReproducibleTest {
         public static void main(String[] args) throws Exception {
             Engine.getInstance().setRandomSeed(7);
             long hash = 17;
-            Map<String, Block> nets = new java.util.LinkedHashMap<>();
+            Map<String, Block> nets = new LinkedHashMap<>();
             nets.put("LeNet", LeNet.build());
             nets.put("ResNet", ResNet.compact(8, 10));
             for (Map.Entry<String, Block> net : nets.entrySet()) {
