@@ -223,37 +223,41 @@ public final class DdpmSampler {
         return new Result(Ddpm.toPixels(out), pixTraj, recordAt.clone(), timesteps.length);
     }
 
-    /** The network's output for a batch of {@code m} images at step {@code t}, guided if asked to. */
+    /**
+     * The network's output for a batch of {@code m} images at step {@code t}, guided if asked to. Guided, the network
+     * runs twice on the {@code m} images, with their labels and with "no label", rather than once on the batch
+     * stacked twice: each image's output is the same either way (every layer works image by image), and a stack of
+     * {@code 2m} images outgrows the caches that {@code m} fit (the U-Net of chapter 12, {@code m = 250}: 0.42 ms an
+     * image at 250, 0.56-0.62 at 500; BENCHMARKS.md).
+     */
     private float[] predict(Block net, NDManager sm, float[] x, int t, int m, int start) {
         boolean guided = labels != null && guidance > 0;
-        int rows = guided ? 2 * m : m;  // guided: the batch twice, with its labels and with "no label"
-        float[] tf = new float[rows];
-        Arrays.fill(tf, t);
-        float[] xs = guided ? Arrays.copyOf(x, 2 * x.length) : x;
-        if (guided) {
-            System.arraycopy(x, 0, xs, x.length, x.length);
-        }
-        NDList in = new NDList(sm.create(xs, new Shape(image.batch(rows))), sm.create(tf));
-        if (labels != null) {
-            float[] y = new float[rows];
-            for (int i = 0; i < m; i++) {
-                y[i] = labels[(start + i) % labels.length];
-            }
-            for (int i = m; i < rows; i++) {
-                y[i] = classes; // the unconditional half
-            }
-            in.add(sm.create(y));
-        }
-        float[] o = net.forward(new ParameterStore(sm, false), in, false).head().toFloatArray();
+        float[] conditional = forward(net, sm, x, t, m, start, false);
         if (!guided) {
-            return o;
+            return conditional;
         }
+        float[] unconditional = forward(net, sm, x, t, m, start, true);
         float[] mixed = new float[m * size];
         float w = (float) guidance;
         for (int j = 0; j < mixed.length; j++) {
-            mixed[j] = (1 + w) * o[j] - w * o[j + mixed.length]; // (1 + w) out(x_t, t, y) - w out(x_t, t)
+            mixed[j] = (1 + w) * conditional[j] - w * unconditional[j]; // (1 + w) out(x_t, t, y) - w out(x_t, t)
         }
         return mixed;
+    }
+
+    /** One network call on the batch's {@code m} images at step {@code t}; with labels, theirs or "no label". */
+    private float[] forward(Block net, NDManager sm, float[] x, int t, int m, int start, boolean noLabel) {
+        float[] tf = new float[m];
+        Arrays.fill(tf, t);
+        NDList in = new NDList(sm.create(x, new Shape(image.batch(m))), sm.create(tf));
+        if (labels != null) {
+            float[] y = new float[m];
+            for (int i = 0; i < m; i++) {
+                y[i] = noLabel ? classes : labels[(start + i) % labels.length];
+            }
+            in.add(sm.create(y));
+        }
+        return net.forward(new ParameterStore(sm, false), in, false).head().toFloatArray();
     }
 
     private void record(int step, float[] x, List<float[]> traj, int start) {

@@ -294,6 +294,36 @@ class DdpmTest {
         assertThrows(IllegalArgumentException.class, () -> new UNet(MNIST, 8, 2, -1));
     }
 
+    /**
+     * What the guided sampler relies on when it runs the network twice on a batch (with its labels, then with "no
+     * label") instead of once on the batch stacked twice: every image's output is the same bits either way.
+     */
+    @Test
+    void eachImageGetsTheSameBitsAloneInItsBatchAsInABatchStackedTwice() {
+        UNet net = new UNet(MNIST, 32, 2, 10); // chapter 12's network
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(11);
+            net.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28), new Shape(2), new Shape(2));
+            int b = 24;
+            NDArray x = m.randomNormal(new Shape(b, 1, 28, 28));
+            NDArray t = m.full(new Shape(b), 437f);
+            NDArray y = m.randomInteger(0, 10, new Shape(b), DataType.INT32).toType(DataType.FLOAT32, false);
+            NDArray none = m.full(new Shape(b), 10f);
+            ParameterStore ps = new ParameterStore(m, false);
+            float[] conditional = net.forward(ps, new NDList(x, t, y), false).head().toFloatArray();
+            float[] unconditional = net.forward(ps, new NDList(x, t, none), false).head().toFloatArray();
+            float[] stacked = net.forward(ps, new NDList(x.concat(x), t.concat(t), y.concat(none)), false).head()
+                    .toFloatArray();
+            assertArrayEquals(stacked, concat(conditional, unconditional), 0f);
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void labelledTrainingDataDropsLabelsAtTheGivenRateAndKeepsTheNoise() {
         Ddpm d = new Ddpm(100, Ddpm.Schedule.COSINE);
