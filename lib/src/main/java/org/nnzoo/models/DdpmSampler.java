@@ -226,9 +226,9 @@ public final class DdpmSampler {
     /**
      * The network's output for a batch of {@code m} images at step {@code t}, guided if asked to. Guided, the network
      * runs twice on the {@code m} images, with their labels and with "no label", rather than once on the batch
-     * stacked twice: each image's output is the same either way (every layer works image by image), and a stack of
-     * {@code 2m} images outgrows the caches that {@code m} fit (the U-Net of chapter 12, {@code m = 250}: 0.42 ms an
-     * image at 250, 0.56-0.62 at 500; BENCHMARKS.md).
+     * stacked twice. For a network whose layers work image by image in evaluation, as {@link UNet}'s do, each image's
+     * output is the same bits either way ({@code DdpmTest}), and the stack is slower per image (chapter 12's U-Net:
+     * 0.42 ms an image at 250, 0.56-0.62 at 500, most likely its arrays outgrowing the caches; BENCHMARKS.md).
      */
     private float[] predict(Block net, NDManager sm, float[] x, int t, int m, int start) {
         boolean guided = labels != null && guidance > 0;

@@ -304,17 +304,18 @@ class DdpmTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(11);
             net.initialize(m, DataType.FLOAT32, new Shape(2, 1, 28, 28), new Shape(2), new Shape(2));
-            int b = 24;
-            NDArray x = m.randomNormal(new Shape(b, 1, 28, 28));
-            NDArray t = m.full(new Shape(b), 437f);
-            NDArray y = m.randomInteger(0, 10, new Shape(b), DataType.INT32).toType(DataType.FLOAT32, false);
-            NDArray none = m.full(new Shape(b), 10f);
-            ParameterStore ps = new ParameterStore(m, false);
-            float[] conditional = net.forward(ps, new NDList(x, t, y), false).head().toFloatArray();
-            float[] unconditional = net.forward(ps, new NDList(x, t, none), false).head().toFloatArray();
-            float[] stacked = net.forward(ps, new NDList(x.concat(x), t.concat(t), y.concat(none)), false).head()
-                    .toFloatArray();
-            assertArrayEquals(stacked, concat(conditional, unconditional), 0f);
+            for (int b : new int[] {24, 250}) { // 250: the chapter's sampling batch
+                NDArray x = m.randomNormal(new Shape(b, 1, 28, 28));
+                NDArray t = m.full(new Shape(b), 437f);
+                NDArray y = m.randomInteger(0, 10, new Shape(b), DataType.INT32).toType(DataType.FLOAT32, false);
+                NDArray none = m.full(new Shape(b), 10f);
+                ParameterStore ps = new ParameterStore(m, false);
+                float[] conditional = net.forward(ps, new NDList(x, t, y), false).head().toFloatArray();
+                float[] unconditional = net.forward(ps, new NDList(x, t, none), false).head().toFloatArray();
+                float[] stacked = net.forward(ps, new NDList(x.concat(x), t.concat(t), y.concat(none)), false).head()
+                        .toFloatArray();
+                assertArrayEquals(stacked, concat(conditional, unconditional), 0f, "batch " + b);
+            }
         }
     }
 
