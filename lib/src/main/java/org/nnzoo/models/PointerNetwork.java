@@ -138,8 +138,8 @@ public final class PointerNetwork extends AbstractBlock implements NativeTuning.
      * Greedy decoding: at each step feed the values chosen so far, take the most likely position among those
      * not yet chosen.
      *
-     * <p>The encoder and {@code W_1 e_j} are computed once; step i runs the decoder over the i + 1 inputs fed so far
-     * and scores only its last state, {@code u_ij = v^T tanh(W_1 e_j + W_2 d_i)} for the n positions. The logits are
+     * <p>The encoder runs once; step i runs the decoder over the i + 1 inputs fed so far and {@link #scores} only its
+     * last state, {@code u_ij = v^T tanh(W_1 e_j + W_2 d_i)} for the n positions. The logits are
      * the bits the whole network gives for row i (the forward with all n decoder inputs, as in training); building
      * the (B, n, n, H) attention of every row at every step made a 1,000-sequence decode of n = 20 hold arrays of
      * 205 MB ({@code PointerNetworkTest} compares the two).
@@ -172,7 +172,6 @@ public final class PointerNetwork extends AbstractBlock implements NativeTuning.
             ParameterStore ps = new ParameterStore(sub, false);
             NDList enc = net.encoder.forward(ps, net.embedIn.forward(ps,
                     new NDList(sub.create(x, new Shape(batch, n)).expandDims(2)), false), false);     // out, h, c
-            NDArray a = net.w1.forward(ps, new NDList(enc.get(0)), false).head().expandDims(1);     // (B, 1, n, H)
             for (int i = 0; i < n; i++) {
                 float[] dec = new float[batch * (i + 1)];
                 for (int b = 0; b < batch; b++) {
@@ -180,12 +179,13 @@ public final class PointerNetwork extends AbstractBlock implements NativeTuning.
                 }
                 float[] u;
                 try (NDManager step = sub.newSubManager()) {
+                    NDArray e = enc.get(0);
+                    e.tempAttach(step); // the step's arrays from e (W_1 e, the scores) in step, freed with it
                     NDArray dIn = step.create(dec, new Shape(batch, i + 1)).expandDims(2);
                     NDArray d = net.decoder.forward(ps, new NDList(net.embedDec.forward(ps, new NDList(dIn), false).head(),
                             enc.get(1), enc.get(2)), false).head();                                  // (B, i + 1, H)
                     NDArray last = d.get(new NDIndex(":, -1:, :"));                                  // (B, 1, H)
-                    NDArray bq = net.w2.forward(ps, new NDList(last), false).head().expandDims(2);   // (B, 1, 1, H)
-                    u = net.v.forward(ps, new NDList(a.add(bq).tanh()), false).head().toFloatArray(); // (B, 1, n, 1)
+                    u = net.scores(ps, e, last, false).toFloatArray();                      // (B, 1, n)
                 }
                 for (int b = 0; b < batch; b++) {
                     int best = -1;
