@@ -79,8 +79,9 @@ public final class RecurrentNetworks {
 
     /**
      * DJL's fused {@link LSTM} layer, run through {@link NativeTuning#lstmKernel}: the same parameters and maths,
-     * with ATen's LSTM instead of oneDNN's when PyTorch runs on one thread (much faster for training there; see
-     * {@link NativeTuning}). Use it like the layer it wraps.
+     * with ATen's LSTM instead of oneDNN's when PyTorch runs on one thread (much faster for training there) and, in
+     * the reproducible mode, for every call that does not train (see {@link NativeTuning}). Use it like the layer it
+     * wraps.
      */
     public static final class LstmLayer extends AbstractBlock {
         private final LSTM lstm;
@@ -92,7 +93,7 @@ public final class RecurrentNetworks {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            return NativeTuning.lstmKernel(() -> lstm.forward(ps, inputs, training, params));
+            return NativeTuning.lstmKernel(training, () -> lstm.forward(ps, inputs, training, params));
         }
 
         @Override

@@ -71,8 +71,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * AVX-512 (Zen 4) ATen's is the faster again (the LSTM row 4,736-4,894 against 3,326-3,491 samples/s, the pointer
  * network within 3 %). With two threads oneDNN is ahead (5,610
  * against 4,717: ATen's loop has many small parallel regions, and waking the second OpenMP thread for each costs
- * more than it saves), so oneDNN keeps the call then, except in the reproducible mode ({@link Reproducible}: oneDNN's
- * LSTM is not among the kernels it covers). The first call that switches oneDNN off prints one line (once per JVM;
+ * more than it saves), so oneDNN keeps the call then. The reproducible mode ({@link Reproducible}) keeps oneDNN for
+ * training calls on two or more threads only: that path (a reference RNN around oneDNN's JIT matrix products) orders
+ * its sums by the instruction set, the thread count and the shapes alone, while its inference forward (brgemm) blocks
+ * by the L2 cache size; every other call runs ATen's. The first call that switches oneDNN off prints one line (once per JVM;
  * in the mode its own line says it); {@code NNZOO_LSTM_KERNEL=onednn} keeps oneDNN.
  *
  * <p>Fourth, {@link #trainingThreads(Block)}: networks with recurrent layers train on one PyTorch thread where waking
@@ -282,19 +284,29 @@ public final class NativeTuning {
 
     /**
      * @return the LSTM implementation for the current settings: {@code -Dnnzoo.lstm.kernel} or the environment
-     *     variable {@code NNZOO_LSTM_KERNEL} ({@code aten}, {@code onednn} or {@code auto}); {@code auto} (the
-     *     default) means ATen in the reproducible mode ({@link Reproducible}) and with one intra-op thread on any CPU
-     *     but an Intel one with AVX-512, else oneDNN
+     *     variable {@code NNZOO_LSTM_KERNEL} ({@code aten}, {@code onednn} or {@code auto}), for a training call on
+     *     the current intra-op threads; {@code auto} (the default) means, in the reproducible mode ({@link Reproducible}),
+     *     oneDNN for a training call on two or more threads and ATen for any other call (a choice that reads nothing
+     *     of the CPU; oneDNN's inference forward, which does, never runs), and outside it ATen with one intra-op
+     *     thread on any CPU but an Intel one with AVX-512, else oneDNN
      */
     public static LstmKernel lstmKernelChoice() {
-        return lstmKernelChoice(JniUtils.getNumThreads());
+        return lstmKernelChoice(JniUtils.getNumThreads(), true);
     }
 
-    /** @return the LSTM implementation {@link #lstmKernelChoice()} picks at {@code threads} intra-op threads */
-    static LstmKernel lstmKernelChoice(int threads) {
+    /**
+     * @param threads the intra-op threads the call runs on
+     * @param training whether the call trains (PyTorch's {@code train} argument: oneDNN's training forward and
+     *     backward), else it only evaluates (oneDNN's inference forward)
+     * @return the LSTM implementation {@link #lstmKernel(boolean, Supplier)} picks for such a call
+     */
+    static LstmKernel lstmKernelChoice(int threads, boolean training) {
         String v = lstmSetting();
         if (v == null) {
-            return Reproducible.isOn() || (threads == 1 && !INTEL_AVX512) ? LstmKernel.ATEN : LstmKernel.ONEDNN;
+            if (Reproducible.isOn()) { // a choice that reads nothing of the CPU; see Reproducible
+                return training && threads >= 2 ? LstmKernel.ONEDNN : LstmKernel.ATEN;
+            }
+            return threads == 1 && !INTEL_AVX512 ? LstmKernel.ATEN : LstmKernel.ONEDNN;
         }
         try {
             return LstmKernel.valueOf(v.trim().toUpperCase(Locale.ROOT));
@@ -317,13 +329,17 @@ public final class NativeTuning {
 
     /**
      * Runs one LSTM forward call ({@code aten::lstm} and the backward it records) with the implementation that
-     * {@link #lstmKernelChoice()} picks: for {@link LstmKernel#ATEN} it switches PyTorch's global oneDNN flag
+     * {@link #lstmKernelChoice(int, boolean)} picks for it: for {@link LstmKernel#ATEN} it switches PyTorch's global oneDNN flag
      * ({@code at::globalContext().setUserEnabledMkldnn}, what {@code torch.backends.mkldnn.flags(enabled=False)}
      * does in Python) off for the call and back on after it. The flag is process-wide: do not run convolutions on
      * another thread at the same time. Where the flag cannot be reached it just runs the call.
+     *
+     * @param training the {@code training} flag the call passes on (oneDNN trains and evaluates by different code)
+     * @param forward the call
+     * @return what the call returns
      */
-    public static <T> T lstmKernel(Supplier<T> forward) {
-        if (lstmKernelChoice() != LstmKernel.ATEN) {
+    public static <T> T lstmKernel(boolean training, Supplier<T> forward) {
+        if (lstmKernelChoice(JniUtils.getNumThreads(), training) != LstmKernel.ATEN) {
             return forward.get();
         }
         OneDnnFlag flag = OneDnnFlag.get();
@@ -386,7 +402,9 @@ public final class NativeTuning {
      * 4,736-4,894 on one thread through ATen (the benchmark at one thread); chapter 5's RNN language model 2.2-2.4 s
      * against 3.3 s per 100 steps. In the reproducible mode the numbers stay the same bit for bit (GEMMs in oneMKL's strict mode do not depend on the
      * thread count, and these networks make no reduction of 32,768 numbers or more, which ATen would split per
-     * thread): {@code FitTest} checks it. {@code NNZOO_RECURRENT_THREADS} (or {@code -Dnnzoo.recurrent.threads}) sets
+     * thread): {@code FitTest} checks it. An LSTM is the exception: in the mode, training on two or more threads runs
+     * oneDNN's kernel, with numbers of its own, so there {@code auto} caps a network with LSTM layers to one thread
+     * whatever the waits. {@code NNZOO_RECURRENT_THREADS} (or {@code -Dnnzoo.recurrent.threads}) sets
      * it: {@code auto} (default), a number of threads (it only lowers the count), or {@code all} to keep every thread.
      * Measured with two threads only; {@code auto} caps a larger count to one as well, where waking more sleeping
      * threads can only cost more. Other networks keep their threads, and so does a network marked
@@ -427,10 +445,17 @@ public final class NativeTuning {
         if (set > 0) {
             return set;
         }
-        boolean passive = "passive".equalsIgnoreCase(String.valueOf(System.getenv("OMP_WAIT_POLICY")).trim());
+        return recurrentThreadsAuto(block, now, "passive".equalsIgnoreCase(String.valueOf(System.getenv("OMP_WAIT_POLICY")).trim()));
+    }
+
+    /** @return what {@code auto} gives a network with recurrent layers that is not {@link WideOperations} */
+    static int recurrentThreadsAuto(Block block, int now, boolean passiveWaits) {
+        boolean lstm = contains(block, ai.djl.nn.recurrent.LSTM.class);
         // RNN and GRU layers always run ATen's loops; an LSTM does where the one-thread choice is ATen's
-        boolean atenLoops = !contains(block, ai.djl.nn.recurrent.LSTM.class) || lstmKernelChoice(1) == LstmKernel.ATEN;
-        return passive && atenLoops ? 1 : now;
+        boolean atenLoops = !lstm || lstmKernelChoice(1, true) == LstmKernel.ATEN;
+        // in the reproducible mode an LSTM's kernel, and so its numbers, follow the thread count: one, whatever the waits
+        boolean fixed = lstm && Reproducible.isOn() && lstmSetting() == null;
+        return (passiveWaits || fixed) && atenLoops ? 1 : now;
     }
 
     private static int positiveThreads(String s, String v) {

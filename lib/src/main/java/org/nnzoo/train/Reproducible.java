@@ -39,7 +39,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * this project's convolutions, only the one for a strided convolution's input gradient ({@code brgconv_strided})
  * reads the cache sizes, so {@code org.nnzoo.models.StridedConv2d} trains strided convolutions without oneDNN in the
  * mode: by im2col and oneMKL's GEMM (PyTorch's {@code thnn_conv2d}), which the mode's oneMKL setting covers.
- * oneDNN's LSTM is not used: LSTM layers run ATen's loop of GEMMs ({@link NativeTuning#lstmKernel}).</li>
+ * oneDNN's LSTM trains LSTM layers on two or more threads: its training path (a reference RNN around oneDNN's own JIT
+ * matrix products and gate kernels) was read in the same source and orders its sums by the instruction set, the thread
+ * count and the shapes alone; its inference path (brgemm) blocks by the L2 size, so evaluation, and training on one
+ * thread, run ATen's loop of GEMMs instead ({@link NativeTuning#lstmKernel}).</li>
  * <li>The thread count: ATen splits large reductions (a sum of 32,768 numbers or more, e.g. a loss over a batch
  * of images) into one partial sum per thread, so 1 and 2 threads can give different numbers (a probe's sum of a
  * million numbers did). The mode sets {@code ai.djl.pytorch.num_threads=2} (the count README's numbers were made
@@ -141,9 +144,11 @@ public final class Reproducible {
         status = "on"; // before lstmKernelChoice(), which asks
         boolean lstmInAten = false;
         try {
-            lstmInAten = NativeTuning.lstmKernelChoice() == NativeTuning.LstmKernel.ATEN;
+            // the LSTM calls the mode leaves to ATen (any that evaluates, any on one thread) must go there
+            lstmInAten = NativeTuning.lstmKernelChoice(1, false) == NativeTuning.LstmKernel.ATEN;
             if (!lstmInAten) {
-                problems.add("LSTM layers run oneDNN's kernel (NNZOO_LSTM_KERNEL=onednn), which the mode does not cover");
+                problems.add("LSTM layers run oneDNN's kernel for every call (NNZOO_LSTM_KERNEL=onednn), whose inference forward (brgemm, blocked"
+                        + " by the L2 cache size) the mode does not cover");
             } else if (NativeTuning.OneDnnFlag.get() == null) {
                 lstmInAten = false;
                 problems.add("PyTorch's oneDNN switch was not found, so LSTM layers cannot be moved to ATen");
@@ -168,7 +173,7 @@ public final class Reproducible {
         }
         String what = "oneMKL CNR " + d.get("mkl_cbwr") + ", ATen " + d.get("aten_cpu_capability") + " kernels, oneDNN "
                 + ("on".equals(d.get("onednn")) ? d.get("onednn_max_cpu_isa") + " kernels (strided convolutions trained by"
-                + " im2col and oneMKL)" : "off") + ", LSTMs in " + (lstmInAten ? "ATen" : "oneDNN") + ", " + d.get("pytorch_threads")
+                + " im2col and oneMKL)" : "off") + ", LSTMs " + (lstmInAten ? "trained by oneDNN's reference RNN at 2+ threads, else in ATen" : "in oneDNN") + ", " + d.get("pytorch_threads")
                 + " PyTorch threads";
         if (problems.isEmpty()) {
             status = "on: " + what;

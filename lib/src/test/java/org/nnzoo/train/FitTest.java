@@ -159,7 +159,8 @@ class FitTest {
      * A network with recurrent layers trains on one PyTorch thread where OpenMP waits passively (the tests' setting,
      * as the notebooks'); the thread count is given back afterwards; and in the reproducible mode the numbers are those
      * of two threads, bit for bit (checked only in the mode: with it off, oneMKL's GEMMs depend on the thread count,
-     * and the comparison, forced, fails).
+     * and the comparison, forced, fails). For the LSTM both runs use ATen's kernel, as set: in the mode oneDNN's
+     * trains on two threads, with numbers of its own.
      */
     @Test
     void recurrentNetworksTrainOnOneThreadWithTheNumbersOfTwo() {
@@ -177,6 +178,9 @@ class FitTest {
                 double[][] losses = new double[2][];
                 for (int run = 0; run < 2; run++) {
                     System.setProperty(THREADS, run == 0 ? "auto" : "all");
+                    if (kind == RecurrentNetworks.Kind.LSTM) {
+                        System.setProperty("nnzoo.lstm.kernel", "aten");
+                    }
                     try (Model model = Model.newInstance("lm")) {
                         model.setBlock(RecurrentNetworks.charLm(kind, 40, 256, 1, false));
                         if (run == 0) {
@@ -201,6 +205,7 @@ class FitTest {
             }
         } finally {
             TestProperties.restore(THREADS, saved);
+            System.clearProperty("nnzoo.lstm.kernel");
         }
     }
 
@@ -219,6 +224,13 @@ class FitTest {
             assertEquals(4, NativeTuning.recurrentThreads(Mlp.build(new int[] {8}, 2), 4));
             System.setProperty(THREADS, "all");
             assertEquals(4, NativeTuning.recurrentThreads(RecurrentNetworks.charLm(RecurrentNetworks.Kind.RNN, 5, 8, 1, false), 4));
+            // auto without passive waits: the count stays, but for an LSTM in the reproducible mode, whose kernel (and
+            // numbers) would follow it
+            ai.djl.engine.Engine.getInstance();
+            assertEquals(4, NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 5, 8, 1, false), 4, false));
+            assertEquals(Reproducible.isOn() ? 1 : 4,
+                    NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.LSTM, 5, 8, 1, false), 4, false));
+            assertEquals(1, NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 5, 8, 1, false), 4, true));
             for (String bad : new String[] {"two", "0", "-1"}) {
                 System.setProperty(THREADS, bad);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

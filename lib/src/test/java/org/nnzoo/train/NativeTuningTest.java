@@ -172,7 +172,7 @@ class NativeTuningTest {
             }
             System.out.println("status " + NativeTuning.status());
             for (int i = 0; i < 2; i++) { // one intra-op thread: ATen's LSTM unless NNZOO_LSTM_KERNEL says otherwise
-                NativeTuning.lstmKernel(() -> 0);
+                NativeTuning.lstmKernel(true, () -> 0);
             }
         }
     }
@@ -345,9 +345,18 @@ class NativeTuningTest {
     void lstmKernelsAgreeAndTheOneDnnFlagIsRestored(@TempDir java.nio.file.Path dir) throws Exception {
         Engine.getInstance();
         assertEquals(Boolean.TRUE, NativeTuning.oneDnnEnabled(), "PyTorch enables oneDNN by default");
-        assertEquals(Reproducible.isOn() || (JniUtils.getNumThreads() == 1 && !"avx512".equals(Reproducible.cpuIsa()))
-                ? NativeTuning.LstmKernel.ATEN
-                : NativeTuning.LstmKernel.ONEDNN, NativeTuning.lstmKernelChoice());
+        boolean intelAvx512 = "avx512".equals(Reproducible.cpuIsa()) && "GenuineIntel".equals(Reproducible.cpuInfo("vendor_id"));
+        for (int threads : new int[] {1, 2, 4}) {
+            for (boolean training : new boolean[] {true, false}) {
+                // the mode: oneDNN only to train on 2+ threads, whatever the CPU; outside it, ATen on one thread but on
+                // Intel's AVX-512 CPUs
+                NativeTuning.LstmKernel want = Reproducible.isOn()
+                        ? (training && threads >= 2 ? NativeTuning.LstmKernel.ONEDNN : NativeTuning.LstmKernel.ATEN)
+                        : (threads == 1 && !intelAvx512 ? NativeTuning.LstmKernel.ATEN : NativeTuning.LstmKernel.ONEDNN);
+                assertEquals(want, NativeTuning.lstmKernelChoice(threads, training), threads + " threads, training " + training);
+            }
+        }
+        assertEquals(NativeTuning.lstmKernelChoice(JniUtils.getNumThreads(), true), NativeTuning.lstmKernelChoice());
         Engine.getInstance().setRandomSeed(3);
         try (NDManager m = NDManager.newBaseManager()) {
             Block lstm = RecurrentNetworks.recurrent(RecurrentNetworks.Kind.LSTM, 16, 2, false);
@@ -359,7 +368,7 @@ class NativeTuningTest {
             for (int k = 0; k < 2; k++) {
                 System.setProperty("nnzoo.lstm.kernel", kernels[k]);
                 try {
-                    assertEquals(k == 1 ? Boolean.FALSE : Boolean.TRUE, NativeTuning.lstmKernel(NativeTuning::oneDnnEnabled),
+                    assertEquals(k == 1 ? Boolean.FALSE : Boolean.TRUE, NativeTuning.lstmKernel(true, NativeTuning::oneDnnEnabled),
                             kernels[k] + ": oneDNN flag during the call");
                     java.nio.file.Path trace = dir.resolve(kernels[k] + ".json");
                     NDArray xi = x.duplicate();

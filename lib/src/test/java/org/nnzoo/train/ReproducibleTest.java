@@ -118,7 +118,7 @@ class ReproducibleTest {
     void theModeGivesTheSameBitsWithEveryLibraryCappedToAvx2() throws Exception {
         String on = childJvm(Map.of());
         assertTrue(line(on, "status ").startsWith("status on: oneMKL CNR AVX2,STRICT, ATen AVX2 kernels, oneDNN AVX2 kernels"
-                + " (strided convolutions trained by im2col and oneMKL), LSTMs in ATen, 2 PyTorch threads"), on);
+                + " (strided convolutions trained by im2col and oneMKL), LSTMs trained by oneDNN's reference RNN at 2+ threads, else in ATen, 2 PyTorch threads"), on);
         assertTrue(on.contains("[nnzoo] reproducible mode ("), on);
         String capped = childJvm(Map.of("NNZOO_REPRODUCIBLE", "1", "MKL_ENABLE_INSTRUCTIONS", "AVX2", "ONEDNN_MAX_CPU_ISA",
                 "AVX2"), "-XX:UseAVX=2", "-XX:MaxVectorSize=32");
