@@ -173,7 +173,8 @@ public final class Reproducible {
         }
         String what = "oneMKL CNR " + d.get("mkl_cbwr") + ", ATen " + d.get("aten_cpu_capability") + " kernels, oneDNN "
                 + ("on".equals(d.get("onednn")) ? d.get("onednn_max_cpu_isa") + " kernels (strided convolutions trained by"
-                + " im2col and oneMKL)" : "off") + ", LSTMs " + (lstmInAten ? "trained by oneDNN's reference RNN at 2+ threads, else in ATen" : "in oneDNN") + ", " + d.get("pytorch_threads")
+                + " im2col and oneMKL)" : "off") + ", LSTMs " + (!lstmInAten ? "in oneDNN" : NativeTuning.lstmKernelChoice(2, true) == NativeTuning.LstmKernel.ONEDNN
+                ? "trained by oneDNN's reference RNN at 2+ threads, else in ATen" : "in ATen") + ", " + d.get("pytorch_threads")
                 + " PyTorch threads";
         if (problems.isEmpty()) {
             status = "on: " + what;
