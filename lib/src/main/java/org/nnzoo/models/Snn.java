@@ -15,6 +15,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import org.nnzoo.train.NativeTuning;
+
 /**
  * Spiking neural networks: leaky integrate-and-fire (LIF) neurons that run over {@code T} time steps, and a
  * surrogate gradient so that a spiking network trains with backpropagation through time in DJL. The input
@@ -356,9 +358,10 @@ public final class Snn {
      * broken by the mean membrane potential, see {@link SnnReadout#scores}; prediction = the class that fires most) and
      * its membrane potential
      * {@code (T, batch, outputs)}, which {@link SnnReadout.MembraneLoss} trains on. {@link #record} also returns every
-     * layer's spikes.
+     * layer's spikes. Its time loop is a recurrence of many small operations, so it trains on one PyTorch thread where
+     * OpenMP waits passively ({@link NativeTuning.StepwiseRecurrence}).
      */
-    public static final class Network extends AbstractBlock {
+    public static final class Network extends AbstractBlock implements NativeTuning.StepwiseRecurrence {
         private final int[] hidden;
         private final int outputs;
         private final int steps;
