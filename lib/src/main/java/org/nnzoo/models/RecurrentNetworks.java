@@ -316,21 +316,29 @@ public final class RecurrentNetworks {
         SplittableRandom rnd = new SplittableRandom(seed);
         int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + length);
         int n = prompt.length;
-        for (int step = 0; step < length; step++) {
-            int from = Math.max(0, n - context);
-            float[] window = new float[n - from];
-            for (int i = from; i < n; i++) {
-                window[i - from] = seq[i];
+        try (var threads = org.nnzoo.train.NativeTuning.evaluationThreads(model.getBlock())) { // one thread: small steps
+            for (int step = 0; step < length; step++) {
+                n = sampleStep(model, seq, n, context, temperature, topK, rnd);
             }
-            float[] logits;
-            try (NDManager sub = model.getNDManager().newSubManager()) {
-                NDArray in = sub.create(window, new Shape(1, window.length));
-                NDArray out = model.getBlock().forward(new ParameterStore(sub, false), new NDList(in), false).head();
-                logits = out.get(new NDIndex("0, -1, :")).toFloatArray();
-            }
-            seq[n++] = draw(logits, temperature, topK, rnd);
         }
         return seq;
+    }
+
+    /** One character of {@link #sample}: runs the model on the last {@code context} of {@code seq[0, n)}, draws the next. */
+    private static int sampleStep(Model model, int[] seq, int n, int context, double temperature, int topK, SplittableRandom rnd) {
+        int from = Math.max(0, n - context);
+        float[] window = new float[n - from];
+        for (int i = from; i < n; i++) {
+            window[i - from] = seq[i];
+        }
+        float[] logits;
+        try (NDManager sub = model.getNDManager().newSubManager()) {
+            NDArray in = sub.create(window, new Shape(1, window.length));
+            NDArray out = model.getBlock().forward(new ParameterStore(sub, false), new NDList(in), false).head();
+            logits = out.get(new NDIndex("0, -1, :")).toFloatArray();
+        }
+        seq[n++] = draw(logits, temperature, topK, rnd);
+        return n;
     }
 
     /** @return an index drawn from softmax(logits / temperature) restricted to the top k */

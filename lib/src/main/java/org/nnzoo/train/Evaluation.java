@@ -20,7 +20,8 @@ public final class Evaluation {
     public static int[] predictClasses(Model model, InMemoryDataset data) {
         int[] out = new int[data.size()];
         int k = 0;
-        try (var manager = model.getNDManager().newSubManager()) {
+        try (var threads = NativeTuning.evaluationThreads(model.getBlock()); // recurrent nets: 1 thread
+                var manager = model.getNDManager().newSubManager()) {
             ParameterStore ps = new ParameterStore(manager, false);
             for (Batch batch : data.batches(manager, 0)) {
                 try (batch) {
@@ -45,7 +46,8 @@ public final class Evaluation {
     public static double meanLoss(Model model, BatchSource data, ai.djl.training.loss.Loss loss) {
         double sum = 0;
         long seen = 0;
-        try (var manager = model.getNDManager().newSubManager()) {
+        try (var threads = NativeTuning.evaluationThreads(model.getBlock()); // recurrent nets: 1 thread
+                var manager = model.getNDManager().newSubManager()) {
             ParameterStore ps = new ParameterStore(manager, false);
             for (Batch batch : data.batches(manager, 0)) {
                 try (batch) {

@@ -262,6 +262,45 @@ class FitTest {
     }
 
     /**
+     * Outside training a recurrent network runs on one thread too ({@link NativeTuning#evaluationThreads}), where
+     * OpenMP waits passively; the count is given back; the sampled characters and the held-out loss are those of
+     * every thread (the loss bit for bit in the reproducible mode).
+     */
+    @Test
+    void recurrentNetworksEvaluateOnOneThreadWithTheSameResults() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("passive".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY")),
+                "needs OMP_WAIT_POLICY=PASSIVE (set by the build's test configuration)");
+        ai.djl.engine.Engine.getInstance(); // loads the natives
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        org.junit.jupiter.api.Assumptions.assumeTrue(before > 1, "needs 2 or more PyTorch threads");
+        int[] tokens = new java.util.SplittableRandom(3).ints(20_000, 0, 40).toArray();
+        String saved = System.getProperty(THREADS);
+        try (Model model = Model.newInstance("lm")) {
+            model.setBlock(RecurrentNetworks.charLm(RecurrentNetworks.Kind.LSTM, 40, 256, 1, false));
+            model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 64));
+            int[][] samples = new int[2][];
+            double[] losses = new double[2];
+            for (int run = 0; run < 2; run++) {
+                System.setProperty(THREADS, run == 0 ? "auto" : "all");
+                try (NativeTuning.ThreadCap cap = NativeTuning.evaluationThreads(model.getBlock())) {
+                    assertEquals(run == 0, cap.capped(), "capped only by auto");
+                    assertEquals(run == 0 ? 1 : before, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+                }
+                assertEquals(before, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "the thread count is given back");
+                samples[run] = RecurrentNetworks.sample(model, new int[] {1, 2, 3}, 40, 64, 1.0, 0, 7);
+                losses[run] = Evaluation.meanLoss(model, TokenWindows.consecutive(tokens, 32, 64, 4), new SequenceCrossEntropy());
+                assertEquals(before, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "the thread count is given back");
+            }
+            assertArrayEquals(samples[1], samples[0], "the sampled characters");
+            if (Reproducible.isOn()) {
+                assertEquals(losses[1], losses[0], 0.0, "the held-out loss, bit for bit");
+            }
+        } finally {
+            TestProperties.restore(THREADS, saved);
+        }
+    }
+
+    /**
      * The setting: a number lowers the count of a recurrent network only; the pointer network (wide attention tensors)
      * and networks without recurrent layers keep theirs; {@code all} keeps every thread; a bad value is named, whatever
      * the network.
