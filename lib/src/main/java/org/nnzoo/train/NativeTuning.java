@@ -77,8 +77,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * by the L2 cache size; every other call runs ATen's. The first call that switches oneDNN off prints one line (once per JVM;
  * in the mode its own line says it); {@code NNZOO_LSTM_KERNEL=onednn} keeps oneDNN.
  *
- * <p>Fourth, {@link #trainingThreads(Block)}: networks with recurrent layers train on one PyTorch thread where waking
- * the second for each of their small operations costs more than it saves (measured there).
+ * <p>Fourth, {@link #trainingThreads(Block)}: networks with recurrent layers (and blocks marked
+ * {@link StepwiseRecurrence}, the spiking network) train on one PyTorch thread where waking the second for each of
+ * their small operations costs more than it saves (measured there); {@link #evaluationThreads(Block)} applies the same
+ * rule to predictions, held-out losses and sampling.
  */
 public final class NativeTuning {
 
