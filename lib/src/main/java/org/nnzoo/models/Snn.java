@@ -358,8 +358,8 @@ public final class Snn {
      * broken by the mean membrane potential, see {@link SnnReadout#scores}; prediction = the class that fires most) and
      * its membrane potential
      * {@code (T, batch, outputs)}, which {@link SnnReadout.MembraneLoss} trains on. {@link #record} also returns every
-     * layer's spikes. Its time loop is a recurrence of many small operations, so it trains on one PyTorch thread where
-     * OpenMP waits passively ({@link NativeTuning.StepwiseRecurrence}).
+     * layer's spikes. Its time loop is a recurrence of many small operations, so it trains and is evaluated on one
+     * PyTorch thread where OpenMP waits passively ({@link NativeTuning.StepwiseRecurrence}).
      */
     public static final class Network extends AbstractBlock implements NativeTuning.StepwiseRecurrence {
         private final int[] hidden;

@@ -363,8 +363,8 @@ public final class NativeTuning {
     }
 
     /**
-     * The PyTorch intra-op threads a training loop's steps run on, set by {@link #trainingThreads(Block)} and given back
-     * by {@link #close()}, both on the thread that trains. The count is that thread's OpenMP setting and also ATen's
+     * The PyTorch intra-op threads a training loop's steps (or an evaluation) run on, set by {@link #trainingThreads(Block)}
+     * (or {@link #evaluationThreads(Block)}) and given back by {@link #close()}, both on the same thread. The count is that thread's OpenMP setting and also ATen's
      * process default, which a thread making its first PyTorch call meanwhile copies: start no other PyTorch work
      * while a cap is open.
      */
@@ -434,18 +434,22 @@ public final class NativeTuning {
     }
 
     /**
-     * The threads to run {@code block} on outside training (predictions, held-out losses, sampling), by the rule of
-     * {@link #trainingThreads}, silently: a recurrent network evaluates one small operation after another too.
-     * Measured (AMD EPYC with AVX-512, 2 threads, passive waits, the reproducible mode; chapter 7's language model,
-     * LSTM 256, untrained): sampling 240 characters one at a time from a 64-character context 3.3-3.6 s on two
-     * threads against 1.0-1.1 s on one; the loss of 60 batches of 32 x 64 characters 1.7-2.0 against 1.4-1.6 s; the
-     * same characters and loss either way.
+     * The threads to run {@code block} on outside training (predictions, held-out losses, sampling), silently: a
+     * recurrent network evaluates one small operation after another too. The rule of {@link #trainingThreads} for an
+     * evaluation call: one thread where OpenMP waits passively and the recurrences run ATen's loops (an LSTM's
+     * evaluation runs ATen's in the reproducible mode, and at one thread outside it but on Intel CPUs with AVX-512);
+     * the mode's "whatever the waits" for LSTM training does not apply, as its evaluation kernel does not follow the
+     * thread count. Measured (AMD EPYC with AVX-512, 2 threads, passive waits, the reproducible mode; chapter 7's
+     * language model, LSTM 256, untrained): sampling 240 characters one at a time from a 64-character context
+     * 3.3-3.6 s on two threads against 1.0-1.1 s on one; the loss of 60 batches of 32 x 64 characters 1.7-2.0 against
+     * 1.4-1.6 s; the same characters and loss either way in the mode (outside it the two counts may differ in the
+     * last bits, as training does there; not measured).
      *
      * @return the cap, already applied; close it (try-with-resources) on the same thread
      */
     public static ThreadCap evaluationThreads(Block block) {
         int now = JniUtils.getNumThreads();
-        int want = Math.max(1, Math.min(now, recurrentThreads(block, now)));
+        int want = Math.max(1, Math.min(now, recurrentThreads(block, now, false)));
         ThreadCap cap = new ThreadCap(now, want);
         if (cap.capped()) {
             JniUtils.setNumThreads(want);
@@ -455,6 +459,14 @@ public final class NativeTuning {
 
     /** @return the thread count {@link #trainingThreads} asks for (at most {@code now} is used) */
     static int recurrentThreads(Block block, int now) {
+        return recurrentThreads(block, now, true);
+    }
+
+    /**
+     * @param training for a training loop ({@link #trainingThreads}), else for evaluation ({@link #evaluationThreads})
+     * @return the thread count asked for (at most {@code now} is used)
+     */
+    static int recurrentThreads(Block block, int now, boolean training) {
         String v = setting("nnzoo.recurrent.threads", "NNZOO_RECURRENT_THREADS");
         String s = v == null ? "auto" : v.trim();
         if (s.equalsIgnoreCase("all")) {
@@ -467,16 +479,23 @@ public final class NativeTuning {
         if (set > 0) {
             return set;
         }
-        return recurrentThreadsAuto(block, now, "passive".equalsIgnoreCase(String.valueOf(System.getenv("OMP_WAIT_POLICY")).trim()));
+        return recurrentThreadsAuto(block, now, "passive".equalsIgnoreCase(String.valueOf(System.getenv("OMP_WAIT_POLICY")).trim()),
+                training);
     }
 
-    /** @return what {@code auto} gives a network with recurrent layers that is not {@link WideOperations} */
+    /** @return what {@code auto} gives a network with recurrent layers that is not {@link WideOperations}, to train */
     static int recurrentThreadsAuto(Block block, int now, boolean passiveWaits) {
+        return recurrentThreadsAuto(block, now, passiveWaits, true);
+    }
+
+    /** @return what {@code auto} gives such a network, to train or to evaluate */
+    static int recurrentThreadsAuto(Block block, int now, boolean passiveWaits, boolean training) {
         boolean lstm = contains(block, ai.djl.nn.recurrent.LSTM.class);
         // RNN and GRU layers always run ATen's loops; an LSTM does where the one-thread choice is ATen's
-        boolean atenLoops = !lstm || lstmKernelChoice(1, true) == LstmKernel.ATEN;
-        // in the reproducible mode an LSTM's kernel, and so its numbers, follow the thread count: one, whatever the waits
-        boolean fixed = lstm && Reproducible.isOn() && lstmSetting() == null;
+        boolean atenLoops = !lstm || lstmKernelChoice(1, training) == LstmKernel.ATEN;
+        // in the reproducible mode an LSTM's training kernel, and so its numbers, follow the thread count: one, whatever
+        // the waits (its evaluation runs ATen's loop at any count there)
+        boolean fixed = training && lstm && Reproducible.isOn() && lstmSetting() == null;
         return (passiveWaits || fixed) && atenLoops ? 1 : now;
     }
 
@@ -505,7 +524,7 @@ public final class NativeTuning {
     /**
      * A block that runs a recurrence of its own over time steps, one small operator call after another, without a DJL
      * recurrent layer (the spiking network's leaky integrate-and-fire neurons, {@code Snn.Network}): {@link #trainingThreads}
-     * treats it as a network with recurrent layers. Measured (AMD EPYC with AVX-512, 2 threads, passive waits, the
+     * and {@link #evaluationThreads} treat it as a network with recurrent layers. Measured (AMD EPYC with AVX-512, 2 threads, passive waits, the
      * reproducible mode; chapter 16's network 784-500-10, 25 steps, batch 128, 6,400 MNIST images, two runs each):
      * 2,335-2,643 images/s on two threads against 4,093-5,615 on one, the parameters after training the same bits.
      */

@@ -263,8 +263,11 @@ class FitTest {
 
     /**
      * Outside training a recurrent network runs on one thread too ({@link NativeTuning#evaluationThreads}), where
-     * OpenMP waits passively; the count is given back; the sampled characters and the held-out loss are those of
-     * every thread (the loss bit for bit in the reproducible mode).
+     * OpenMP waits passively, and other networks keep theirs: the thread count seen inside the network's forward through
+     * {@code RecurrentNetworks.sample}, {@code Evaluation.meanLoss} (a GRU language model) and
+     * {@code Evaluation.predictClasses} (the spiking network; an MLP keeps every thread); the count is given back; the
+     * sampled characters, the loss and the classes equal those of every thread ({@code nnzoo.recurrent.threads=all};
+     * the loss bit for bit in the reproducible mode).
      */
     @Test
     void recurrentNetworksEvaluateOnOneThreadWithTheSameResults() {
@@ -274,29 +277,80 @@ class FitTest {
         int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         org.junit.jupiter.api.Assumptions.assumeTrue(before > 1, "needs 2 or more PyTorch threads");
         int[] tokens = new java.util.SplittableRandom(3).ints(20_000, 0, 40).toArray();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        float[] images = new float[300 * 784];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) random.nextDouble() * 0.2f;
+        }
+        InMemoryDataset imageData = InMemoryDataset.classification(images, new Shape(784), new int[300], 100, false, 0);
         String saved = System.getProperty(THREADS);
-        try (Model model = Model.newInstance("lm")) {
-            model.setBlock(RecurrentNetworks.charLm(RecurrentNetworks.Kind.LSTM, 40, 256, 1, false));
-            model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 64));
+        try (Model lm = Model.newInstance("lm"); Model snn = Model.newInstance("snn"); Model mlp = Model.newInstance("mlp")) {
+            ThreadsSeen lmBlock = new ThreadsSeen(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 40, 256, 1, false));
+            lm.setBlock(lmBlock);
+            lm.getBlock().initialize(lm.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 64));
+            ThreadsSeen snnBlock = new ThreadsSeen(org.nnzoo.models.Snn.network().hidden(500).outputs(10).steps(25)
+                    .encoding(org.nnzoo.models.SpikeCoding.DIRECT, 1f).build());
+            snn.setBlock(snnBlock);
+            snn.getBlock().initialize(snn.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 784));
+            ThreadsSeen mlpBlock = new ThreadsSeen(Mlp.build(new int[] {64}, 10));
+            mlp.setBlock(mlpBlock);
+            mlp.getBlock().initialize(mlp.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 784));
             int[][] samples = new int[2][];
             double[] losses = new double[2];
+            int[][] classes = new int[2][];
             for (int run = 0; run < 2; run++) {
                 System.setProperty(THREADS, run == 0 ? "auto" : "all");
-                try (NativeTuning.ThreadCap cap = NativeTuning.evaluationThreads(model.getBlock())) {
-                    assertEquals(run == 0, cap.capped(), "capped only by auto");
-                    assertEquals(run == 0 ? 1 : before, ai.djl.pytorch.jni.JniUtils.getNumThreads());
-                }
+                int want = run == 0 ? 1 : before;
+                samples[run] = RecurrentNetworks.sample(lm, new int[] {1, 2, 3}, 40, 64, 1.0, 0, 7);
+                assertEquals(java.util.Set.of(want), lmBlock.seen.keySet(), "threads while sampling, " + THREADS + "=" + System.getProperty(THREADS));
                 assertEquals(before, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "the thread count is given back");
-                samples[run] = RecurrentNetworks.sample(model, new int[] {1, 2, 3}, 40, 64, 1.0, 0, 7);
-                losses[run] = Evaluation.meanLoss(model, TokenWindows.consecutive(tokens, 32, 64, 4), new SequenceCrossEntropy());
+                lmBlock.seen.clear();
+                losses[run] = Evaluation.meanLoss(lm, TokenWindows.consecutive(tokens, 32, 64, 4), new SequenceCrossEntropy());
+                assertEquals(java.util.Set.of(want), lmBlock.seen.keySet(), "threads for the loss");
+                lmBlock.seen.clear();
+                classes[run] = Evaluation.predictClasses(snn, imageData);
+                assertEquals(java.util.Set.of(want), snnBlock.seen.keySet(), "threads for the spiking network's classes");
+                snnBlock.seen.clear();
+                Evaluation.predictClasses(mlp, imageData);
+                assertEquals(java.util.Set.of(before), mlpBlock.seen.keySet(), "an MLP keeps every thread");
+                mlpBlock.seen.clear();
                 assertEquals(before, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "the thread count is given back");
             }
             assertArrayEquals(samples[1], samples[0], "the sampled characters");
+            assertArrayEquals(classes[1], classes[0], "the predicted classes");
             if (Reproducible.isOn()) {
                 assertEquals(losses[1], losses[0], 0.0, "the held-out loss, bit for bit");
             }
         } finally {
             TestProperties.restore(THREADS, saved);
+        }
+    }
+
+    /** A block that runs {@code inner} and counts the PyTorch thread counts its forward calls saw. */
+    private static final class ThreadsSeen extends ai.djl.nn.AbstractBlock {
+        final java.util.Map<Integer, Integer> seen = new java.util.TreeMap<>();
+        private final ai.djl.nn.Block inner;
+
+        ThreadsSeen(ai.djl.nn.Block inner) {
+            this.inner = addChildBlock("inner", inner);
+        }
+
+        @Override
+        protected ai.djl.ndarray.NDList forwardInternal(ai.djl.training.ParameterStore ps, ai.djl.ndarray.NDList inputs,
+                boolean training, ai.djl.util.PairList<String, Object> params) {
+            seen.merge(ai.djl.pytorch.jni.JniUtils.getNumThreads(), 1, Integer::sum);
+            return inner.forward(ps, inputs, training, params);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return inner.getOutputShapes(inputShapes);
+        }
+
+        @Override
+        protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, ai.djl.ndarray.types.DataType dataType,
+                Shape... inputShapes) {
+            inner.initialize(manager, dataType, inputShapes);
         }
     }
 
@@ -323,6 +377,9 @@ class FitTest {
             assertEquals(Reproducible.isOn() ? 1 : 4,
                     NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.LSTM, 5, 8, 1, false), 4, false));
             assertEquals(1, NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 5, 8, 1, false), 4, true));
+            // evaluation: the waits decide for an LSTM too (its evaluation kernel does not follow the count in the mode)
+            assertEquals(4, NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.LSTM, 5, 8, 1, false), 4, false,
+                    false));
             for (String bad : new String[] {"two", "0", "-1"}) {
                 System.setProperty(THREADS, bad);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
