@@ -164,11 +164,7 @@ class FitTest {
      */
     @Test
     void recurrentNetworksTrainOnOneThreadWithTheNumbersOfTwo() {
-        org.junit.jupiter.api.Assumptions.assumeTrue("passive".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY")),
-                "needs OMP_WAIT_POLICY=PASSIVE (set by the build's test configuration)");
-        ai.djl.engine.Engine.getInstance(); // loads the natives
-        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-        org.junit.jupiter.api.Assumptions.assumeTrue(before > 1, "needs 2 or more PyTorch threads");
+        int before = passiveThreadsOrSkip();
         int[] tokens = new java.util.SplittableRandom(3).ints(20_000, 0, 40).toArray();
         String saved = System.getProperty(THREADS);
         try {
@@ -218,11 +214,7 @@ class FitTest {
      */
     @Test
     void spikingNetworksTrainOnOneThreadWithTheNumbersOfTwo() {
-        org.junit.jupiter.api.Assumptions.assumeTrue("passive".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY")),
-                "needs OMP_WAIT_POLICY=PASSIVE (set by the build's test configuration)");
-        ai.djl.engine.Engine.getInstance(); // loads the natives
-        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-        org.junit.jupiter.api.Assumptions.assumeTrue(before > 1, "needs 2 or more PyTorch threads");
+        int before = passiveThreadsOrSkip();
         java.util.SplittableRandom random = new java.util.SplittableRandom(5);
         int n = 512;
         float[] images = new float[n * 784];
@@ -271,11 +263,7 @@ class FitTest {
      */
     @Test
     void recurrentNetworksEvaluateOnOneThreadWithTheSameResults() {
-        org.junit.jupiter.api.Assumptions.assumeTrue("passive".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY")),
-                "needs OMP_WAIT_POLICY=PASSIVE (set by the build's test configuration)");
-        ai.djl.engine.Engine.getInstance(); // loads the natives
-        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-        org.junit.jupiter.api.Assumptions.assumeTrue(before > 1, "needs 2 or more PyTorch threads");
+        int before = passiveThreadsOrSkip();
         int[] tokens = new java.util.SplittableRandom(3).ints(20_000, 0, 40).toArray();
         java.util.SplittableRandom random = new java.util.SplittableRandom(5);
         float[] images = new float[300 * 784];
@@ -389,6 +377,16 @@ class FitTest {
         } finally {
             TestProperties.restore(THREADS, saved);
         }
+    }
+
+    /** @return PyTorch's thread count; skips the test unless OpenMP waits passively and there are 2 or more threads */
+    private static int passiveThreadsOrSkip() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("passive".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY")),
+                "needs OMP_WAIT_POLICY=PASSIVE (set by the build's test configuration)");
+        ai.djl.engine.Engine.getInstance(); // loads the natives
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        org.junit.jupiter.api.Assumptions.assumeTrue(before > 1, "needs 2 or more PyTorch threads");
+        return before;
     }
 
     private static final String THREADS = "nnzoo.recurrent.threads";
