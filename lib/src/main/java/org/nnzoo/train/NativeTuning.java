@@ -416,10 +416,10 @@ public final class NativeTuning {
      */
     public static ThreadCap trainingThreads(Block block) {
         int now = JniUtils.getNumThreads();
-        int want = Math.max(1, Math.min(now, recurrentThreads(block, now)));
+        int want = wantedThreads(block, now, true);
         if (want >= now) {
             capNote = null;
-            return new ThreadCap(now, now);
+            return capTo(now, now);
         }
         capNote = "recurrent layers trained on " + want + " of " + now + " threads";
         if (CAP_ANNOUNCED.compareAndSet(false, true)) {
@@ -428,9 +428,7 @@ public final class NativeTuning {
                     + " them for each of a recurrence's small operations costs more than they save; keep all:"
                     + " NNZOO_RECURRENT_THREADS=all)");
         }
-        ThreadCap cap = new ThreadCap(now, want);
-        JniUtils.setNumThreads(want); // last: from here on the caller's try-with-resources gives the count back
-        return cap;
+        return capTo(now, want); // last: from here on the caller's try-with-resources gives the count back
     }
 
     /**
@@ -449,17 +447,21 @@ public final class NativeTuning {
      */
     public static ThreadCap evaluationThreads(Block block) {
         int now = JniUtils.getNumThreads();
-        int want = Math.max(1, Math.min(now, recurrentThreads(block, now, false)));
+        return capTo(now, wantedThreads(block, now, false));
+    }
+
+    /** @return the threads {@code block} runs on, 1 to {@code now}, by {@link #recurrentThreads} */
+    private static int wantedThreads(Block block, int now, boolean training) {
+        return Math.max(1, Math.min(now, recurrentThreads(block, now, training)));
+    }
+
+    /** @return a cap from {@code now} to {@code want} threads, already applied where it lowers the count */
+    private static ThreadCap capTo(int now, int want) {
         ThreadCap cap = new ThreadCap(now, want);
         if (cap.capped()) {
             JniUtils.setNumThreads(want);
         }
         return cap;
-    }
-
-    /** @return the thread count {@link #trainingThreads} asks for (at most {@code now} is used) */
-    static int recurrentThreads(Block block, int now) {
-        return recurrentThreads(block, now, true);
     }
 
     /**
@@ -483,12 +485,7 @@ public final class NativeTuning {
                 training);
     }
 
-    /** @return what {@code auto} gives a network with recurrent layers that is not {@link WideOperations}, to train */
-    static int recurrentThreadsAuto(Block block, int now, boolean passiveWaits) {
-        return recurrentThreadsAuto(block, now, passiveWaits, true);
-    }
-
-    /** @return what {@code auto} gives such a network, to train or to evaluate */
+    /** @return what {@code auto} gives a network with recurrent layers that is not {@link WideOperations}, to train or to evaluate */
     static int recurrentThreadsAuto(Block block, int now, boolean passiveWaits, boolean training) {
         boolean lstm = contains(block, ai.djl.nn.recurrent.LSTM.class);
         // RNN and GRU layers always run ATen's loops; an LSTM does where the one-thread choice is ATen's

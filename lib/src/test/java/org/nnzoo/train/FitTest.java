@@ -180,7 +180,7 @@ class FitTest {
                     try (Model model = Model.newInstance("lm")) {
                         model.setBlock(RecurrentNetworks.charLm(kind, 40, 256, 1, false));
                         if (run == 0) {
-                            org.junit.jupiter.api.Assumptions.assumeTrue(NativeTuning.recurrentThreads(model.getBlock(), before) == 1,
+                            org.junit.jupiter.api.Assumptions.assumeTrue(NativeTuning.recurrentThreads(model.getBlock(), before, true) == 1,
                                     "the cap applies here (an LSTM on an Intel CPU with AVX-512 keeps oneDNN and its threads)");
                         }
                         int r = run;
@@ -215,13 +215,9 @@ class FitTest {
     @Test
     void spikingNetworksTrainOnOneThreadWithTheNumbersOfTwo() {
         int before = passiveThreadsOrSkip();
-        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
         int n = 512;
-        float[] images = new float[n * 784];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) random.nextDouble() * 0.2f;
-        }
-        int[] labels = random.ints(n, 0, 10).toArray();
+        float[] images = randomImages(n);
+        int[] labels = new java.util.SplittableRandom(6).ints(n, 0, 10).toArray();
         String saved = System.getProperty(THREADS);
         try {
             int[] threadsSeen = new int[2];
@@ -265,12 +261,7 @@ class FitTest {
     void recurrentNetworksEvaluateOnOneThreadWithTheSameResults() {
         int before = passiveThreadsOrSkip();
         int[] tokens = new java.util.SplittableRandom(3).ints(20_000, 0, 40).toArray();
-        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
-        float[] images = new float[300 * 784];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) random.nextDouble() * 0.2f;
-        }
-        InMemoryDataset imageData = InMemoryDataset.classification(images, new Shape(784), new int[300], 100, false, 0);
+        InMemoryDataset imageData = InMemoryDataset.classification(randomImages(300), new Shape(784), new int[300], 100, false, 0);
         String saved = System.getProperty(THREADS);
         try (Model lm = Model.newInstance("lm"); Model snn = Model.newInstance("snn"); Model mlp = Model.newInstance("mlp")) {
             ThreadsSeen lmBlock = new ThreadsSeen(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 40, 256, 1, false));
@@ -352,26 +343,26 @@ class FitTest {
         String saved = System.getProperty(THREADS);
         try {
             System.setProperty(THREADS, " 1 ");
-            assertEquals(1, NativeTuning.recurrentThreads(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 5, 8, 1, false), 4));
-            assertEquals(4, NativeTuning.recurrentThreads(new org.nnzoo.models.PointerNetwork(16), 4));
-            assertEquals(4, NativeTuning.recurrentThreads(Mlp.build(new int[] {8}, 2), 4));
-            assertEquals(1, NativeTuning.recurrentThreads(org.nnzoo.models.Snn.network().hidden(8).steps(3).build(), 4));
+            assertEquals(1, NativeTuning.recurrentThreads(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 5, 8, 1, false), 4, true));
+            assertEquals(4, NativeTuning.recurrentThreads(new org.nnzoo.models.PointerNetwork(16), 4, true));
+            assertEquals(4, NativeTuning.recurrentThreads(Mlp.build(new int[] {8}, 2), 4, true));
+            assertEquals(1, NativeTuning.recurrentThreads(org.nnzoo.models.Snn.network().hidden(8).steps(3).build(), 4, true));
             System.setProperty(THREADS, "all");
-            assertEquals(4, NativeTuning.recurrentThreads(RecurrentNetworks.charLm(RecurrentNetworks.Kind.RNN, 5, 8, 1, false), 4));
+            assertEquals(4, NativeTuning.recurrentThreads(RecurrentNetworks.charLm(RecurrentNetworks.Kind.RNN, 5, 8, 1, false), 4, true));
             // auto without passive waits: the count stays, but for an LSTM in the reproducible mode, whose kernel (and
             // numbers) would follow it
             ai.djl.engine.Engine.getInstance();
-            assertEquals(4, NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 5, 8, 1, false), 4, false));
+            assertEquals(4, NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 5, 8, 1, false), 4, false, true));
             assertEquals(Reproducible.isOn() ? 1 : 4,
-                    NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.LSTM, 5, 8, 1, false), 4, false));
-            assertEquals(1, NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 5, 8, 1, false), 4, true));
+                    NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.LSTM, 5, 8, 1, false), 4, false, true));
+            assertEquals(1, NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.GRU, 5, 8, 1, false), 4, true, true));
             // evaluation: the waits decide for an LSTM too (its evaluation kernel does not follow the count in the mode)
             assertEquals(4, NativeTuning.recurrentThreadsAuto(RecurrentNetworks.charLm(RecurrentNetworks.Kind.LSTM, 5, 8, 1, false), 4, false,
                     false));
             for (String bad : new String[] {"two", "0", "-1"}) {
                 System.setProperty(THREADS, bad);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> NativeTuning.recurrentThreads(Mlp.build(new int[] {8}, 2), 4));
+                        () -> NativeTuning.recurrentThreads(Mlp.build(new int[] {8}, 2), 4, true));
                 assertTrue(e.getMessage().contains("NNZOO_RECURRENT_THREADS") && e.getMessage().contains("'" + bad + "'"), e.getMessage());
             }
         } finally {
@@ -387,6 +378,16 @@ class FitTest {
         int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         org.junit.jupiter.api.Assumptions.assumeTrue(before > 1, "needs 2 or more PyTorch threads");
         return before;
+    }
+
+    /** @return {@code n} random 784-pixel images, pixels in [0, 0.2) (seeded): the spiking network fires on them */
+    private static float[] randomImages(int n) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        float[] images = new float[n * 784];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) random.nextDouble() * 0.2f;
+        }
+        return images;
     }
 
     private static final String THREADS = "nnzoo.recurrent.threads";
